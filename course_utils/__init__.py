@@ -1,0 +1,33 @@
+"""Bargaining and deterrence, taught through one real argument.
+
+Subpackages (imported on first use, so ``import course_utils`` stays cheap):
+
+- ``course_utils.models``: the formal models (pure numpy).
+- ``course_utils.data``: the fact tables and their views.
+- ``course_utils.plots``: matplotlib drawing functions.
+- ``course_utils.explorers``: ipywidgets explorers, one per model.
+- ``course_utils.checks``: self-check questions with hints.
+- ``course_utils.grading``: the instructor's pipeline behind the ``course`` command.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_SUBMODULES = ("models", "data", "plots", "explorers", "checks", "questions", "grading", "cli")
+__all__ = ["__version__", *_SUBMODULES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

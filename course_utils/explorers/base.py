@@ -1,0 +1,159 @@
+"""The one way every explorer is built: controls + a plot function + a model.
+
+A subclass declares its controls, computes the model result from the control values, draws it
+with a function from :mod:`course_utils.plots`, and says in words what the plot shows. The base
+class wires them together and gives the same small API to students (the widget) and to tests
+and benchmarks (headless)::
+
+    ex = RangeExplorer()
+    ex.set(p=0.7)          # move a control (validates the name and the value)
+    ex.state               # {"p": 0.7, ..., "result": Range(...)}
+    ex.summary             # the text readout shown under the plot
+    ex.figure              # the matplotlib Figure (outside pyplot: nothing to close)
+    ex.widget              # the ipywidgets VBox a notebook displays
+
+The figure is rendered to PNG into an ``ipywidgets.Image``; the readout is an ``HTML`` widget
+marked as a polite live region so screen readers announce changes. Displayed in a notebook, the
+explorer's plain-text form is its readout, so static exports still say what the plot shows.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any, Dict
+
+from ..plots import new_figure
+
+
+class Explorer:
+    """Base class. Subclasses implement :meth:`make_controls`, :meth:`compute`,
+    :meth:`draw` and :meth:`describe`, and set :attr:`title`."""
+
+    title: str = ""
+    figsize = (6.4, 3.6)
+
+    def __init__(self, **initial: Any):
+        import ipywidgets as w
+
+        self._w = w
+        self.controls: Dict[str, Any] = self.make_controls()
+        for name, value in initial.items():
+            self._control(name).value = value
+        self.figure = new_figure(*self.figsize)
+        self.ax = self.make_axes(self.figure)
+        self.artists: Any = None  # what draw() returned last time, for in-place updates
+        self.result: Any = None
+        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+        self.readout = w.HTML()
+        self._widget = None
+        self.update()
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+
+    # ------------------------------------------------------------------ to implement
+    def make_controls(self) -> Dict[str, Any]:
+        """Return ``{name: widget}``; the names are the keyword arguments of :meth:`compute`."""
+        raise NotImplementedError
+
+    def compute(self, **values: Any) -> Any:
+        """Call the model with the control values; return its result."""
+        raise NotImplementedError
+
+    def make_axes(self, figure: Any) -> Any:
+        """Lay out the axes :meth:`draw` receives (default: one ``Axes``)."""
+        return figure.add_subplot()
+
+    def draw(self, ax: Any, result: Any, values: Dict[str, Any], artists: Any) -> Any:
+        """Draw ``result`` (calling a function of :mod:`course_utils.plots`); return artists.
+
+        ``artists`` is what the previous call returned (``None`` the first time), so the plot
+        can be updated in place instead of rebuilt.
+        """
+        raise NotImplementedError
+
+    def describe(self, result: Any, values: Dict[str, Any]) -> str:
+        """One or two plain sentences saying what the plot shows."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ headless API
+    @property
+    def values(self) -> Dict[str, Any]:
+        """Current control values by name."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    @property
+    def state(self) -> Dict[str, Any]:
+        """Control values plus the model result under ``"result"``."""
+        return {**self.values, "result": self.result}
+
+    @property
+    def summary(self) -> str:
+        """The text readout: what the plot says, in words."""
+        return self._summary
+
+    def set(self, **values: Any) -> "Explorer":
+        """Move one or more controls, as a student would; the plot and readout follow."""
+        for name, value in values.items():
+            control = self._control(name)
+            options = getattr(control, "options", None)
+            if options is not None and not isinstance(control, self._w.SelectMultiple):
+                allowed = [o[1] if isinstance(o, tuple) else o for o in options]
+                if value not in allowed:
+                    raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
+            lo, hi = getattr(control, "min", None), getattr(control, "max", None)
+            if lo is not None and hi is not None and not (lo <= value <= hi):
+                raise ValueError(f"{name} must lie in [{lo}, {hi}]; got {value!r}")
+            control.value = value
+        return self
+
+    def png(self) -> bytes:
+        """The figure rendered as PNG (what the widget shows)."""
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png")
+        return buf.getvalue()
+
+    # ------------------------------------------------------------------ wiring
+    def _control(self, name: str):
+        if name not in self.controls:
+            raise ValueError(f"{type(self).__name__} has no control {name!r}; "
+                             f"controls: {', '.join(self.controls)}")
+        return self.controls[name]
+
+    def _on_change(self, _change=None) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Recompute the model, redraw the plot, rewrite the readout."""
+        values = self.values
+        self.result = self.compute(**values)
+        self.artists = self.draw(self.ax, self.result, values, self.artists)
+        self._summary = self.describe(self.result, values)
+        self.image.value = self.png()
+        self.readout.value = (
+            f'<div role="status" aria-live="polite" class="course-readout">'
+            f"{html.escape(self._summary)}</div>"
+        )
+
+    @property
+    def widget(self):
+        """Controls, plot and readout in one box."""
+        if self._widget is None:
+            w = self._w
+            header = w.HTML(f"<h4>{html.escape(self.title)}</h4>") if self.title else w.HTML()
+            self._widget = w.VBox([header, w.VBox(list(self.controls.values())), self.image, self.readout])
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = f"{self.title}\n{self._summary}" if self.title else self._summary
+        return bundle
+
+    def close(self) -> None:
+        """Close the widgets (the figure lives outside pyplot and needs no closing)."""
+        for control in self.controls.values():
+            control.close()
+        self.image.close()
+        self.readout.close()
+        if self._widget is not None:
+            self._widget.close()
