@@ -48,3 +48,11 @@ def new_figure(width: float = 6.4, height: float = 3.6, dpi: int = 80) -> Figure
     """
     fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
     return fig
+
+
+# =========================================================================== data and bargaining
+# (lessons 0-4: crisis data, bargaining range, issue linkage, risk-return)
+
+
+# =========================================================================== deterrence, commitment, signals
+# (lessons 5-8: commitment, deterrence, chicken, brinkmanship, Nash, Rubinstein, signals)
