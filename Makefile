@@ -7,6 +7,7 @@
 # Choose another interpreter with `make lab PYTHON=/path/to/python3.12`.
 
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 VENV  := .venv
 BIN   := $(VENV)/bin
 
@@ -20,6 +21,8 @@ PYTHON ?= $(shell for p in /usr/bin/python3 python3.13 python3.12 python3.11 pyt
 LAB_PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 START_PAGE := notebooks/00_start_here.ipynb
+# pip's notes about unused local package folders on some machines are noise, not news
+PIP_FILTER := { grep -v -e '^WARNING: Location .* is ignored' -e 'BuildBackendWarning' || true; }
 
 .PHONY: lab test venv clean help
 
@@ -33,16 +36,16 @@ $(BIN)/python:
 	  echo "       or name one with 'make lab PYTHON=/path/to/python3.11'."; exit 1; fi
 	@echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
 	@$(PYTHON) -m venv $(VENV) || { echo "error: could not create $(VENV); on Debian/Ubuntu install python3-venv"; exit 1; }
-	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | $(PIP_FILTER)
 
 $(VENV)/.installed-runtime: $(BIN)/python requirements.txt pyproject.toml
 	@echo "Installing the course (requirements.txt) into $(VENV)..."
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | $(PIP_FILTER)
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed-runtime requirements-test.txt
 	@echo "Installing test tools (requirements-test.txt) into $(VENV)..."
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt 2>&1 | $(PIP_FILTER)
 	@touch $@
 
 venv: $(VENV)/.installed-runtime
