@@ -22,7 +22,7 @@ LAB_PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 START_PAGE := notebooks/00_start_here.ipynb
 # pip's notes about unused local package folders on some machines are noise, not news
-PIP_FILTER := { grep -v -e '^WARNING: Location .* is ignored' -e 'BuildBackendWarning' || true; }
+PIP_FILTER := { grep -v -e '^WARNING: Location .* is ignored' -e '^  ' || true; }
 
 .PHONY: lab test venv clean help
 
