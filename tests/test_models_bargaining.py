@@ -267,6 +267,7 @@ def test_linkage_utilities_known_answer():
 # --------------------------------------------------------------------------- array sweeps
 SWEEPS = [
     (bg.bargaining_range, (np.linspace(0, 1, 7), 0.1, 0.2)),
+    (bg.bargaining_range, (0.5, 0.1, np.linspace(0, 1, 7))),
     (bg.risk_return_offer, (np.linspace(0, 1, 7), 0.1, 0.5)),
     (bg.offer_outcome, (np.linspace(0, 1, 7), 0.4, 0.1, 0.5)),
     (bg.nash_bargaining, (0.2, 0.1, 1.0, np.linspace(0, 1, 7))),
@@ -280,7 +281,7 @@ def test_array_sweep_equals_scalar_results(func, args):
     sweep = func(*args)
     for i, x in enumerate(next(a for a in args if np.ndim(a))):
         scalar = func(*(x if np.ndim(a) else a for a in args))
-        assert [np.asarray(f)[i] for f in sweep] == pytest.approx(list(scalar))
+        assert np.asarray(sweep)[..., i].tolist() == pytest.approx(np.asarray(scalar).tolist())
 
 
 def test_discount_factor_sweep():

@@ -100,6 +100,7 @@ def bargaining_range(p: ArrayLike, cost_a: ArrayLike, cost_b: ArrayLike) -> Rang
     cost_b = nonnegative("cost_b", cost_b)
     low = np.clip(p - cost_a, 0.0, 1.0)
     high = np.clip(p + cost_b, 0.0, 1.0)
+    low, high = np.broadcast_arrays(low, high)  # a sweep of any parameter shapes both ends
     return Range(scalar_or_array(np.round(low, 12)), scalar_or_array(np.round(high, 12)))
 
 

@@ -237,6 +237,7 @@ def brinkmanship_window(
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = (1 - h) * loss / (h * (wd - loss))
     q_max = np.where((h == 0) | (wd <= loss), 1.0, np.clip(raw, 0.0, 1.0))
+    q_min, q_max = (np.array(v) for v in np.broadcast_arrays(q_min, q_max))  # same shape
     return Window(scalar_or_array(q_min), scalar_or_array(q_max), bool_or_array(q_min <= q_max))
 
 
