@@ -270,6 +270,8 @@ SWEEPS = [
     (bg.bargaining_range, (0.5, 0.1, np.linspace(0, 1, 7))),
     (bg.risk_return_offer, (np.linspace(0, 1, 7), 0.1, 0.5)),
     (bg.offer_outcome, (np.linspace(0, 1, 7), 0.4, 0.1, 0.5)),
+    (bg.offer_outcome, (0.7, 0.5, 0.1, np.linspace(0.1, 1, 7))),
+    (bg.risk_return_offer, (0.5, np.linspace(0, 1, 7), 0.5)),
     (bg.nash_bargaining, (0.2, 0.1, 1.0, np.linspace(0, 1, 7))),
     (bg.rubinstein_shares, (np.linspace(0.1, 0.9, 7), 0.8)),
     (bg.rubinstein_limit, (1.0, np.linspace(0.1, 3, 7))),

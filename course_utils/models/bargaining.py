@@ -179,6 +179,7 @@ def offer_outcome(demand: ArrayLike, p: ArrayLike, cost_a: ArrayLike, cost_b_max
     cbar = positive("cost_b_max", cost_b_max)
     p_war = np.clip((x - p) / cbar, 0.0, 1.0)
     eu = x * (1.0 - p_war) + (p - cost_a) * p_war
+    x, p_war, eu = np.broadcast_arrays(x, p_war, eu)  # a sweep of any parameter shapes all three
     return Offer(scalar_or_array(x), scalar_or_array(p_war), scalar_or_array(eu))
 
 
