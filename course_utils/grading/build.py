@@ -1,0 +1,235 @@
+"""``course build``: regenerate ``release/`` from ``source/`` and prove it.
+
+Three proofs per assignment, each failure a one-line reason:
+
+1. solutions earn full automatic marks (the source's solutions pasted into the release copy,
+   graded by :func:`course_utils.grading.engine.grade_notebook`);
+2. untouched stubs earn zero (the release copy itself, graded the same way);
+3. nothing secret leaks: no solution, hidden-test or mark-scheme markers and no line of a
+   solution or hidden test anywhere in the release notebooks' JSON.
+
+The release is written by nbgrader's own ``generate_assignment`` with ``--force`` (without it
+nbgrader silently keeps an old release), then normalised so a rebuild gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from course_utils.grading.course import Course, CourseError, ensure_tools_on_path, load_course
+
+__all__ = ["BuildError", "BuildResult", "build", "generate_release", "normalise_release", "find_leaks"]
+
+#: Markers that must never reach a student.
+SECRET_MARKERS = (
+    "BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
+    "BEGIN MARK SCHEME", "END MARK SCHEME",
+)
+_BLOCKS = (
+    re.compile(r"BEGIN SOLUTION[^\n]*\n(.*?)\n[^\n]*END SOLUTION", re.S),
+    re.compile(r"BEGIN HIDDEN TESTS[^\n]*\n(.*?)\n[^\n]*END HIDDEN TESTS", re.S),
+    re.compile(r"BEGIN MARK SCHEME[^\n]*\n(.*?)\n[^\n]*END MARK SCHEME", re.S),
+)
+#: Notebook metadata kept in the release; everything else (widget state, editor state) is
+#: volatile and dropped so rebuilds are byte-identical.
+_KEEP_NB_META = ("kernelspec", "language_info", "nbgrader")
+_DROP_CELL_META = ("execution", "collapsed", "scrolled", "ExecuteTime", "trusted")
+
+
+class BuildError(CourseError):
+    """A release could not be generated or one of its proofs failed."""
+
+
+@dataclass
+class BuildResult:
+    """What ``build`` did for one assignment."""
+
+    assignment: str
+    notebooks: list[str]
+    solution_score: float = 0.0
+    stub_score: float = 0.0
+    max_score: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every proof passed."""
+        return not self.problems
+
+
+def generate_release(course: Course, assignment: str, release_root: Path | None = None) -> None:
+    """Run nbgrader's ``generate_assignment ASSIGNMENT --force`` for the course.
+
+    It also records the assignment's cells in the gradebook (what ``grade`` needs).
+    ``release_root`` redirects the output (used to refresh the gradebook without touching
+    ``release/``).
+    """
+    ensure_tools_on_path()
+    cmd = [
+        sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
+        f"--CourseDirectory.root={course.root}",
+        f"--CourseDirectory.db_url={course.db_url}",
+    ]
+    if release_root is not None:
+        cmd.append(f"--CourseDirectory.release_directory={release_root}")
+    proc = subprocess.run(cmd, cwd=course.root, capture_output=True, text=True, env=os.environ.copy())
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0 or "[GenerateAssignmentApp | ERROR]" in log:
+        raise BuildError(f"nbgrader generate_assignment {assignment} failed: {_last_error(log)}")
+
+
+def _last_error(log: str) -> str:
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line):
+            return line
+    errors = [line for line in lines if "ERROR" in line]
+    return errors[0] if errors else (lines[-1] if lines else "no output")
+
+
+def normalise_release(folder: Path) -> list[Path]:
+    """Strip volatile metadata from the release notebooks in ``folder`` (in place).
+
+    Returns the notebooks, sorted by name.
+    """
+    notebooks = sorted(folder.glob("*.ipynb"))
+    for path in notebooks:
+        nb = nbformat.read(str(path), as_version=4)
+        nb.metadata = nbformat.from_dict({k: v for k, v in nb.metadata.items() if k in _KEEP_NB_META})
+        for index, cell in enumerate(nb.cells):
+            for key in _DROP_CELL_META:
+                cell.metadata.pop(key, None)
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
+            if not cell.get("id"):
+                cell["id"] = f"cell-{index}"
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            nbformat.write(nb, handle)
+    return notebooks
+
+
+def _secret_lines(source: NotebookNode) -> set[str]:
+    """Lines inside solution / hidden-test / mark-scheme blocks, minus those also shown openly."""
+    secret: set[str] = set()
+    open_text: list[str] = []
+    for cell in source.cells:
+        text = cell.source
+        hidden = text
+        for pattern in _BLOCKS:
+            for match in pattern.finditer(text):
+                secret.update(line.strip() for line in match.group(1).splitlines())
+            hidden = pattern.sub("", hidden)
+        open_text.extend(line.strip() for line in hidden.splitlines())
+    public = set(open_text)
+    # Very short lines ("pass", "return x", brackets) say nothing and also occur by chance.
+    return {line for line in secret if len(line) >= 12 and line not in public and not line.startswith("#")}
+
+
+def find_leaks(release_nb_path: Path, source_nb: NotebookNode) -> list[str]:
+    """One line per secret found in a release notebook's file (markers, solution or test lines)."""
+    text = release_nb_path.read_text(encoding="utf-8")
+    released = nbformat.reads(text, as_version=4)
+    visible = "\n".join(cell.source for cell in released.cells)
+    problems = [f"{release_nb_path.name}: marker '{m}' left in the release" for m in SECRET_MARKERS if m in text]
+    for line in sorted(_secret_lines(source_nb)):
+        if line in visible or line in text:
+            problems.append(f"{release_nb_path.name}: secret line leaked into the release: {line[:60]!r}")
+    return problems
+
+
+def build(
+    assignment: str | None = None,
+    *,
+    course: Course | None = None,
+    cell_timeout: float | None = None,
+    echo: bool = False,
+) -> list[BuildResult]:
+    """Regenerate the release of one assignment (or all) and prove each one.
+
+    Parameters
+    ----------
+    assignment : str, optional
+        An assignment in ``source/``; all of them when omitted.
+    course : Course, optional
+        The course directory; found from the current folder when omitted.
+    cell_timeout : float, optional
+        Seconds one cell may run during the proofs (the course's ``Execute.timeout`` by default).
+    echo : bool
+        Print one line per step.
+
+    Returns
+    -------
+    list of BuildResult
+        One per assignment; ``BuildError`` is raised after all were built if any proof failed.
+    """
+    from course_utils.grading.engine import grade_notebook
+    from course_utils.grading.synthetic import make_submission
+
+    course = course or load_course()
+    names = [course.require(assignment)] if assignment else course.assignments()
+    if not names:
+        raise BuildError(f"no assignments in {course.source_dir} (expected source/<assignment>/<notebook>.ipynb)")
+    timeout = cell_timeout or course.cell_timeout
+    results: list[BuildResult] = []
+    for name in names:
+        generate_release(course, name)
+        release_dir = course.release_dir / name
+        notebooks = normalise_release(release_dir)
+        result = BuildResult(name, [p.name for p in notebooks])
+        for src_path in course.source_notebooks(name):
+            rel_path = release_dir / src_path.name
+            if not rel_path.is_file():
+                result.problems.append(f"{src_path.name}: nbgrader wrote no release copy")
+                continue
+            source_nb = nbformat.read(str(src_path), as_version=4)
+            release_nb = nbformat.read(str(rel_path), as_version=4)
+            result.problems.extend(find_leaks(rel_path, source_nb))
+            with tempfile.TemporaryDirectory(prefix="course-build-") as tmp:
+                solved = Path(tmp) / src_path.name
+                solved.write_text(make_submission(release_nb, source_nb, "correct"), encoding="utf-8")
+                good = grade_notebook(solved, src_path, cell_timeout=timeout, total_timeout=20 * timeout)
+                blank = grade_notebook(rel_path, src_path, cell_timeout=timeout, total_timeout=20 * timeout)
+            result.solution_score += good.score
+            result.stub_score += blank.score
+            result.max_score += good.max_score
+            for gid, part in good.parts.items():
+                if part.auto and (part.score or 0) < part.max_score:
+                    result.problems.append(f"{src_path.name}: the solution fails test '{gid}': {part.message}")
+            for gid, part in blank.parts.items():
+                if part.auto and (part.score or 0) > 0:
+                    result.problems.append(
+                        f"{src_path.name}: the blank release earns {part.score:g} point(s) on '{gid}' "
+                        "(its test passes without an answer)"
+                    )
+            result.notes.extend(f"{src_path.name} (solution run): {flag}" for flag in good.flags)
+        results.append(result)
+        if echo:
+            status = "ok" if result.ok else "FAILED"
+            print(
+                f"{name}: release written ({len(notebooks)} notebook(s)); solutions "
+                f"{result.solution_score:g}/{result.max_score:g}, blank stubs "
+                f"{result.stub_score:g}/{result.max_score:g}; leaks: "
+                f"{'none' if not any('leak' in p or 'marker' in p for p in result.problems) else 'FOUND'}; {status}"
+            )
+            for problem in result.problems:
+                print(f"  problem: {problem}")
+            for note in result.notes:
+                print(f"  note: {note}")
+    failed = [r for r in results if not r.ok]
+    if failed:
+        first = failed[0]
+        raise BuildError(f"{first.assignment}: {first.problems[0]}" + (
+            f" (and {sum(len(r.problems) for r in failed) - 1} more problem(s))"
+            if sum(len(r.problems) for r in failed) > 1 else ""))
+    return results
