@@ -129,4 +129,5 @@ def disarmament_deal(delta: float, fallback_armed: float, fallback_disarmed: flo
     """
     price = disarmament_price(delta, fallback_armed, fallback_disarmed, upkeep)
     cap = nonnegative("max_upfront", max_upfront)
-    return DisarmamentDeal(price, scalar_or_array(cap), bool_or_array(np.asarray(price) <= cap + 1e-12))
+    price, cap = (np.array(v) for v in np.broadcast_arrays(price, cap))  # a sweep shapes both
+    return DisarmamentDeal(scalar_or_array(price), scalar_or_array(cap), bool_or_array(price <= cap + 1e-12))

@@ -1,0 +1,139 @@
+"""Known answers, properties and error paths of ``course_utils.models.commitment``.
+
+Every reference case names its source: the worked case of MODELS.md, the cited paper, or
+"derived by hand" with the arithmetic beside it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_utils.models import commitment as cm
+
+unit = st.floats(0.0, 1.0, allow_nan=False)
+delta = st.floats(0.01, 0.99, allow_nan=False)
+fast = settings(max_examples=60, deadline=None)
+
+
+# --------------------------------------------------------------------------- shifting power
+@pytest.mark.parametrize(
+    ("args", "gap", "war"),
+    [
+        # MODELS.md formula, docstring case, derived by hand:
+        # 0.9 (0.6 - 0.2) - 0.1 [(1 - 0.6) + 0.1 * 0.1] = 0.36 - 0.041 = 0.319 > 0
+        ((0.9, 0.6, 0.2, 0.1), 0.319, True),
+        # docstring case, derived by hand: 0.5 * 0.1 - 0.5 (0.4 + 0.5 * 0.1) = 0.05 - 0.225
+        ((0.5, 0.6, 0.5, 0.1), -0.175, False),
+        # derived by hand: 0.8 * 0.2 - 0.2 (0.5 + 0.2 * 0.2) = 0.16 - 0.108 = 0.052 > 0
+        ((0.8, 0.5, 0.3, 0.2), 0.052, True),
+        # derived by hand: no shift, 0 - 0.1 (0.4 + 0.1 * 0.1) = -0.041: a deal survives
+        ((0.9, 0.6, 0.6, 0.1), -0.041, False),
+        # derived by hand: p1 = 1, no shift, no cost: gap exactly 0, which is not war (strict >)
+        ((0.5, 1.0, 1.0, 0.0), 0.0, False),
+    ],
+)
+def test_preventive_war_known_answers(args, gap, war):
+    assert cm.commitment_gap(*args) == pytest.approx(gap, abs=1e-12)
+    assert cm.preventive_war(*args) is war
+
+
+@fast
+@given(d=delta, p1=unit, p2=unit, c=st.floats(0, 2))
+def test_no_war_without_a_shift_against_a(d, p1, p2, c):
+    # Powell 2006: the commitment problem needs A's power to fall; if it holds or rises, no war.
+    if p2 >= p1:
+        assert not cm.preventive_war(d, p1, p2, c)
+    assert cm.preventive_war(d, p1, p2, c) == (cm.commitment_gap(d, p1, p2, c) > 0)
+
+
+@fast
+@given(d=delta, p1=unit, p2=unit, c=st.floats(0, 2), more=st.floats(0, 1))
+def test_bigger_shifts_and_more_patience_never_turn_war_into_peace(d, p1, p2, c, more):
+    if not cm.preventive_war(d, p1, p2, c):
+        return
+    assert cm.preventive_war(d, p1, max(p2 - more, 0.0), c)  # an even larger shift
+    if p2 <= p1:  # a longer shadow of the future weighs the shift more (d gap/dδ >= 0)
+        assert cm.preventive_war(min(d + more * (1 - d), 0.999), p1, p2, c)
+
+
+# --------------------------------------------------------------------------- disarmament trap
+@pytest.mark.parametrize(
+    ("args", "price"),
+    [
+        ((0.9, 0.5, 0.2, 0.1), 2.0),  # MODELS.md worked case: 0.2 / 0.1
+        ((0.5, 1.0, 0.2, 0.3), 1.0),  # derived by hand: (1 - 0.3 - 0.2) / 0.5 = 1
+        # derived by hand: 0.3 - 0.2 - 0.2 < 0: the arsenal is worth less than its upkeep
+        ((0.8, 0.3, 0.2, 0.2), 0.0),
+    ],
+)
+def test_disarmament_price_known_answers(args, price):
+    assert cm.disarmament_price(*args) == pytest.approx(price)
+
+
+@fast
+@given(d=delta, rk=st.floats(0, 5), rd=st.floats(0, 5), k=st.floats(0, 5))
+def test_disarmament_price_leaves_north_korea_indifferent(d, rk, rd, k):
+    # Derived by hand: armed, NK gets (r_K - k) every period, worth (r_K - k)/(1 - δ);
+    # disarmed it gets b up front plus r_D/(1 - δ). Equal at b* = (r_K - k - r_D)/(1 - δ).
+    price = cm.disarmament_price(d, rk, rd, k)
+    assert price >= 0
+    if rk - k - rd > 0:
+        assert price + rd / (1 - d) == pytest.approx((rk - k) / (1 - d), rel=1e-9, abs=1e-9)
+    assert cm.disarmament_price(d, rk, rd, k + 0.5) <= price + 1e-12  # sanctions lower it
+
+
+@pytest.mark.parametrize(
+    ("cap", "exists"),
+    [
+        (1.5, False),  # docstring case: price 2.0 (MODELS.md) exceeds 1.5
+        (2.0, True),  # derived by hand: paying exactly b* = 2.0 is enough
+        (3.0, True),
+    ],
+)
+def test_disarmament_deal(cap, exists):
+    deal = cm.disarmament_deal(0.9, 0.5, 0.2, 0.1, max_upfront=cap)
+    assert deal.price == pytest.approx(2.0)
+    assert deal.max_upfront == cap
+    assert deal.deal_exists is exists
+
+
+# --------------------------------------------------------------------------- array sweeps
+SWEEPS = [
+    (cm.commitment_gap, (np.linspace(0.1, 0.9, 5), 0.6, 0.3, 0.1)),
+    (cm.preventive_war, (0.9, 0.6, np.linspace(0, 1, 6), 0.1)),
+    (cm.disarmament_price, (0.9, 0.5, 0.2, np.linspace(0, 0.5, 6))),
+    (cm.disarmament_deal, (0.9, 0.5, 0.2, np.linspace(0, 0.5, 6), 1.5)),
+]
+
+
+@pytest.mark.parametrize(("func", "args"), SWEEPS, ids=lambda v: getattr(v, "__name__", ""))
+def test_array_sweep_equals_scalar_results(func, args):
+    sweep = func(*args)
+    for i, x in enumerate(next(a for a in args if np.ndim(a))):
+        scalar = func(*(x if np.ndim(a) else a for a in args))
+        assert np.asarray(sweep)[..., i].tolist() == pytest.approx(np.asarray(scalar).tolist())
+
+
+# --------------------------------------------------------------------------- errors
+BAD_INPUT = [
+    (cm.preventive_war, (1.0, 0.6, 0.2, 0.1), r"^delta must lie in \(0, 1\); got 1$"),
+    (cm.preventive_war, (0.0, 0.6, 0.2, 0.1), r"^delta must lie in \(0, 1\); got 0$"),
+    (cm.preventive_war, (0.9, 1.6, 0.2, 0.1), r"^p_now must lie in \[0, 1\]; got 1\.6$"),
+    (cm.commitment_gap, (0.9, 0.6, -0.2, 0.1), r"^p_later must lie in \[0, 1\]; got -0\.2$"),
+    (cm.commitment_gap, (0.9, 0.6, 0.2, -1), r"^cost_a must lie in \[0, inf\); got -1$"),
+    (cm.disarmament_price, (1.2, 0.5, 0.2, 0.1), r"^delta must lie in \(0, 1\); got 1\.2$"),
+    (cm.disarmament_price, (0.9, -0.5, 0.2, 0.1), r"^fallback_armed must lie in \[0, inf\); got -0\.5$"),
+    (cm.disarmament_price, (0.9, 0.5, -0.2, 0.1), r"^fallback_disarmed must lie in \[0, inf\); got -0\.2$"),
+    (cm.disarmament_price, (0.9, 0.5, 0.2, -0.1), r"^upkeep must lie in \[0, inf\); got -0\.1$"),
+    (cm.disarmament_deal, (0.9, 0.5, 0.2, 0.1, -1), r"^max_upfront must lie in \[0, inf\); got -1$"),
+    (cm.disarmament_deal, (0.9, float("nan"), 0.2, 0.1, 1), r"^fallback_armed must be a number; got NaN$"),
+]
+
+
+@pytest.mark.parametrize(("func", "args", "message"), BAD_INPUT)
+def test_bad_input_names_parameter_and_allowed_range(func, args, message):
+    with pytest.raises(ValueError, match=message):
+        func(*args)
