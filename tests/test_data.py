@@ -1,0 +1,227 @@
+"""The fact tables and their views: row counts, dates, no silent drops, hand-counted views,
+and every error path of the loaders and views.
+
+Hand counts come from the CSV files in ``course_utils/data`` (sources in its README.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+
+import numpy as np
+import pytest
+
+import course_utils.data as data
+
+CSV_FILES = {
+    "nk_missile_launches.csv": data.load_launches,
+    "nk_nuclear_tests.csv": data.load_nuclear_tests,
+    "nk_timeline.csv": data.load_timeline,
+}
+
+
+def csv_lines(filename: str) -> list[str]:
+    """The non-blank data lines (header left out) of a CSV file shipped in the package."""
+    text = resources.files(data).joinpath(filename).read_text(encoding="utf-8")
+    return [line for line in text.splitlines()[1:] if line.strip()]
+
+
+# --------------------------------------------------------------------------- the tables
+@pytest.mark.parametrize(
+    ("loader", "rows"),
+    [(data.load_launches, 339), (data.load_nuclear_tests, 6), (data.load_timeline, 28)],
+)
+def test_row_counts(loader, rows):
+    # data/README.md: 339 launches, 6 nuclear tests, 28 timeline events
+    assert len(loader()) == rows
+
+
+@pytest.mark.parametrize("filename", sorted(CSV_FILES))
+def test_every_csv_line_becomes_a_row(filename):
+    assert len(CSV_FILES[filename]()) == len(csv_lines(filename))
+
+
+def test_month_only_launch_dates_are_kept_with_their_precision():
+    # data/README.md: early dates such as 1984-09 give only a month; none may be dropped.
+    month_lines = [line for line in csv_lines("nk_missile_launches.csv")
+                   if re.match(r"^\d{4}-\d{2},", line)]
+    month_rows = [r for r in data.load_launches() if r.date_precision == "month"]
+    assert len(month_lines) == len(month_rows) == 8
+    assert all(r.date.day == 1 for r in month_rows)
+    assert sorted(r.date.strftime("%Y-%m") for r in month_rows) == sorted(
+        line[:7] for line in month_lines
+    )
+    assert {r.date_precision for r in data.load_launches()} == {"day", "month"}
+
+
+def test_launches_are_in_date_order_with_known_classes():
+    launches = data.load_launches()
+    assert [r.date for r in launches] == sorted(r.date for r in launches)
+    assert {r.missile_class for r in launches} <= set(data.MISSILE_CLASSES)
+    assert launches[0].date == dt.date(1984, 4, 9)  # first line of the CSV: a Scud-B
+
+
+def test_blank_measurements_become_none():
+    # first CSV line, 1984-04-09 Scud-B, has neither apogee nor distance
+    first = data.load_launches()[0]
+    assert (first.apogee_km, first.distance_km) == (None, None)
+
+
+def test_nuclear_tests():
+    tests = data.load_nuclear_tests()
+    assert [t.date.year for t in tests] == [2006, 2009, 2013, 2016, 2016, 2017]
+    # data/README.md (USGS): the sixth test, 2017-09-03, mb 6.3, 50 to 250 kt
+    sixth = tests[-1]
+    assert (sixth.date, sixth.magnitude_mb, sixth.yield_kt_low, sixth.yield_kt_high) == (
+        dt.date(2017, 9, 3), 6.3, 50.0, 250.0)
+    assert all(t.yield_kt_low <= t.yield_kt_high for t in tests)
+
+
+def test_timeline_categories_and_article_date():
+    events = data.load_timeline()
+    assert {e.category for e in events} <= set(data.EVENT_CATEGORIES)
+    # the 8 March 2018 summit announcement is on the timeline and is the article's date
+    on_article_date = [e for e in events if e.date == data.ARTICLE_DATE]
+    assert len(on_article_date) == 1 and "White House" in on_article_date[0].event
+
+
+# --------------------------------------------------------------------------- derived views
+def test_launches_in_2017_by_class():
+    # hand count of the CSV: 21 launches in 2017
+    counts = data.launches_per_year().for_year(2017)
+    assert {c: n for c, n in counts.items() if n} == {
+        "SRBM": 4, "MRBM": 7, "IRBM": 6, "ICBM": 3, "Unknown": 1}
+    assert sum(counts.values()) == 21
+
+
+def test_launches_per_year_keeps_every_year_and_every_launch():
+    view = data.launches_per_year()
+    assert view.years[0] == 1984 and np.all(np.diff(view.years) == 1)
+    assert view.total().sum() == 339  # no launch lost between table and view
+    assert view.classes == data.MISSILE_CLASSES
+
+
+def test_launches_per_year_selection():
+    view = data.launches_per_year(classes=["ICBM", "IRBM"], start_year=2016, end_year=2018)
+    assert view.years.tolist() == [2016, 2017, 2018]
+    assert view.classes == ("ICBM", "IRBM")
+    assert view.counts[1].tolist() == [3, 6]  # hand count of the CSV for 2017
+
+
+def test_record_apogee_of_2017_is_the_hwasong_15():
+    # data/README.md (CNS): Hwasong-15, 28 November 2017 (UTC), apogee 4475 km
+    records = {r.year: r for r in data.longest_range_per_year()}
+    rec = records[2017]
+    assert (rec.missile, rec.missile_class, rec.value_km, rec.date) == (
+        "Hwasong-15", "ICBM", 4475.0, dt.date(2017, 11, 28))
+
+
+def test_records_are_the_maxima_of_the_table():
+    for measure in ("apogee_km", "distance_km"):
+        records = data.longest_range_per_year(measure, classes=["ICBM"])
+        for rec in records:
+            values = [getattr(r, measure) for r in data.load_launches()
+                      if r.date.year == rec.year and r.missile_class == "ICBM"
+                      and getattr(r, measure) is not None]
+            assert rec.value_km == max(values) and rec.missile_class == "ICBM"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "categories", "count"),
+    [
+        ("1990-01-01", "2030-01-01", None, 28),  # the whole timeline
+        # hand count of nk_timeline.csv: 2017-07-04, 08-08, 09-03, 09-19, 11-28
+        ("2017-01-01", "2017-12-31", None, 5),
+        # hand count: both ends are included; one event on the article's date
+        (data.ARTICLE_DATE, data.ARTICLE_DATE, None, 1),
+        # hand count: 21 events up to the article (8 March 2018 included), 7 after it
+        ("1994-10-21", data.ARTICLE_DATE, None, 21),
+        (dt.date(2018, 3, 9), "2019-06-30", None, 7),
+        # hand count: Iraq 2003, Libya 2003, Saddam 2006, UNSC 1973 and Gaddafi 2011
+        ("1990-01-01", "2030-01-01", ["regional"], 5),
+        ("2017-01-01", "2017-12-31", ("rhetoric",), 2),  # 'fire and fury', UN speech
+        ("2000-01-01", "2001-01-01", None, 0),
+    ],
+)
+def test_events_between_windows(start, end, categories, count):
+    events = data.events_between(start, end, categories)
+    assert len(events) == count
+    lo, hi = (d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in (start, end))
+    assert all(lo <= e.date <= hi for e in events)
+
+
+def test_parse_date():
+    assert data.parse_date("2017-11-28") == (dt.date(2017, 11, 28), "day")
+    assert data.parse_date("1984-09") == (dt.date(1984, 9, 1), "month")
+
+
+# --------------------------------------------------------------------------- errors
+VIEW_ERRORS = [
+    (lambda: data.launches_per_year(classes=["ICBM", "Scud"]),
+     r"^classes must be among SRBM, MRBM, .*; got \['Scud'\]$"),
+    (lambda: data.launches_per_year(start_year=2018, end_year=2017),
+     r"^end_year must not be before start_year; got 2018\.\.2017$"),
+    (lambda: data.launches_per_year().for_year(1950), r"^year must lie in 1984\.\.\d{4}; got 1950$"),
+    (lambda: data.longest_range_per_year("range"),
+     r"^measure must be 'apogee_km' or 'distance_km'; got 'range'$"),
+    (lambda: data.longest_range_per_year(classes=["icbm"]), r"^classes must be among .*; got \['icbm'\]$"),
+    (lambda: data.events_between("2018-01-01", "2017-01-01"),
+     r"^end must not be before start; got 2018-01-01 \.\. 2017-01-01$"),
+    (lambda: data.events_between(2017, "2018-01-01"),
+     r"^dates must be datetime\.date or 'YYYY-MM-DD' strings; got 2017$"),
+    (lambda: data.events_between("2017-13-01", "2018-01-01"),
+     r"^not a date: '2017-13-01' \(expected YYYY-MM-DD or YYYY-MM\)$"),
+    (lambda: data.events_between("2017-01-01", "2018-01-01", ["military"]),
+     r"^categories must be among diplomacy, .*; got \['military'\]$"),
+    (lambda: data.parse_date("March 2018"), r"^not a date: 'March 2018'"),
+    (lambda: data.parse_date("2018"), r"^not a date: '2018'"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), VIEW_ERRORS)
+def test_view_errors_say_what_is_wrong(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+HEADERS = {
+    "nk_missile_launches.csv": "date_utc,missile,missile_class,facility,outcome,apogee_km,distance_km",
+    "nk_nuclear_tests.csv": "date,body_wave_magnitude_mb,yield_kt_low,yield_kt_high,note",
+    "nk_timeline.csv": "date,category,event,source_hint",
+}
+BROKEN_ROWS = [
+    ("nk_missile_launches.csv", "2017-11-28,Hwasong-15,ICBM,pyongyang,success,4475.0,950.0\n"
+     "2017-13-01,Hwasong-15,ICBM,pyongyang,success,,", r"line 3: not a date: '2017-13-01'"),
+    ("nk_missile_launches.csv", "2017-11-28,Hwasong-15,XRBM,pyongyang,success,,",
+     r"line 2: unknown missile class 'XRBM'"),
+    ("nk_missile_launches.csv", "2017-11-28,Hwasong-15,ICBM,pyongyang,success,high,",
+     r"line 2: could not convert string to float: 'high'"),
+    ("nk_nuclear_tests.csv", "2017-09-03,six,50,250,note", r"line 2: could not convert"),
+    ("nk_timeline.csv", "2018-06-31,diplomacy,Singapore,press", r"line 2: not a date: '2018-06-31'"),
+]
+
+
+@pytest.fixture
+def package_files(tmp_path, monkeypatch):
+    """Point the loaders at a temporary folder and bypass their cache."""
+    monkeypatch.setattr(data.resources, "files", lambda package: tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("filename", "body", "message"), BROKEN_ROWS)
+def test_loaders_name_file_and_line_of_a_bad_row(package_files, filename, body, message):
+    (package_files / filename).write_text(HEADERS[filename] + "\n" + body + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"^{re.escape(filename)}, {message}"):
+        CSV_FILES[filename].__wrapped__()
+
+
+@pytest.mark.parametrize("filename", sorted(CSV_FILES))
+def test_loaders_name_missing_columns(package_files, filename):
+    header = HEADERS[filename].replace("date", "day", 1)
+    (package_files / filename).write_text(header + "\n", encoding="utf-8")
+    missing = "date_utc" if filename == "nk_missile_launches.csv" else "date"
+    with pytest.raises(ValueError, match=rf"^{re.escape(filename)}: missing columns \['{missing}'\]$"):
+        CSV_FILES[filename].__wrapped__()
+
