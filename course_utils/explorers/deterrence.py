@@ -1,0 +1,60 @@
+"""Lesson 6 explorer: the deterrence inequality and a second-strike force."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import numpy as np
+
+from ..models import deterrence_holds, deterrence_threshold, retaliation_probability
+from ..plots import plot_deterrence
+from ._controls import int_slider, slider
+from .base import Explorer
+
+__all__ = ["DeterrenceExplorer"]
+
+N_MAX = 20
+
+
+class DeterrenceExplorer(Explorer):
+    """A challenger weighs its gain ``B`` against the cost ``C`` of a retaliation that comes with
+    probability ``π = 1 - (1 - a)^n`` from ``n`` surviving weapons; it is deterred iff
+    ``π >= B / (B + C)``."""
+
+    title = "Deterrence and the second strike"
+    figsize = (7.6, 3.6)
+
+    def make_controls(self) -> Dict[str, Any]:
+        return {
+            "benefit": slider("attacker's gain, B", 1.0, 0.1, 5.0, 0.1),
+            "cost": slider("attacker's cost if hit back, C", 9.0, 0.0, 20.0, 0.5),
+            "n_weapons": int_slider("surviving missiles, n", 3, 0, N_MAX),
+            "p_each": slider("chance each gets through, a", 0.3, 0.0, 1.0, 0.05),
+        }
+
+    def compute(self, **v: Any) -> Dict[str, float]:
+        pi = retaliation_probability(v["n_weapons"], v["p_each"])
+        return {
+            "p_retaliation": pi,
+            "threshold": deterrence_threshold(v["benefit"], v["cost"]),
+            "holds": deterrence_holds(pi, v["benefit"], v["cost"]),
+        }
+
+    def draw(self, ax, result, values, artists):
+        return plot_deterrence(ax, values["benefit"], values["cost"], values["n_weapons"],
+                               values["p_each"], n_max=N_MAX, artists=artists)
+
+    def describe(self, result, v) -> str:
+        text = (f"{v['n_weapons']} surviving missiles, each getting through with chance "
+                f"{v['p_each']:.2f}, retaliate with probability {result['p_retaliation']:.2f}; "
+                f"deterring a gain of {v['benefit']:.1f} against a cost of {v['cost']:.1f} "
+                f"needs {result['threshold']:.2f}.")
+        text += " Deterrence holds." if result["holds"] else " Deterrence fails."
+        n = np.arange(N_MAX + 1)
+        enough = n[np.asarray(deterrence_holds(retaliation_probability(n, v["p_each"]),
+                                               v["benefit"], v["cost"]))]
+        if enough.size:
+            text += f" The fewest missiles that deter: {enough[0]}."
+        else:
+            text += f" Not even {N_MAX} missiles deter at this reliability."
+        return text
