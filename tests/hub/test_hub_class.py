@@ -1,0 +1,306 @@
+"""A whole class on JupyterHub: release -> fetch -> answer -> submit -> collect -> grade ->
+feedback -> fetch feedback, with an instructor and three students who are real Linux users.
+
+The hub runs ``deploy/jupyterhub_config.py`` (PAM log-in, LocalProcessSpawner) with the
+nbgrader configs of ``deploy/nbgrader/``, prepared by ``deploy/setup_single_server.py``.
+The instructor works through the formgrader's REST API and grades with the course's own
+``course grade``; the students work through their servers' nbgrader and contents APIs.
+Outcomes are asserted (grades, files, refusals), never exit codes alone.
+
+Needs root (it creates Linux users); skipped otherwise, except in CI where it must run.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from hub_harness import (
+    DEPLOY, REPO, Hub, HarnessError, install_proxy, json_or_text, run, user_environment,
+)
+
+pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
+
+ASSIGNMENT = "ps1_bargaining"
+COURSE_ID = "kim-trump-bargaining"
+KINDS = ("correct", "partial", "blank")  # one student each, in this order
+
+
+def _require_root() -> None:
+    if os.geteuid() == 0:
+        return
+    message = "the hub test creates Linux users and runs JupyterHub as root: run it as root (CI does)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}; CI=true but uid is {os.geteuid()}")
+    pytest.skip(message)
+
+
+class MemorySampler(threading.Thread):
+    """Samples the summed resident memory of the run's processes (this test's process tree
+    and every process of the run's users) every half second; keeps the peak."""
+
+    def __init__(self, uids: set[int]) -> None:
+        super().__init__(daemon=True)
+        self.uids, self.peak, self.peak_count = uids, 0, 0
+        self._stop_event = threading.Event()
+
+    def _sample(self) -> None:
+        parents, rss, owners = {}, {}, {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            pid = int(entry.name)
+            parents[pid] = int(fields["PPid"])
+            owners[pid] = int(fields["Uid"].split()[0])
+            rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+        ours = {os.getpid()}
+        changed = True
+        while changed:
+            changed = False
+            for pid, parent in parents.items():
+                if pid not in ours and (parent in ours or owners[pid] in self.uids):
+                    ours.add(pid)
+                    changed = True
+        total = sum(rss.get(pid, 0) for pid in ours) * 1024
+        if total > self.peak:
+            self.peak, self.peak_count = total, len(ours)
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self._sample()
+            self._stop_event.wait(0.5)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=5)
+
+
+def _as_user(user: str, hub: Hub, args: list[str], *, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``args`` as Linux user ``user`` with the environment a hub terminal would give."""
+    home = pwd.getpwnam(user).pw_dir
+    env = [
+        f"HOME={home}", f"USER={user}", f"PATH={hub.venv / 'bin'}:/usr/bin:/bin",
+        f"JUPYTER_CONFIG_PATH={hub.environment['COURSE_JUPYTER_CONFIG_DIR']}",
+        f"NBGRADER_EXCHANGE_ROOT={hub.environment['NBGRADER_EXCHANGE_ROOT']}",
+        f"COURSE_ID={COURSE_ID}", "MPLBACKEND=Agg",
+    ]
+    return subprocess.run(
+        ["runuser", "-u", user, "--", "env", "-i", *env, *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def _hidden_test_lines(source_nb: nbformat.NotebookNode) -> set[str]:
+    """Lines of hidden tests in the source notebook (those a student must never see)."""
+    lines = set()
+    for cell in source_nb.cells:
+        for block in re.findall(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", cell.source, flags=re.S):
+            lines.update(line.strip() for line in block.splitlines() if len(line.strip()) > 12)
+    return lines
+
+
+def test_class_loop_on_jupyterhub() -> None:
+    _require_root()
+    from course_utils.grading.engine import grade_notebook  # the course's own grading
+    from course_utils.grading.synthetic import make_submission
+
+    source_path = REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    release_path = REPO / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert source_path.exists() and release_path.exists(), f"{ASSIGNMENT} is missing from source/ or release/"
+    source_nb = nbformat.read(source_path, as_version=4)
+    hidden = _hidden_test_lines(source_nb)
+    assert hidden, "ps1 has no hidden tests, so the feedback check below would prove nothing"
+
+    started = time.monotonic()
+    base = Path(tempfile.mkdtemp(prefix="course-hub-", dir="/tmp"))
+    base.chmod(0o755)
+    hub: Hub | None = None
+    sampler: MemorySampler | None = None
+    timings: dict[str, float] = {}
+    try:
+        venv, how = user_environment(base, force_copy=os.environ.get("COURSE_HUB_COPY_VENV") == "1")
+        proxy = install_proxy(base / "proxy")
+        timings["installs"] = time.monotonic() - started
+        print(f"\nhub test: user servers run {venv} ({how})")
+        hub = Hub(base=base, venv=venv, course_id=COURSE_ID)
+        tag = secrets.token_hex(3)
+        instructor = f"kt{tag}i"
+        students = [f"kt{tag}s{n}" for n in range(1, len(KINDS) + 1)]
+        homes = {name: hub.add_user(name) for name in [instructor, *students]}
+        sampler = MemorySampler({pwd.getpwnam(n).pw_uid for n in hub.users})
+        sampler.start()
+
+        # ------------------------------------------------ the deploy/ set-up, as an admin runs it
+        setup = run([
+            str(venv / "bin" / "python"), str(DEPLOY / "setup_single_server.py"),
+            "--course-src", str(REPO), "--course-id", COURSE_ID,
+            "--instructor", instructor, "--students", *students,
+            "--exchange", str(base / "exchange"), "--config-dir", str(base / "etc" / "jupyter"),
+            "--venv", str(venv),
+        ])
+        assert "ready:" in setup.stdout
+        course = homes[instructor] / COURSE_ID
+        assert oct(course.stat().st_mode & 0o777) == oct(0o700)
+
+        config = hub.write_config(proxy, [instructor], students)
+        hub.start(config)
+        tokens = {name: hub.user_token(name) for name in hub.users}
+        hub.start_servers(hub.users)
+        timings["hub and servers up"] = time.monotonic() - started
+
+        groups = {g["name"]: set(g["users"]) for g in hub.api("GET", "/groups").json()}
+        assert groups[f"nbgrader-{COURSE_ID}"] == set(students)
+        assert groups[f"formgrade-{COURSE_ID}"] == {instructor}
+
+        def formgrader(method: str, path: str):
+            reply = hub.server(method, instructor, f"formgrader/api/{path}", tokens[instructor])
+            assert reply.status_code == 200, f"formgrader {path}: {reply.status_code} {reply.text[:500]}"
+            return reply.json()
+
+        def student_action(name: str, action: str):
+            reply = hub.server("POST", name, f"assignments/{action}", tokens[name],
+                               params={"course_id": COURSE_ID, "assignment_id": ASSIGNMENT})
+            assert reply.status_code == 200, f"{action} by {name}: {reply.status_code} {reply.text[:500]}"
+            return reply.json()
+
+        # ------------------------------------------------ release -> fetch -> answer -> submit
+        released = formgrader("POST", f"assignment/{ASSIGNMENT}/release")
+        assert released.get("success"), released
+        outbound = base / "exchange" / COURSE_ID / "outbound" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        assert outbound.exists(), f"release did not reach the exchange: {released}"
+
+        nb_rel = f"{COURSE_ID}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"  # path_includes_course=True
+        answers: dict[str, str] = {}
+        for name, kind in zip(students, KINDS):
+            listing = hub.server("GET", name, "assignments", tokens[name], params={"course_id": COURSE_ID}).json()
+            assert [a["assignment_id"] for a in listing["value"]] == [ASSIGNMENT], listing
+            student_action(name, "fetch")
+            fetched = hub.server("GET", name, f"api/contents/{nb_rel}", tokens[name], params={"content": "1"})
+            assert fetched.status_code == 200, f"{name} has no fetched notebook: {fetched.text[:300]}"
+            release_nb = nbformat.from_dict(fetched.json()["content"])
+            answers[name] = make_submission(release_nb, source_nb, kind)
+            saved = hub.server("PUT", name, f"api/contents/{nb_rel}", tokens[name], json={
+                "type": "notebook", "format": "json", "content": json.loads(answers[name]),
+            })
+            assert saved.status_code == 200, f"{name} could not save: {saved.text[:300]}"
+            submitted = student_action(name, "submit")
+            assert submitted.get("success", True), submitted
+        timings["released, fetched, submitted"] = time.monotonic() - started
+
+        # ------------------------------------------------ collect -> grade -> feedback
+        collected = formgrader("POST", f"assignment/{ASSIGNMENT}/collect")
+        assert collected.get("success"), collected
+        for name in students:
+            assert (course / "submitted" / name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists(), \
+                f"collect did not bring {name}'s submission: {collected.get('log', '')[-800:]}"
+
+        course_cmd = [str(venv / "bin" / "python"), "-m", "course_utils"]
+        graded = _as_user(instructor, hub, [*course_cmd, "grade", ASSIGNMENT, "--submissions",
+                                            str(course / "submitted"), "--course-dir", str(course),
+                                            "--workers", "2"], cwd=course)
+        assert graded.returncode == 0, f"course grade failed:\n{graded.stdout[-2000:]}\n{graded.stderr[-2000:]}"
+        timings["graded"] = time.monotonic() - started
+        feedback = _as_user(instructor, hub, [*course_cmd, "feedback", ASSIGNMENT, "--course-dir", str(course)],
+                            cwd=course)
+        assert feedback.returncode == 0, f"course feedback failed:\n{feedback.stdout[-2000:]}\n{feedback.stderr[-2000:]}"
+        released_fb = formgrader("POST", f"assignment/{ASSIGNMENT}/release_feedback")
+        assert released_fb.get("success"), released_fb
+        for name in students:
+            student_action(name, "fetch_feedback")
+        timings["feedback fetched"] = time.monotonic() - started
+
+        # ------------------------------------------------ the grades
+        with open(course / "reports" / ASSIGNMENT / "grades.csv", newline="") as f:
+            rows = {row["student_id"]: row for row in csv.DictReader(f)}
+        assert set(rows) == set(students), rows
+        scores = {name: float(rows[name]["score"]) for name in students}
+        full = float(rows[students[0]]["max_score"])
+        assert full > 0
+        assert scores[students[0]] == full, f"the complete answers earned {scores[students[0]]} of {full}"
+        assert 0 < scores[students[1]] < full, f"the partial answers earned {scores[students[1]]} of {full}"
+        assert scores[students[2]] == 0, f"the blank notebook earned {scores[students[2]]}"
+        # The hub's round trip changes nothing: the partial notebook grades the same locally.
+        local_dir = base / "local-grade"
+        local_dir.mkdir()
+        (local_dir / f"{ASSIGNMENT}.ipynb").write_text(answers[students[1]])
+        local = grade_notebook(local_dir / f"{ASSIGNMENT}.ipynb", source_path, workdir=local_dir)
+        assert local.score == scores[students[1]], (local.score, scores[students[1]])
+        # ... and the formgrader (reading the gradebook) shows the same scores to the instructor.
+        listed = {s["student"]: s for s in formgrader("GET", f"submissions/{ASSIGNMENT}")}
+        for name in students:
+            assert listed[name]["autograded"], listed[name]
+            assert float(listed[name]["code_score"]) == scores[name], (name, listed[name], rows[name])
+
+        # ------------------------------------------------ feedback in each student's home
+        for name in students:
+            pages = list((homes[name] / COURSE_ID / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
+            assert len(pages) == 1, f"{name} fetched {len(pages)} feedback pages"
+            text = pages[0].read_text()
+            assert "HIDDEN TESTS" not in text
+            leaked = [line for line in hidden if line in text or html.escape(line) in text]
+            assert not leaked, f"feedback of {name} shows hidden-test source: {leaked[:3]}"
+
+        # ------------------------------------------------ what students must not reach
+        s1, s2 = students[0], students[1]
+        for path in (f"user/{s1}/api/contents/{nb_rel}", f"user/{instructor}/formgrader/api/submissions/{ASSIGNMENT}"):
+            reply = hub.server("GET", path.split("/")[1], "/".join(path.split("/")[2:]), tokens[s2])
+            assert reply.status_code == 403, f"{s2} reading {path}: HTTP {reply.status_code}"
+        probe = (
+            "import json, os, sys\n"
+            "out = {}\n"
+            "for key, path in json.loads(sys.argv[1]).items():\n"
+            "    try:\n"
+            "        os.listdir(path) if os.path.isdir(path) else open(path).read()\n"
+            "        out[key] = 'read'\n"
+            "    except PermissionError:\n"
+            "        out[key] = 'denied'\n"
+            "print(json.dumps(out))\n"
+        )
+        targets = {
+            "other student's notebook": str(homes[s1] / nb_rel),
+            "instructor's source/": str(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+            "collected submission": str(course / "submitted" / s1 / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+            "gradebook": str(course / "gradebook.db"),
+            "exchange inbound listing": str(base / "exchange" / COURSE_ID / "inbound"),
+        }
+        for path in targets.values():
+            assert Path(path).exists(), path
+        tried = _as_user(s2, hub, [str(venv / "bin" / "python"), "-c", probe, json.dumps(targets)], cwd=Path("/"))
+        outcome = json.loads(tried.stdout)
+        assert outcome == {key: "denied" for key in targets}, outcome
+
+        # ------------------------------------------------ log-in: the right password only
+        refused = hub.login(s1, hub.passwords[s1] + "x")
+        assert refused.status_code == 403 and "jupyterhub-session-id" not in refused.cookies, refused.status_code
+        accepted = hub.login(s1, hub.passwords[s1])
+        assert accepted.status_code == 302, accepted.status_code
+    finally:
+        if sampler is not None:
+            sampler.stop()
+        problems = hub.teardown() if hub is not None else []
+        if hub is None:
+            shutil.rmtree(base, ignore_errors=True)
+        timings["total (with teardown)"] = time.monotonic() - started
+        print(f"\nhub test: {json.dumps({k: round(v, 1) for k, v in timings.items()})}")
+        if sampler is not None:
+            print(f"hub test: peak memory {sampler.peak / 2**20:.0f} MiB over {sampler.peak_count} processes")
+    assert not problems, problems
