@@ -154,7 +154,8 @@ def chicken_asymmetric(a: ChickenPayoffs, b: ChickenPayoffs) -> AsymmetricEquili
 
     Each side mixes so as to leave the *other* indifferent: A dares with the probability that
     makes B indifferent, which depends only on B's payoffs, and vice versa. A side that fears
-    the crash more therefore makes the *other* side dare more often.
+    the crash more therefore makes the *other* side dare less often (and, in turn, dares more
+    often itself, as the example shows).
 
     Parameters
     ----------
