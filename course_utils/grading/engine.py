@@ -38,6 +38,10 @@ __all__ = [
 
 _LOG = logging.getLogger(__name__)
 
+#: Sandbox flags about the grading machine rather than the student (printed once by the
+#: batch grader, never a reason to flag a submission).
+ENVIRONMENT_FLAGS = ("privilege drop unavailable", "network isolation unavailable")
+
 #: Longest failure message kept for a part (characters); the rest is cut with an ellipsis.
 MAX_MESSAGE = 400
 
@@ -118,8 +122,12 @@ def read_notebook(path: Path, what: str = "notebook") -> NotebookNode:
     except UnicodeDecodeError:
         raise GradingError(f"{what} {path.name} is not a text file (is it really a .ipynb?)") from None
     except Exception as exc:  # nbformat raises several JSON and validation errors
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise GradingError(f"{what} {path.name} is not a readable notebook: {first}") from None
+        text = str(exc).strip()
+        if "does not appear to be JSON" in text or isinstance(exc, ValueError) and "JSON" in text:
+            reason = "it is not valid JSON (damaged or cut short)"
+        else:
+            reason = _shorten(text.splitlines()[0] if text else type(exc).__name__)[:160]
+        raise GradingError(f"{what} {path.name} is not a readable notebook: {reason}") from None
     if not isinstance(nb.get("cells"), list):
         raise GradingError(f"{what} {path.name} has no cells")
     return nb
@@ -255,11 +263,7 @@ def grade_notebook(
         When either notebook cannot be read, or the source has no graded cells.
     """
     from course_utils.grading.integrity import check_and_restore
-
-    try:
-        from course_utils.grading.sandbox import execute_notebook
-    except ImportError:  # TEMPORARY until sandbox.py lands
-        execute_notebook = _tmp_execute
+    from course_utils.grading.sandbox import execute_notebook
 
     if cell_timeout <= 0 or total_timeout <= 0:
         raise ValueError("cell_timeout and total_timeout must be positive numbers of seconds")
@@ -276,7 +280,8 @@ def grade_notebook(
         run_dir = Path(workdir) if workdir is not None else _prepare_workdir(source.parent, Path(tmp))
         result = execute_notebook(restored, run_dir, cell_timeout=cell_timeout, total_timeout=total_timeout)
     executed = result.nb
-    flags.extend(f for f in result.flags if f not in flags)
+    environment = [f for f in result.flags if f.startswith(ENVIRONMENT_FLAGS)]
+    flags.extend(f for f in result.flags if f not in flags and f not in environment)
     if result.timed_out or result.crashed:
         reason = "the notebook ran out of time before this test" if result.timed_out else (
             "the kernel died before this test"
@@ -292,6 +297,7 @@ def grade_notebook(
         manual_max_score=manual_max,
         timed_out=bool(result.timed_out),
         crashed=bool(result.crashed),
+        extra={"environment": environment},
     )
 
 
@@ -338,13 +344,3 @@ def _support_files(source_dir: Path) -> Iterable[Path]:
             continue
         yield item
 
-
-def _tmp_execute(nb, workdir, *, cell_timeout, total_timeout):  # TEMPORARY
-    from types import SimpleNamespace
-
-    from nbclient import NotebookClient
-
-    client = NotebookClient(nb, timeout=cell_timeout, allow_errors=True, kernel_name="python3",
-                            resources={"metadata": {"path": str(workdir)}})
-    client.execute()
-    return SimpleNamespace(nb=nb, timed_out=False, crashed=False, flags=[])

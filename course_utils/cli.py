@@ -1,0 +1,180 @@
+"""The instructor's ``course`` command: a thin shell over :mod:`course_utils.grading`.
+
+Every user-facing problem (unknown assignment, empty folder, unreadable zip, a student id that
+appears twice, a failed release proof) ends in one line ``course: error: ...`` and exit status 1;
+a traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+from pathlib import Path
+from typing import Sequence
+
+__all__ = ["main", "build_parser"]
+
+_EPILOG = {
+    "build": """
+        example:
+          course build ps1_bargaining     regenerate release/ps1_bargaining and prove it
+          course build                    every assignment in source/
+        """,
+    "grade": """
+        accepted submission layouts (NB = notebook name, e.g. ps1_bargaining):
+          PATH/<student>/<ASSIGNMENT>/NB.ipynb       nbgrader (what `nbgrader collect` makes)
+          PATH/<student>/NB.ipynb                    one folder per student
+          PATH/doejane_12345_678_NB.ipynb            Canvas download (also _LATE_, NB-1.ipynb);
+                                                     the student id is the first part (doejane)
+          PATH/<student>_NB.ipynb                    plain LMS export
+          PATH.zip                                   a zip of any of the above
+
+        example:
+          course grade ps1_bargaining --submissions ~/Downloads/submissions.zip --workers 2
+        """,
+    "feedback": """
+        example:
+          course feedback ps1_bargaining
+        writes reports/ps1_bargaining/feedback/<student>/<notebook>.html
+        """,
+    "report": """
+        example:
+          course report ps1_bargaining
+        writes reports/ps1_bargaining/summary.md, item_analysis.csv, scores.png, parts.png
+        """,
+    "selfgrade": """
+        example:
+          course selfgrade release/ps1_bargaining/ps1_bargaining.ipynb
+          course selfgrade my_ps1.ipynb --assignment ps1_bargaining --html my_ps1_feedback.html
+        """,
+    "demo": """
+        example:
+          course demo                      builds ./demo-class and grades a synthetic class
+          cd demo-class && jupyter lab     the submissions appear in the formgrader
+        """,
+}
+
+
+def _sub(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse.ArgumentParser:
+    return subparsers.add_parser(
+        name, help=help_text, description=help_text,
+        epilog=textwrap.dedent(_EPILOG[name]), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``course`` command."""
+    parser = argparse.ArgumentParser(
+        prog="course",
+        description="Build, grade and report the course's nbgrader assignments.",
+        epilog=textwrap.dedent("""
+            typical term:
+              course build                                   after editing source/
+              course grade ps1_bargaining --submissions DIR  grade a class (folder or LMS zip)
+              course feedback ps1_bargaining                 HTML feedback per student
+              course report ps1_bargaining                   item analysis and plots
+            new instructor: `course demo` runs the whole pipeline on a synthetic class.
+            """),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--course-dir", type=Path, default=None,
+        help="nbgrader course folder (default: the folder holding nbgrader_config.py, searched "
+             "from the current folder upward, else the repository root)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = _sub(sub, "build", "Regenerate release/ from source/ and prove it (full marks, zero, no leaks).")
+    p.add_argument("assignment", nargs="?", help="assignment name (default: all)")
+
+    p = _sub(sub, "grade", "Autograde a class in parallel; write grades.csv, gradebook, submitted/, autograded/.")
+    p.add_argument("assignment")
+    p.add_argument("--submissions", type=Path, required=True, metavar="PATH",
+                   help="folder or zip of submissions (layouts below)")
+    p.add_argument("--workers", type=int, default=None, help="parallel graders (default: number of cores)")
+    p.add_argument("--force", action="store_true", help="regrade students already graded")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="per-cell time limit (default: Execute.timeout of nbgrader_config.py, else 30)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = _sub(sub, "feedback", "Write HTML feedback per student (results and hints, never hidden tests).")
+    p.add_argument("assignment")
+
+    p = _sub(sub, "report", "Item analysis, score plots and a Markdown summary of a graded assignment.")
+    p.add_argument("assignment")
+
+    p = _sub(sub, "selfgrade", "Grade your own finished notebook against the full tests, locally.")
+    p.add_argument("notebook", type=Path)
+    p.add_argument("--assignment", default=None, help="assignment name (default: from the notebook's name)")
+    p.add_argument("--html", type=Path, default=None, metavar="FILE", help="also write HTML feedback to FILE")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="per-cell time limit")
+
+    p = _sub(sub, "demo", "Grade a throwaway synthetic class end to end (build, grade, feedback, report).")
+    p.add_argument("--out", type=Path, default=Path("demo-class"), metavar="DIR",
+                   help="course folder to create (default: ./demo-class)")
+    p.add_argument("--workers", type=int, default=None, help="parallel graders (default: number of cores)")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from course_utils.grading.course import load_course
+
+    if args.command == "demo":
+        from course_utils.grading.demo import run_demo
+
+        source_course = load_course(args.course_dir)
+        run_demo(source_course, args.out, workers=args.workers)
+        return 0
+    course = load_course(args.course_dir)
+    if args.command == "build":
+        from course_utils.grading.build import build
+
+        build(args.assignment, course=course, echo=True)
+        return 0
+    if args.command == "grade":
+        from course_utils.grading.batch import grade_class
+
+        grade_class(course, course.require(args.assignment), args.submissions, workers=args.workers,
+                             force=args.force, progress=not args.no_progress, cell_timeout=args.timeout)
+        return 0  # failed students are listed; the batch itself ran
+    if args.command == "feedback":
+        from course_utils.grading.feedback import write_feedback
+
+        paths = write_feedback(course, course.require(args.assignment))
+        folder = course.report_dir(args.assignment) / "feedback"
+        print(f"{args.assignment}: feedback for {len(paths)} student(s) in {folder}")
+        return 0
+    if args.command == "report":
+        from course_utils.grading.report import write_report
+
+        summary = write_report(course, course.require(args.assignment))
+        print(f"{args.assignment}: report in {summary.parent} (summary.md, item_analysis.csv, scores.png, parts.png)")
+        return 0
+    if args.command == "selfgrade":
+        from course_utils.grading.selfgrade import selfgrade
+
+        return selfgrade(course, args.notebook, assignment=args.assignment, html=args.html,
+                         cell_timeout=args.timeout)
+    raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``course`` command; returns the exit status."""
+    from course_utils.grading.course import CourseError, ensure_tools_on_path
+    from course_utils.grading.engine import GradingError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ensure_tools_on_path()
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    try:
+        return _run(args)
+    except (CourseError, GradingError) as exc:
+        print(f"course: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("course: interrupted; grades recorded so far are kept (rerun to resume)", file=sys.stderr)
+        return 130

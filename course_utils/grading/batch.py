@@ -1,0 +1,411 @@
+"""``course grade``: autograde a whole class in parallel and record it everywhere nbgrader looks.
+
+The parent process finds the submissions, copies them to nbgrader's ``submitted/`` folder and
+hands students to long-lived worker processes (:class:`concurrent.futures.ProcessPoolExecutor`)
+that only execute and score (:func:`course_utils.grading.engine.grade_notebook`). As each
+result arrives the parent, alone, writes the ``autograded/`` notebook, the gradebook rows and
+``reports/<assignment>/grades.csv``. One student's broken file or crashed kernel is that
+student's "failed" line, never the end of the batch; a rerun skips students already graded
+(``force=True`` regrades everyone).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+import warnings
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+import nbformat
+
+from course_utils.grading.collect import Submission, collect_submissions
+from course_utils.grading.course import Course, CourseError
+
+__all__ = [
+    "StudentResult",
+    "BatchResult",
+    "grade_class",
+    "grade_student",
+    "read_grades",
+    "write_grades",
+    "part_columns",
+    "BASE_COLUMNS",
+    "GRADED",
+    "FLAGGED",
+    "FAILED",
+]
+
+GRADED, FLAGGED, FAILED = "graded", "flagged", "failed"
+#: The first columns of grades.csv; one column per graded part follows.
+BASE_COLUMNS = ("student_id", "score", "max_score", "status", "auto_score", "auto_max_score",
+                "manual_pending", "flags")
+
+
+@dataclass
+class StudentResult:
+    """One student's outcome, as sent back from a worker (plain data, picklable)."""
+
+    student_id: str
+    status: str
+    reason: str = ""
+    score: float = 0.0
+    max_score: float = 0.0
+    auto_score: float = 0.0
+    auto_max_score: float = 0.0
+    #: ``{part column: (score or None, max, auto, message)}``
+    parts: dict[str, tuple[float | None, float, bool, str]] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    #: ``{notebook name: executed notebook JSON}``
+    executed: dict[str, str] = field(default_factory=dict)
+    #: Notes about the grading machine (sandbox limits that could not be applied).
+    environment: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    """What ``grade_class`` did."""
+
+    assignment: str
+    csv_path: Path
+    results: dict[str, StudentResult]
+    skipped_files: list[str]
+    resumed: list[str]
+
+    def count(self, status: str) -> int:
+        """Number of students graded in this run with ``status``."""
+        return sum(1 for r in self.results.values() if r.status == status)
+
+
+def part_columns(course: Course, assignment: str) -> list[str]:
+    """The per-part column names of grades.csv, in notebook order.
+
+    A part is named by its grade id, prefixed with ``<notebook>:`` when the assignment has
+    more than one notebook.
+    """
+    notebooks = course.source_notebooks(assignment)
+    columns: list[str] = []
+    for path in notebooks:
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade"):
+                gid = str(meta.get("grade_id"))
+                columns.append(f"{path.stem}:{gid}" if len(notebooks) > 1 else gid)
+    return columns
+
+
+def _part_key(notebook: str, grade_id: str, several: bool) -> str:
+    return f"{notebook}:{grade_id}" if several else grade_id
+
+
+def grade_student(
+    student_id: str,
+    files: dict[str, str],
+    sources: dict[str, str],
+    cell_timeout: float,
+    total_timeout: float,
+) -> StudentResult:
+    """Grade all notebooks of one student (runs in a worker process).
+
+    ``files`` and ``sources`` map notebook names to paths of the submission and the source.
+    A missing notebook scores zero on its parts and is flagged; an unreadable one fails the
+    student with the reason.
+    """
+    from course_utils.grading.engine import GradingError, grade_cells, grade_notebook, read_notebook
+
+    several = len(sources) > 1
+    result = StudentResult(student_id, GRADED)
+    try:
+        for notebook, source in sources.items():
+            path = files.get(notebook)
+            if path is None:
+                src_nb = read_notebook(Path(source), "source notebook")
+                parts, _, auto_max, manual_max = grade_cells(src_nb)
+                for gid, part in parts.items():
+                    result.parts[_part_key(notebook, gid, several)] = (0.0, part.max_score, part.auto,
+                                                                       f"{notebook}.ipynb was not submitted")
+                result.auto_max_score += auto_max
+                result.max_score += auto_max + manual_max
+                result.flags.append(f"{notebook}.ipynb missing from the submission")
+                continue
+            grade = grade_notebook(Path(path), Path(source), cell_timeout=cell_timeout, total_timeout=total_timeout)
+            for gid, part in grade.parts.items():
+                result.parts[_part_key(notebook, gid, several)] = (part.score, part.max_score, part.auto, part.message)
+                if not part.auto and part.score is not None:
+                    result.score += part.score
+            result.auto_score += grade.score
+            result.auto_max_score += grade.max_score
+            result.score += grade.score
+            result.max_score += grade.max_score + grade.manual_max_score
+            result.flags.extend(grade.flags)
+            result.environment.extend(e for e in grade.extra.get("environment", []) if e not in result.environment)
+            if grade.timed_out and not any("time" in f for f in grade.flags):
+                result.flags.append("the notebook ran out of time; tests after that point scored zero")
+            if grade.crashed and not any("crash" in f or "died" in f for f in grade.flags):
+                result.flags.append("the kernel died while running the notebook; later tests scored zero")
+            result.executed[notebook] = nbformat.writes(grade.executed)
+    except GradingError as exc:
+        return StudentResult(student_id, FAILED, reason=str(exc))
+    if result.flags:
+        result.status = FLAGGED
+        result.reason = result.flags[0]
+    return result
+
+
+def _warm_worker(log_path: str | None) -> None:
+    """Worker start-up: import the grading stack once and send kernel chatter to the log."""
+    if log_path:
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        sys.stdout = open(1, "w", closefd=False)
+        sys.stderr = open(2, "w", closefd=False)
+    import nbclient  # noqa: F401
+    import nbgrader.utils  # noqa: F401
+
+    import course_utils.grading.engine  # noqa: F401
+    import course_utils.grading.integrity  # noqa: F401
+    import course_utils.grading.sandbox  # noqa: F401
+
+
+def read_grades(path: Path) -> dict[str, dict[str, str]]:
+    """Rows of an existing grades.csv by student id (empty when there is none)."""
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["student_id"]: row for row in csv.DictReader(handle) if row.get("student_id")}
+
+
+def write_grades(path: Path, rows: dict[str, dict[str, str]], parts: list[str]) -> None:
+    """Write grades.csv atomically (a crash mid-write never leaves half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = [*BASE_COLUMNS, *parts]
+    tmp = path.with_suffix(".csv.tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for sid in sorted(rows):
+            writer.writerow({c: rows[sid].get(c, "") for c in columns})
+    os.replace(tmp, path)
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def result_row(result: StudentResult) -> dict[str, str]:
+    """A grades.csv row for one student."""
+    row = {"student_id": result.student_id, "status": result.status,
+           "flags": "; ".join(result.flags) if result.status != FAILED else result.reason}
+    if result.status == FAILED:
+        return row
+    row.update(score=_fmt(result.score), max_score=_fmt(result.max_score), auto_score=_fmt(result.auto_score),
+               auto_max_score=_fmt(result.auto_max_score),
+               manual_pending=str(sum(1 for p in result.parts.values() if not p[2] and p[0] is None)))
+    row.update({key: _fmt(part[0]) for key, part in result.parts.items()})
+    return row
+
+
+def _timestamp(sub: Submission) -> str:
+    if sub.timestamp:
+        return sub.timestamp
+    newest = max(p.stat().st_mtime for p in sub.files.values())
+    return datetime.fromtimestamp(newest, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+
+
+def _copy_submitted(course: Course, assignment: str, sub: Submission) -> dict[str, str]:
+    """Copy a student's files to ``submitted/<student>/<assignment>/`` (nbgrader's layout)."""
+    target = course.submitted_dir / sub.student_id / assignment
+    target.mkdir(parents=True, exist_ok=True)
+    copied = {}
+    for notebook, path in sub.files.items():
+        dest = target / f"{notebook}.ipynb"
+        if Path(path).resolve() != dest.resolve():
+            shutil.copyfile(path, dest)
+        copied[notebook] = str(dest)
+    (target / "timestamp.txt").write_text(_timestamp(sub) + "\n", encoding="utf-8")
+    return copied
+
+
+def _record(course: Course, assignment: str, result: StudentResult, timestamp: str) -> None:
+    """Write a finished student's autograded notebooks and gradebook rows (parent only)."""
+    from course_utils.grading.gradebook import open_gradebook, record_notebook
+
+    target = course.autograded_dir / result.student_id / assignment
+    if target.exists():
+        shutil.rmtree(target)
+    if result.status == FAILED:
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "timestamp.txt").write_text(timestamp + "\n", encoding="utf-8")
+    with open_gradebook(course) as gb, warnings.catch_warnings():
+        # nbgrader's add_submission trips SQLAlchemy autoflush warnings; the rows are saved.
+        warnings.simplefilter("ignore")
+        for notebook, text in result.executed.items():
+            (target / f"{notebook}.ipynb").write_text(text, encoding="utf-8")
+            record_notebook(gb, course.db_url, assignment, result.student_id, notebook,
+                            nbformat.reads(text, as_version=4), timestamp)
+
+
+def _status_line(result: StudentResult) -> str:
+    if result.status == FAILED:
+        return f"  {result.student_id}: failed: {result.reason}"
+    score = f"{result.score:g}/{result.max_score:g}"
+    pending = sum(1 for p in result.parts.values() if not p[2] and p[0] is None)
+    extra = f" ({pending} written answer(s) to grade by hand)" if pending else ""
+    if result.status == FLAGGED:
+        more = f" (+{len(result.flags) - 1} more)" if len(result.flags) > 1 else ""
+        return f"  {result.student_id}: flagged, {score}{extra}: {result.reason}{more}"
+    return f"  {result.student_id}: graded, {score}{extra}"
+
+
+def grade_class(
+    course: Course,
+    assignment: str,
+    submissions: Path,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+    cell_timeout: float | None = None,
+    total_timeout: float = 300.0,
+    echo: Callable[[str], None] | None = print,
+) -> BatchResult:
+    """Autograde every student of ``submissions`` for ``assignment``.
+
+    Parameters
+    ----------
+    course : Course
+        The course directory.
+    assignment : str
+        An assignment of ``source/``.
+    submissions : Path
+        A folder (nbgrader layout, per-student folders or LMS files) or an LMS zip; see
+        :mod:`course_utils.grading.collect`.
+    workers : int, optional
+        Worker processes (default: the number of CPU cores).
+    force : bool
+        Regrade students already graded or flagged in grades.csv.
+    progress : bool
+        Show a tqdm progress bar on stderr.
+    cell_timeout, total_timeout : float
+        Per-cell and per-notebook time limits in seconds.
+    echo : callable, optional
+        Where status lines go (``print`` by default; ``None`` for silence).
+
+    Returns
+    -------
+    BatchResult
+    """
+    from tqdm import tqdm
+
+    from course_utils.grading.gradebook import ensure_assignment
+
+    course.require(assignment)
+    if workers is not None and workers < 1:
+        raise CourseError(f"--workers must be at least 1, not {workers}")
+    workers = workers or os.cpu_count() or 1
+    sources = {p.stem: str(p) for p in course.source_notebooks(assignment)}
+    parts = part_columns(course, assignment)
+    report_dir = course.report_dir(assignment)
+    csv_path = report_dir / "grades.csv"
+    say = echo or (lambda _line: None)
+
+    with tempfile.TemporaryDirectory(prefix="course-submissions-") as scratch:
+        found = collect_submissions(Path(submissions), assignment, list(sources), Path(scratch))
+        for line in found.skipped:
+            say(f"skipped {line}")
+        ensure_assignment(course, assignment, list(sources))
+        rows = read_grades(csv_path)
+        done = {sid for sid, row in rows.items() if row.get("status") in (GRADED, FLAGGED)}
+        todo = [s for s in found.submissions if force or s.student_id not in done]
+        resumed = [s.student_id for s in found.submissions if s.student_id in done and not force]
+        if resumed:
+            say(f"{len(resumed)} student(s) already graded, skipped (use --force to regrade): "
+                + ", ".join(resumed[:10]) + (" ..." if len(resumed) > 10 else ""))
+        report_dir.mkdir(parents=True, exist_ok=True)
+        log_path = report_dir / "grading.log"
+        results: dict[str, StudentResult] = {}
+        stamps: dict[str, str] = {}
+        jobs: dict[str, dict[str, str]] = {}
+        for sub in todo:
+            try:
+                jobs[sub.student_id] = _copy_submitted(course, assignment, sub)
+                stamps[sub.student_id] = _timestamp(sub)
+            except OSError as exc:
+                results[sub.student_id] = StudentResult(sub.student_id, FAILED, reason=f"cannot copy the files: {exc}")
+        write_grades(csv_path, rows, parts)
+
+        def finish(result: StudentResult) -> None:
+            try:
+                _record(course, assignment, result, stamps.get(result.student_id, ""))
+            except Exception as exc:  # the gradebook or disk failed for this student only
+                result = StudentResult(result.student_id, FAILED,
+                                       reason=f"could not record the grade: {type(exc).__name__}: {exc}")
+            results[result.student_id] = result
+            rows[result.student_id] = result_row(result)
+            write_grades(csv_path, rows, parts)
+
+        for result in list(results.values()):
+            finish(result)
+        timeout = cell_timeout or course.cell_timeout
+        bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="student", disable=not progress,
+                   file=sys.stderr)
+        pending = dict(jobs)
+        attempts: dict[str, int] = {}
+        while pending:
+            with ProcessPoolExecutor(max_workers=min(workers, len(pending)), initializer=_warm_worker,
+                                     initargs=(str(log_path),)) as pool:
+                futures: dict[Future, str] = {
+                    pool.submit(grade_student, sid, files, sources, timeout, total_timeout): sid
+                    for sid, files in pending.items()
+                }
+                broken = False
+                for future in as_completed(futures):
+                    sid = futures[future]
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        attempts[sid] = attempts.get(sid, 0) + 1
+                        if attempts[sid] < 2:
+                            continue  # retried in a fresh pool
+                        result = StudentResult(sid, FAILED, reason="the grading process died while grading this student")
+                    except Exception as exc:
+                        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+                        result = StudentResult(sid, FAILED, reason=f"grader error: {last}")
+                    pending.pop(sid, None)
+                    finish(result)
+                    bar.update(1)
+                if not broken:
+                    pending.clear()
+        bar.close()
+
+    environment = sorted({e for r in results.values() for e in r.environment})
+    for note in environment:
+        say(f"note about this machine: {note}")
+    if results:
+        say(f"{assignment}: {len(results)} student(s) graded this run")
+        for sid in sorted(results):
+            say(_status_line(results[sid]))
+    counts = {s: sum(1 for r in results.values() if r.status == s) for s in (GRADED, FLAGGED, FAILED)}
+    say(f"graded {counts[GRADED]}, flagged {counts[FLAGGED]}, failed {counts[FAILED]}, "
+        f"skipped {len(resumed)}; grades in {csv_path}")
+    return BatchResult(assignment, csv_path, results, found.skipped, resumed)
+
+
+def iter_parts(rows: Iterable[dict[str, str]], parts: list[str]) -> Iterable[tuple[str, list[float]]]:
+    """Per part, the scores of the students that have one (graded or flagged rows only)."""
+    rows = [r for r in rows if r.get("status") in (GRADED, FLAGGED)]
+    for part in parts:
+        yield part, [float(r[part]) for r in rows if r.get(part) not in (None, "")]
