@@ -56,6 +56,401 @@ def new_figure(width: float = 6.4, height: float = 3.6, dpi: int = 80) -> Figure
 # =========================================================================== data and bargaining
 # (lessons 0-4: crisis data, bargaining range, issue linkage, risk-return)
 
+#: Font sizes used by the lesson 0-4 plots, readable at the widgets' size (about 80 dpi).
+TITLE_SIZE, LABEL_SIZE, TICK_SIZE, NOTE_SIZE = 11, 10, 9, 8
+
+#: Rows of the crisis timeline: (label, marker, colour, categories of ``nk_timeline.csv``).
+TIMELINE_ROWS = (
+    ("nuclear test (USGS)", "^", PALETTE["vermillion"], ()),
+    ("ICBM launch (CNS)", "o", PALETTE["orange"], ("missile",)),
+    ("rhetoric", "D", PALETTE["purple"], ("rhetoric",)),
+    ("diplomacy", "s", PALETTE["blue"], ("diplomacy",)),
+    ("other events", "x", PALETTE["black"], ("nuclear", "regional", "leadership")),
+)
+
+
+def _label_axes(ax, title: str, xlabel: str, ylabel: str) -> None:
+    ax.set_title(title, fontsize=TITLE_SIZE, loc="left")
+    ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    ax.tick_params(labelsize=TICK_SIZE)
+
+
+def freeze_layout(figure) -> None:
+    """Lay the figure out once (constrained layout), then keep that layout.
+
+    Saving a figure that still has a layout engine draws it twice (once to lay it out); an
+    explorer whose axes and labels keep their size can skip that on every redraw.
+    """
+    figure.draw_without_rendering()
+    figure.set_layout_engine(None)
+
+
+def decimal_year(date) -> float:
+    """A ``datetime.date`` as a fractional year (2017-07-04 -> about 2017.5), for time axes."""
+    start = type(date)(date.year, 1, 1)
+    days = (type(date)(date.year + 1, 1, 1) - start).days
+    return date.year + (date - start).days / days
+
+
+def launch_bars(ax, counts, artists=None):
+    """Stacked bars of missiles launched per year and class (``data.YearCounts``).
+
+    Every class of :data:`MISSILE_CLASS_STYLE` gets one collection of bars (empty when it is
+    not in ``counts.classes``) with its own colour *and* hatch, so the legend is readable
+    without colour. Bars are centred on ``year + 0.5`` so they share an axis with
+    :func:`crisis_timeline`. On later calls pass the returned dict as ``artists``: only the
+    bars' outlines change (one collection per class keeps redrawing fast).
+    """
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+
+    heights = {c: np.zeros(len(counts.years)) for c in MISSILE_CLASS_STYLE}
+    for j, cls in enumerate(counts.classes):
+        heights[cls] = counts.counts[:, j].astype(float)
+    left, right = counts.years + 0.1, counts.years + 0.9
+    bottom = np.zeros(len(counts.years))
+    verts = {}
+    for cls in MISSILE_CLASS_STYLE:
+        top = bottom + heights[cls]
+        keep = heights[cls] > 0
+        verts[cls] = [[(l, b), (l, t), (r, t), (r, b)]
+                      for l, r, b, t in zip(left[keep], right[keep], bottom[keep], top[keep])]
+        bottom = top
+    if artists is None:
+        artists = {}
+        for cls, style in MISSILE_CLASS_STYLE.items():
+            artists[cls] = PolyCollection(verts[cls], facecolors=style["color"],
+                                          edgecolors="#333333", linewidths=0.4,
+                                          hatch=style["hatch"] or None, label=cls)
+            ax.add_collection(artists[cls])
+        _label_axes(ax, "Missiles launched per year (CNS database)",
+                    "", "missiles launched\n(count per year)")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE,
+                  title="class", title_fontsize=NOTE_SIZE, frameon=False)
+        return artists
+    for cls, coll in artists.items():
+        coll.set_verts(verts[cls])
+    return artists
+
+
+def crisis_timeline(ax, nuclear_tests, icbm_launches, events):
+    """Draw the dated events on rows (see :data:`TIMELINE_ROWS`), once; returns the texts.
+
+    ``nuclear_tests`` are ``data.NuclearTest`` rows (labelled with their USGS magnitude),
+    ``icbm_launches`` are ``data.Launch`` rows, ``events`` are numbered ``(number, Event)``
+    pairs from the timeline (leave nuclear tests out: the tests row shows them; other
+    "nuclear" events such as leaving the NPT go on the last row). Each
+    row has its own marker shape as well as colour. The event numbers are drawn next to the
+    markers; the explorer lists the numbered events in words.
+    """
+    texts = []
+    n_rows = len(TIMELINE_ROWS)
+    row_y = {i: n_rows - 1 - i for i in range(n_rows)}  # first row on top
+    row_of = {cat: i for i, row in enumerate(TIMELINE_ROWS) for cat in row[3]}
+    for i in range(n_rows):
+        ax.axhline(row_y[i], color="#dddddd", linewidth=0.8, zorder=0)
+    test_x = [decimal_year(t.date) for t in nuclear_tests]
+    ax.scatter(test_x, [row_y[0]] * len(test_x), marker="^", s=50,
+               color=TIMELINE_ROWS[0][2], edgecolor="black", linewidth=0.5, zorder=3)
+    for x, t in zip(test_x, nuclear_tests):
+        texts.append(ax.text(x, row_y[0] - 0.28, f"{t.magnitude_mb:.1f}", ha="center",
+                             va="top", fontsize=NOTE_SIZE - 1, clip_on=True))
+    icbm_x = [decimal_year(l.date) for l in icbm_launches]
+    ax.scatter(icbm_x, [row_y[1]] * len(icbm_x), marker="o", s=30, color=TIMELINE_ROWS[1][2],
+               edgecolor="black", linewidth=0.5, zorder=3)
+    for i, (_label, marker, colour, cats) in enumerate(TIMELINE_ROWS[1:], start=1):
+        xs = [decimal_year(e.date) for _n, e in events if e.category in cats]
+        ax.scatter(xs, [row_y[i]] * len(xs), marker=marker, s=36, color=colour, zorder=4,
+                   edgecolor="black" if marker != "x" else None, linewidth=0.5)
+    seen = {i: 0 for i in range(n_rows)}
+    for number, event in events:
+        row = row_of[event.category]
+        x, y = decimal_year(event.date), row_y[row]
+        above = seen[row] % 2 == 1  # alternate below/above so close events stay legible
+        seen[row] += 1
+        texts.append(ax.text(x, y + (0.22 if above else -0.22), str(number), ha="center",
+                             va="bottom" if above else "top", fontsize=NOTE_SIZE, clip_on=True))
+    ax.set_yticks(range(len(TIMELINE_ROWS)))
+    ax.set_yticklabels([row[0] for row in reversed(TIMELINE_ROWS)])
+    ax.set_ylim(-0.8, len(TIMELINE_ROWS) - 0.2)
+    _label_axes(ax, "Events (see list below); ▲ label: magnitude mb",
+                "year", "")
+    return texts
+
+
+def set_year_window(axes, start: int, end: int, texts=()) -> None:
+    """Show the whole years ``start..end`` on every axes of the crisis figure; ``texts`` (from
+    :func:`crisis_timeline`) outside the window, or all of them when the window is longer than
+    12 years, are hidden."""
+    lo, hi = start - 0.05, end + 1.05
+    span = end - start + 1
+    step = 1 if span <= 10 else 2 if span <= 20 else 5
+    years = [y for y in range(start, end + 1) if y % step == 0]
+    for ax in axes:
+        ax.set_xlim(lo, hi)
+    # year labels centred under each year's bar; year boundaries as light grid lines
+    axes[-1].set_xticks([y + 0.5 for y in years], [str(y) for y in years])
+    axes[-1].set_xticks(range(start, end + 2), minor=True)
+    axes[-1].tick_params(axis="x", which="major", length=0)
+    axes[-1].grid(axis="x", which="minor", color="#eeeeee", linewidth=0.8)
+    for text in texts:  # numbers would pile up over long spans: shown for 12 years or less
+        text.set_visible(span <= 12 and lo <= text.get_position()[0] <= hi)
+
+
+def bargaining_range_plot(ax, rng, war_us, war_nk, options, deals, artists=None):
+    """Fearon's diagram: each side's payoff from every split, its war payoff and the range.
+
+    ``rng`` is a ``models.Range``; ``war_us`` and ``war_nk`` are the war payoffs
+    (``p - cost_a`` and ``1 - p - cost_b``); ``options`` are the splits that can be implemented
+    (``None`` when any split can) and ``deals`` those of them inside the range. The US payoff
+    is a solid line with circles, North Korea's dashed with squares; the range is a hatched band
+    labelled in words; implementable splits are diamonds, filled inside the range and hollow
+    outside.
+    """
+    import numpy as np
+
+    x = np.linspace(0.0, 1.0, 11)
+    opts = np.asarray([] if options is None else options, dtype=float)
+    inside = np.isin(opts, np.asarray(deals, dtype=float))
+    if artists is None:
+        a = {}
+        a["us"], = ax.plot(x, x, label="US payoff, x", markevery=5, markersize=5, **US_STYLE)
+        a["nk"], = ax.plot(x, 1 - x, label="NK payoff, 1 − x", markevery=5, markersize=5,
+                           **NK_STYLE)
+        a["war_us"] = ax.axhline(war_us, color=US_STYLE["color"], linestyle=":", linewidth=1.5)
+        a["war_nk"] = ax.axhline(war_nk, color=NK_STYLE["color"], linestyle="-.", linewidth=1.5)
+        a["war_us_txt"] = ax.text(0.01, war_us, "US war payoff", fontsize=NOTE_SIZE, va="bottom",
+                                  color=US_STYLE["color"])
+        a["war_nk_txt"] = ax.text(0.99, war_nk, "NK war payoff", fontsize=NOTE_SIZE, va="bottom",
+                                  ha="right", color=NK_STYLE["color"])
+        a["band"] = ax.axvspan(rng.low, rng.high, label="bargaining range", **DEAL_STYLE)
+        a["band_txt"] = ax.text((rng.low + rng.high) / 2, 0.97, "deals both\nprefer to war",
+                                ha="center", va="top", fontsize=NOTE_SIZE,
+                                transform=ax.get_xaxis_transform(),
+                                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        # implementable deals sit just above the x axis (axes coordinates for y)
+        a["in"], = ax.plot([], [], linestyle="none", marker="D", markersize=10, clip_on=False,
+                           color=PALETTE["green"], markeredgecolor="black",
+                           transform=ax.get_xaxis_transform(), label="deal on offer: in range")
+        a["out"], = ax.plot([], [], linestyle="none", marker="D", markersize=10, fillstyle="none",
+                            color=PALETTE["black"], clip_on=False, markeredgewidth=1.5,
+                            transform=ax.get_xaxis_transform(), label="deal on offer: outside")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.0)
+        _label_axes(ax, "Fearon's bargaining range",
+                    "deal x (0: NK keeps its arsenal, NK's stated position;\n"
+                    "1: complete denuclearization, the US's stated position)",
+                    "payoff (share of the good)")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE, frameon=False)
+        artists = a
+    a = artists
+    a["war_us"].set_ydata([war_us, war_us])
+    a["war_nk"].set_ydata([war_nk, war_nk])
+    a["war_us_txt"].set_y(war_us)
+    a["war_nk_txt"].set_y(war_nk)
+    lo, hi = float(rng.low), float(rng.high)
+    a["band"].set_x(lo)
+    a["band"].set_width(max(hi - lo, 0.0))
+    a["band"].set_visible(hi >= lo)
+    a["band_txt"].set_x((lo + hi) / 2)
+    a["band_txt"].set_text("deals both\nprefer to war" if hi >= lo else "")
+    a["band_txt"].set_visible(hi >= lo)
+    a["in"].set_data(opts[inside], np.full(inside.sum(), 0.04))
+    a["out"].set_data(opts[~inside], np.full((~inside).sum(), 0.04))
+    return a
+
+
+def linkage_plot(ax, s_grid, d_grid, us_ok, nk_ok, deal, full_row, issue_label, artists=None):
+    """Deals over two linked issues: which ``(s, d)`` each side prefers to the status quo.
+
+    ``us_ok`` and ``nk_ok`` are boolean grids (rows: ``d_grid``, columns: ``s_grid``) of where
+    each side's utility (from ``models.linkage_utilities``) is at least zero; ``deal`` is the
+    ``models.Linkage`` result, ``full_row`` the ``(s_low, s_high)`` concessions for which
+    complete denuclearization is acceptable to both (``None`` if none). The US boundary is a solid
+    line, North Korea's dashed; deals both accept are a hatched region; the Nash deal is a star.
+    """
+    import numpy as np
+
+    both = us_ok & nk_ok
+
+    def boundary(ok, first):
+        # the s where a side's acceptance switches, row by row (NaN when it never does)
+        idx = np.where(ok.any(axis=1), (np.argmax(ok, axis=1) if first else
+                                        ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1)), -1)
+        return np.where(idx >= 0, s_grid[np.clip(idx, 0, None)], np.nan)
+
+    us_edge = boundary(us_ok, first=False)       # US accepts for s up to here
+    nk_edge = boundary(nk_ok, first=True)        # NK accepts for s from here
+    lo = boundary(both, first=True)
+    hi = boundary(both, first=False)
+    rows = ~np.isnan(lo)
+    poly = (np.concatenate([np.c_[lo[rows], d_grid[rows]], np.c_[hi[rows], d_grid[rows]][::-1]])
+            if rows.any() else np.zeros((0, 2)))
+    if artists is None:
+        a = {}
+        a["us"], = ax.plot(us_edge, d_grid, color=US_STYLE["color"], linestyle="-", linewidth=2,
+                           label="US indifferent (accepts to the left)")
+        a["nk"], = ax.plot(nk_edge, d_grid, color=NK_STYLE["color"], linestyle="--", linewidth=2,
+                           label="NK indifferent (accepts to the right)")
+        from matplotlib.patches import Polygon
+
+        a["region"] = Polygon(poly if len(poly) else np.zeros((1, 2)), closed=True,
+                              label="deals both accept", **DEAL_STYLE)
+        ax.add_patch(a["region"])
+        a["full"], = ax.plot([], [], color=PALETTE["black"], linewidth=5, solid_capstyle="butt",
+                             label="complete denuclearization, acceptable")
+        a["nash"], = ax.plot([], [], linestyle="none", marker="*", markersize=15,
+                             color=PALETTE["yellow"], markeredgecolor="black", label="Nash deal")
+        ax.plot([0], [0], linestyle="none", marker="o", color="black", markersize=6)
+        ax.annotate("status quo", (0, 0), (0.03, 0.04), fontsize=NOTE_SIZE)
+        a["none"] = ax.text(0.5, 0.5, "", ha="center", va="center", fontsize=LABEL_SIZE,
+                            bbox={"facecolor": "white", "edgecolor": "black"})
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.05)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE, frameon=False)
+        artists = a
+    a = artists
+    a["us"].set_data(us_edge, d_grid)
+    a["nk"].set_data(nk_edge, d_grid)
+    a["region"].set_xy(poly if len(poly) else np.zeros((1, 2)))
+    a["region"].set_visible(bool(len(poly)))
+    if full_row is None:
+        a["full"].set_data([], [])
+    else:
+        a["full"].set_data(list(full_row), [1.0, 1.0])
+    if deal.gains_exist:
+        a["nash"].set_data([deal.concession], [deal.denuclearization])
+        a["none"].set_text("")
+        a["none"].set_visible(False)
+    else:
+        a["nash"].set_data([], [])
+        a["none"].set_text("no deal beats the status quo")
+        a["none"].set_visible(True)
+    _label_axes(ax, f"Denuclearization for: {issue_label}",
+                "s: how much of the second issue the US concedes (0 to all)",
+                "d: denuclearization\n(0 none, 1 complete)")
+    return a
+
+
+def risk_return_plot(axes, curve, chosen, best, artists=None):
+    """The risk-return trade-off: expected payoff (top) and risk of breakdown (bottom) of every
+    demand, the chosen demand (vertical line, circle markers) and the best one (star).
+
+    ``curve`` is a ``models.Offer`` of arrays over a grid of demands; ``chosen`` and ``best``
+    are scalar ``Offer`` results (``best`` may be ``None`` to hide it).
+    """
+    top, bottom = axes
+    if artists is None:
+        a = {}
+        a["eu"], = top.plot(curve.demand, curve.expected_utility, color=US_STYLE["color"],
+                            linestyle="-", linewidth=2, label="expected payoff")
+        a["war"], = bottom.plot(curve.demand, curve.p_war, color=WAR_STYLE["color"],
+                                linestyle="--", linewidth=2, label="risk of breakdown")
+        a["vline"] = [ax.axvline(chosen.demand, color=PALETTE["vermillion"], linestyle=":",
+                                 linewidth=1.5) for ax in axes]
+        a["chosen_eu"], = top.plot([chosen.demand], [chosen.expected_utility], "o", markersize=8,
+                                   color=PALETTE["vermillion"], markeredgecolor="black",
+                                   label="your demand")
+        a["chosen_war"], = bottom.plot([chosen.demand], [chosen.p_war], "o", markersize=8,
+                                       color=PALETTE["vermillion"], markeredgecolor="black",
+                                       label="your demand")
+        a["best_eu"], = top.plot([], [], "*", markersize=14, color=PALETTE["yellow"],
+                                 markeredgecolor="black", label="best demand")
+        a["best_war"], = bottom.plot([], [], "*", markersize=14, color=PALETTE["yellow"],
+                                     markeredgecolor="black", label="best demand")
+        a["txt_eu"] = top.text(0.01, 0.95, "", transform=top.transAxes, va="top",
+                               fontsize=NOTE_SIZE)
+        a["txt_war"] = bottom.text(0.01, 0.92, "", transform=bottom.transAxes, va="top",
+                                   fontsize=NOTE_SIZE)
+        _label_axes(top, "What a demand earns, and what it risks", "",
+                    "US expected\npayoff (share)")
+        _label_axes(bottom, "", "US demand x (share settled on US terms)",
+                    "P(breakdown)")
+        top.set_ylim(-0.02, 1.02)
+        bottom.set_ylim(-0.03, 1.03)
+        for ax in axes:
+            ax.set_xlim(0, 1)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE,
+                      frameon=False)
+        top.tick_params(labelbottom=False)
+        artists = a
+    a = artists
+    a["eu"].set_data(curve.demand, curve.expected_utility)
+    a["war"].set_data(curve.demand, curve.p_war)
+    for line in a["vline"]:
+        line.set_xdata([chosen.demand, chosen.demand])
+    a["chosen_eu"].set_data([chosen.demand], [chosen.expected_utility])
+    a["chosen_war"].set_data([chosen.demand], [chosen.p_war])
+    if best is None:
+        a["best_eu"].set_data([], [])
+        a["best_war"].set_data([], [])
+    else:
+        a["best_eu"].set_data([best.demand], [best.expected_utility])
+        a["best_war"].set_data([best.demand], [best.p_war])
+    a["txt_eu"].set_text(f"your demand {chosen.demand:.2f}: expected payoff "
+                         f"{chosen.expected_utility:.2f}")
+    a["txt_war"].set_text(f"your demand {chosen.demand:.2f}: breakdown risk {chosen.p_war:.0%}")
+    return a
+
+
+def score_plot(ax, rounds, yours, optimal, outcomes, artists=None):
+    """Running score of a negotiation game: your cumulative payoff (solid, circles) against
+    what the best demand would have earned against the same counterparts (dashed, squares);
+    rounds that broke down are marked with an ``x`` on your line."""
+    import numpy as np
+
+    r = np.arange(1, len(yours) + 1)
+    cum_you, cum_best = np.cumsum(yours), np.cumsum(optimal)
+    broke = np.asarray([o == "breakdown" for o in outcomes], dtype=bool)
+    if artists is None:
+        a = {}
+        a["you"], = ax.plot([], [], label="your total", **US_STYLE)
+        a["best"], = ax.plot([], [], label="best demand's total", color=PALETTE["black"],
+                             linestyle="--", marker="s")
+        a["broke"], = ax.plot([], [], linestyle="none", marker="x", markersize=10,
+                              color=PALETTE["vermillion"], markeredgewidth=2, label="breakdown")
+        ax.set_xlim(0.5, rounds + 0.5)
+        ax.set_xticks(range(1, rounds + 1))
+        _label_axes(ax, "Your running score", "round", "cumulative payoff\n(share)")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE, frameon=False)
+        artists = a
+    a = artists
+    a["you"].set_data(r, cum_you)
+    a["best"].set_data(r, cum_best)
+    a["broke"].set_data(r[broke], cum_you[broke])
+    values = np.concatenate([[0.0, 1.0], cum_you, cum_best])
+    ax.set_ylim(values.min() - 0.1, values.max() + 0.2)
+    return a
+
+def breakdown_plot(ax, curve, chosen, artists=None):
+    """Risk of breakdown of every demand (dashed) and of the demand being considered (circle,
+    vertical dotted line, and the figure written on the plot). For the negotiation game, which
+    shows the risk but not the best demand."""
+    if artists is None:
+        a = {}
+        a["war"], = ax.plot(curve.demand, curve.p_war, color=WAR_STYLE["color"], linestyle="--",
+                            linewidth=2, label="risk of breakdown")
+        a["vline"] = ax.axvline(chosen.demand, color=PALETTE["vermillion"], linestyle=":",
+                                linewidth=1.5)
+        a["chosen"], = ax.plot([chosen.demand], [chosen.p_war], "o", markersize=8,
+                               color=PALETTE["vermillion"], markeredgecolor="black",
+                               label="demand on the table")
+        a["txt"] = ax.text(0.01, 0.92, "", transform=ax.transAxes, va="top", fontsize=NOTE_SIZE)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(-0.03, 1.03)
+        _label_axes(ax, "Before you commit: how likely is this demand to break the talks?",
+                    "US demand x (share settled on US terms)", "P(breakdown)")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE, frameon=False)
+        artists = a
+    a = artists
+    a["war"].set_data(curve.demand, curve.p_war)
+    a["vline"].set_xdata([chosen.demand, chosen.demand])
+    a["chosen"].set_data([chosen.demand], [chosen.p_war])
+    a["txt"].set_text(f"demand {chosen.demand:.2f}: breakdown risk {chosen.p_war:.0%}")
+    return a
+
+
 
 # =========================================================================== deterrence, commitment, signals
 # (lessons 5-8: commitment, deterrence, chicken, brinkmanship, Nash, Rubinstein, signals)
