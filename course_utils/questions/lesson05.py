@@ -6,6 +6,16 @@ from ..checks import Question
 
 QUESTIONS = {
     # ------------------------------------------------------------------ predictions
+    "promise": Question(
+        prompt=("Side A is strong today but will be much weaker tomorrow. The rising side "
+                "promises to keep treating A well. When is A most tempted to fight now instead?"),
+        options={"a": "When the shift is small and A cares little about the future",
+                 "b": "When the shift is large and A cares a lot about the future",
+                 "c": "Never: a promise of good treatment is enough"},
+        explanation=("A large shift and a patient A make war now attractive: tomorrow the rising "
+                     "side will have no reason to keep today's promise, and a patient A counts "
+                     "that future loss in full. This is Powell's commitment problem."),
+    ),
     "libya": Question(
         prompt=("Libya gave up its weapons programmes in 2003; Gaddafi was overthrown and killed "
                 "in 2011. If North Korea reads that as 'disarmed regimes are not safe', what "
@@ -22,8 +32,8 @@ QUESTIONS = {
         options={"a": "Yes: with enough pressure the price falls to zero",
                  "b": "Only if the pressure needed can actually be imposed and sustained",
                  "c": "No: sanctions do not change the price at all"},
-        explanation=("Pressure lowers the price one for one with k/(1 − δ), and at k = r_K − r_D it "
-                     "reaches zero. But the k needed may be larger than any coalition can impose "
+        explanation=("Each unit of pressure k lowers the price by 1/(1 − δ) units, and at "
+                     "k = r_K − r_D it reaches zero. But the k needed may be larger than any coalition can impose "
                      "and keep up (China and Russia must join), and pressure does nothing to the "
                      "other lever, r_D: the fear of ending like Gaddafi."),
     ),
@@ -67,17 +77,15 @@ QUESTIONS = {
                      "that as a low r_D, which raises the price of any deal."),
     ),
     "shift": Question(
-        prompt=("In Powell's model the declining side fights now (preventive war) when the "
-                "commitment gap δ(p₁ − p₂) − (1 − δ)[(1 − p₁) + (1 − δ)c] is positive. Which "
-                "change makes that more likely?"),
-        options={"a": "A smaller shift in power", "b": "A larger, faster shift and a more patient declining side",
-                 "c": "A higher cost of war"},
+        prompt=("With p₁ = 0.6, p₂ = 0.2 and a war cost c = 0.1, a patient declining side "
+                "(δ = 0.9) fights now. What about a less patient one, δ = 0.5?"),
+        options={"a": "It still fights now", "b": "A deal survives the shift",
+                 "c": "The model cannot tell"},
         correct="b",
-        hints={"a": "The gap grows with p₁ − p₂: the bigger the shift, the less the rising side "
-                    "can credibly promise to give back later.",
-               "c": "A higher cost c makes the gap smaller: war is less attractive."},
-        explanation=("The larger the drop p₁ − p₂ and the more the future counts (δ), the less any "
-                     "promise made today by the rising side is worth. Disarmament is exactly such "
-                     "a shift: after it, nothing forces the other side to keep its word."),
+        hints={"a": "Compute the gap: 0.5 × 0.4 − 0.5 × (0.4 + 0.5 × 0.1). Is it positive?",
+               "c": "The gap δ(p₁ − p₂) − (1 − δ)[(1 − p₁) + (1 − δ)c] has a sign: compute it."},
+        explanation=("The gap is 0.5 × 0.4 − 0.5 × 0.45 = −0.025 < 0: an impatient side values "
+                     "today's share more than tomorrow's loss, so a deal survives. Patience "
+                     "makes the future, and the broken promises it may hold, count."),
     ),
 }

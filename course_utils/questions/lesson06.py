@@ -6,6 +6,23 @@ from ..checks import Question
 
 QUESTIONS = {
     # ------------------------------------------------------------------ predictions
+    "arsenal": Question(
+        prompt=("An attacker weighs the gain from a first strike against a cost nine times as "
+                "large if it is hit back. Each surviving North Korean missile gets through with "
+                "probability 0.3. How many survivors does deterrence need?"),
+        options={"a": "One", "b": "About five", "c": "Twenty or more"},
+        explanation=("One: deterrence needs a retaliation probability of only 1/(1 + 9) = 0.1, "
+                     "and a single missile gives 0.3. When the cost of being hit back dwarfs the "
+                     "gain, a small, uncertain arsenal is enough, which is why the first ICBMs "
+                     "mattered so much."),
+    ),
+    "repeat": Question(
+        prompt=("Suppose each crisis like the one of 2017 carries a 5% risk of war. How likely "
+                "is at least one war over ten such crises?"),
+        options={"a": "About 5%", "b": "About 40%", "c": "About 50%"},
+        explanation=("1 − 0.95¹⁰ ≈ 0.40. Small risks add up: brinkmanship that is bearable once "
+                     "is far more dangerous as a habit."),
+    ),
     "strength": Question(
         prompt=("North Korea's 2017 ICBM tests suggested it could strike back at the US mainland. "
                 "In a bargaining model where failed talks mean war, what does that do to the "
