@@ -1,0 +1,226 @@
+"""``course report``: where did the class struggle?
+
+Reads ``reports/<assignment>/grades.csv`` (written by ``course grade``), overlays the manual
+grades entered in the formgrader, and writes next to it:
+
+- ``item_analysis.csv``: per part, points, mean score, mean as a share of the points, share of
+  students with full marks, number graded; hardest parts first;
+- ``scores.png``: the distribution of total scores;
+- ``parts.png``: mean score and full-marks share per part, hardest at the top;
+- ``summary.md``: counts, the item analysis, flagged and failed students, links to the plots.
+
+Plots use matplotlib's Agg canvas on figures outside pyplot, the Okabe-Ito palette of
+:data:`course_utils.plots.PALETTE`, and a hatch or a direct label besides colour.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+from course_utils.grading.course import Course, CourseError
+
+__all__ = ["ItemStats", "item_analysis", "write_report", "plot_scores", "plot_parts"]
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """Class statistics of one graded part."""
+
+    part: str
+    max_score: float
+    mean: float
+    mean_share: float
+    full_share: float
+    graded: int
+    pending: int
+    auto: bool
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _merge_manual(course: Course, assignment: str, rows: dict[str, dict[str, str]], parts: list[str]) -> set[str]:
+    """Put the formgrader's manual scores into ``rows``; returns the names of manual parts."""
+    from course_utils.grading.gradebook import manual_grades
+
+    book = manual_grades(course, assignment)
+    manual_parts: set[str] = set()
+    several = any(":" in p for p in parts)
+    for sid, notebooks in book.items():
+        row = rows.get(sid)
+        for nb, cells in notebooks.items():
+            for gid, grade in cells.items():
+                key = f"{nb}:{gid}" if several else gid
+                if key not in parts:
+                    continue
+                if row is not None and grade.manual and grade.score is not None:
+                    row[key] = f"{grade.score:g}"
+    return manual_parts
+
+
+def _part_info(course: Course, assignment: str) -> dict[str, tuple[float, bool]]:
+    """``{part column: (points, autograded?)}`` from the source notebooks."""
+    import nbformat
+
+    notebooks = course.source_notebooks(assignment)
+    info: dict[str, tuple[float, bool]] = {}
+    for path in notebooks:
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade"):
+                key = f"{path.stem}:{meta['grade_id']}" if len(notebooks) > 1 else str(meta["grade_id"])
+                info[key] = (float(meta.get("points", 0)), cell.get("cell_type") == "code" and not meta.get("solution"))
+    return info
+
+
+def item_analysis(rows: list[dict[str, str]], info: dict[str, tuple[float, bool]]) -> list[ItemStats]:
+    """Per-part statistics over graded and flagged students, hardest (lowest mean share) first.
+
+    A written answer not graded yet counts as pending, not as zero.
+    """
+    from course_utils.grading.batch import FLAGGED, GRADED
+
+    scored = [r for r in rows if r.get("status") in (GRADED, FLAGGED)]
+    stats = []
+    for part, (points, auto) in info.items():
+        values = [v for v in (_float(r.get(part)) for r in scored) if v is not None]
+        pending = len(scored) - len(values)
+        mean = statistics.fmean(values) if values else 0.0
+        stats.append(ItemStats(
+            part=part, max_score=points, mean=mean,
+            mean_share=(mean / points) if points and values else 0.0,
+            full_share=(sum(1 for v in values if v >= points) / len(values)) if values else 0.0,
+            graded=len(values), pending=pending, auto=auto,
+        ))
+    return sorted(stats, key=lambda s: (s.graded == 0, s.mean_share, s.part))
+
+
+def plot_scores(totals: list[float], max_score: float, path: Path, title: str) -> None:
+    """A histogram of total scores, with the count written on each bar."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from course_utils.plots import PALETTE, new_figure
+
+    fig = new_figure(7.0, 4.0, dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    top = max(max_score, max(totals, default=0.0), 1.0)
+    # One bar per point when that is readable (each bar centred on its score), else 20 bins.
+    step = 1.0 if top <= 30 else top / 20
+    edges = np.arange(-step / 2, top + step, step)
+    counts, edges, _ = ax.hist(totals, bins=edges, color=PALETTE["blue"], edgecolor=PALETTE["black"],
+                               hatch="//", rwidth=0.85)
+    for count, left, right in zip(counts, edges[:-1], edges[1:]):
+        if count:
+            ax.text((left + right) / 2, count, f"{int(count)}", ha="center", va="bottom", fontsize=11)
+    ax.set_ylim(0, max(counts.max() if len(counts) else 1, 1) * 1.2)
+    if totals:
+        mean = statistics.fmean(totals)
+        ax.axvline(mean, color=PALETTE["vermillion"], linestyle="--", linewidth=2)
+        ax.text(mean, ax.get_ylim()[1] * 0.97, f" mean {mean:.2f}", color=PALETTE["vermillion"], va="top",
+                fontsize=11)
+    ax.set_xlim(-step / 2, top + step / 2)
+    ax.set_xlabel(f"Total score (out of {max_score:g})", fontsize=12)
+    ax.set_ylabel("Students", fontsize=12)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title, fontsize=13)
+    ax.tick_params(labelsize=11)
+    fig.savefig(path)
+
+
+def plot_parts(stats: list[ItemStats], path: Path, title: str) -> None:
+    """Horizontal bars per part: mean score share and full-marks share, hardest at the top."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.patches import Patch
+
+    from course_utils.plots import PALETTE, new_figure
+
+    shown = [s for s in stats if s.graded]
+    fig = new_figure(7.5, max(2.8, 0.62 * len(shown) + 1.6), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    y = np.arange(len(shown))[::-1]  # hardest (first) at the top
+    h = 0.38
+    mean_bars = ax.barh(y + h / 2, [100 * s.mean_share for s in shown], height=h, color=PALETTE["vermillion"],
+                        edgecolor=PALETTE["black"], hatch="//")
+    full_bars = ax.barh(y - h / 2, [100 * s.full_share for s in shown], height=h, color=PALETTE["sky"],
+                        edgecolor=PALETTE["black"], hatch="..")
+    for bars in (mean_bars, full_bars):
+        for bar in bars:
+            ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, f"{bar.get_width():.0f}%",
+                    va="center", fontsize=10)
+    ax.set_yticks(y, [f"{s.part} ({s.max_score:g} pt{'s' if s.max_score != 1 else ''}"
+                      f"{', written' if not s.auto else ''})" for s in shown], fontsize=10)
+    ax.set_xlim(0, 112)
+    ax.set_xlabel("Percent", fontsize=12)
+    ax.set_title(title, fontsize=13)
+    ax.legend(handles=[Patch(facecolor=PALETTE["vermillion"], hatch="//", edgecolor=PALETTE["black"],
+                             label="mean score (% of points)"),
+                       Patch(facecolor=PALETTE["sky"], hatch="..", edgecolor=PALETTE["black"],
+                             label="students with full marks (%)")],
+              loc="lower right", fontsize=9, framealpha=0.95)
+    fig.savefig(path)
+
+
+def write_report(course: Course, assignment: str) -> Path:
+    """Write the item analysis, both plots and ``summary.md``; returns the summary's path."""
+    from course_utils.grading.batch import FAILED, FLAGGED, GRADED, read_grades
+
+    folder = course.report_dir(assignment)
+    rows_by_id = read_grades(folder / "grades.csv")
+    if not rows_by_id:
+        raise CourseError(f"no grades for {assignment} yet: run `course grade {assignment} --submissions PATH` first")
+    info = _part_info(course, assignment)
+    _merge_manual(course, assignment, rows_by_id, list(info))
+    rows = [rows_by_id[s] for s in sorted(rows_by_id)]
+    stats = item_analysis(rows, info)
+    scored = [r for r in rows if r.get("status") in (GRADED, FLAGGED)]
+    totals = [sum(_float(r.get(p)) or 0.0 for p in info) for r in scored]
+    max_total = sum(points for points, _ in info.values())
+
+    with (folder / "item_analysis.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["part", "points", "kind", "mean", "mean_share", "full_marks_share", "graded", "pending"])
+        for s in stats:
+            writer.writerow([s.part, f"{s.max_score:g}", "auto" if s.auto else "written", f"{s.mean:.3f}",
+                             f"{s.mean_share:.3f}", f"{s.full_share:.3f}", s.graded, s.pending])
+    plot_scores(totals, max_total, folder / "scores.png", f"{assignment}: total scores ({len(totals)} students graded)")
+    plot_parts(stats, folder / "parts.png", f"{assignment}: parts, hardest first")
+
+    flagged = [r for r in rows if r.get("status") == FLAGGED]
+    failed = [r for r in rows if r.get("status") == FAILED]
+    lines = [f"# {assignment}: class report", ""]
+    lines.append(f"- Students: {len(rows)} ({len(scored) - len(flagged)} graded, {len(flagged)} flagged, "
+                 f"{len(failed)} failed)")
+    if totals:
+        lines.append(f"- Total score (out of {max_total:g}): mean {statistics.fmean(totals):.2f}, "
+                     f"median {statistics.median(totals):g}, lowest {min(totals):g}, highest {max(totals):g}")
+    pending = sum(s.pending for s in stats if not s.auto)
+    if pending:
+        lines.append(f"- Written answers still to grade in the formgrader: {pending} "
+                     "(counted as missing, not zero, below; totals count them as 0 until graded)")
+    lines += ["", "## Parts, hardest first", "",
+              "| part | points | kind | mean | mean % | full marks % | graded |",
+              "|---|---:|---|---:|---:|---:|---:|"]
+    for s in stats:
+        lines.append(f"| {s.part} | {s.max_score:g} | {'auto' if s.auto else 'written'} | {s.mean:.2f} | "
+                     f"{100 * s.mean_share:.0f}% | {100 * s.full_share:.0f}% | {s.graded} |")
+    lines += ["", "![Distribution of total scores](scores.png)", "", "![Parts, hardest first](parts.png)", ""]
+    lines += ["## Flagged submissions (look at these)", ""]
+    lines += [f"- **{r['student_id']}**: {r.get('flags') or 'flagged'}" for r in flagged] or ["- none"]
+    lines += ["", "## Failed submissions (not graded)", ""]
+    lines += [f"- **{r['student_id']}**: {r.get('flags') or 'failed'}" for r in failed] or ["- none"]
+    lines.append("")
+    summary = folder / "summary.md"
+    summary.write_text("\n".join(lines), encoding="utf-8")
+    return summary
