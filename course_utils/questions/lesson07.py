@@ -64,8 +64,8 @@ QUESTIONS = {
     ),
     "mediator": Question(
         prompt=("South Korea is a US ally. In Kydd's model a mediator's advice to make a "
-                "concession is believed only by the side the mediator leans toward. Whose "
-                "advice-taking does this make credible?"),
+                "concession is believed only by the side the mediator leans toward. Where is "
+                "Seoul's advice credible?"),
         options={"a": "Washington's: Seoul telling the US that talks are worth it",
                  "b": "Pyongyang's: Seoul telling the North to concede",
                  "c": "Both equally"},
