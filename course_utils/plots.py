@@ -491,21 +491,6 @@ def _band(ax, artists: Optional[Artists], key: str, x, low, high, style: dict, l
     return artists[key]
 
 
-def _vspan_xy(x0: float, x1: float, y0: float, y1: float) -> np.ndarray:
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
-
-
-def _keep_layout(ax) -> None:
-    """Freeze the layout an explorer's figure got on its first render.
-
-    Updates then move data only, so the constrained-layout pass (a second full draw per PNG)
-    is skipped and a redraw costs about half as much.
-    """
-    fig = ax.get_figure(root=True) if hasattr(ax, "get_figure") else ax.figure
-    if fig.get_layout_engine() is not None:
-        fig.set_layout_engine("none")
-
-
 def plot_shifting_power(ax, delta: float, p_now: float, p_later: float, cost_a: float,
                         artists: Optional[Artists] = None) -> Artists:
     """Powell's commitment gap against A's power after the shift, with the current case marked.
@@ -538,7 +523,6 @@ def plot_shifting_power(ax, delta: float, p_now: float, p_later: float, cost_a: 
         ax.set_title("Shifting power: can the rising side promise enough?")
         ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
         return a
-    _keep_layout(ax)
     artists["curve"].set_ydata(gap)
     artists["now"].set_xdata([p_now, p_now])
     artists["now_label"].set_x(p_now)
@@ -573,7 +557,6 @@ def plot_disarmament(ax, delta: float, fallback_armed: float, fallback_disarmed:
         ax.set_title("The disarmament trap: what would Kim need up front?")
         ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
         return a
-    _keep_layout(ax)
     artists["affordable"].set_xy(_band_xy(np.array([0.0, upkeep_max]), 0, max_upfront))
     artists["cap"].set_ydata([max_upfront] * 2)
     artists["curve"].set_ydata(price)
@@ -608,7 +591,6 @@ def plot_deterrence(ax, benefit: float, cost: float, n_weapons: int, p_each: flo
         ax.set_title("Deterrence: does a second strike deter an attack?")
         ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
         return a
-    _keep_layout(ax)
     artists["deterred"].set_xy(_band_xy(np.array([0.0, n_max]), threshold, 1.05))
     artists["threshold"].set_ydata([threshold, threshold])
     artists["curve"].set_ydata(pi)
@@ -660,7 +642,6 @@ def plot_chicken(ax, equilibrium, pure: Sequence[tuple[str, str]], names: tuple[
         ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
         artists = a
     else:
-        _keep_layout(ax)
         artists["br_a"].set_data(*br_a)
         artists["br_b"].set_data(*br_b)
         artists["pure"].set_data([p[0] for p in pure_xy], [p[1] for p in pure_xy])
@@ -705,18 +686,15 @@ def plot_brinkmanship(ax_window, ax_risk, gain: float, war_cost_challenger: floa
         ax_window.set_ylabel("risk of war the threat creates, q")
         ax_window.set_title("The brinkmanship window")
         ax_window.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8)
-        (a["risk"],) = ax_risk.plot(n, risk, color=PALETTE["blue"], linestyle="-", marker=".",
-                                    label="1 − (1 − q)ⁿ")
+        (a["risk"],) = ax_risk.plot(n, risk, color=PALETTE["blue"], linestyle="-", marker=".")
         (a["risk_point"],) = ax_risk.plot([n_crises], [here], **CURRENT_STYLE)
         ax_risk.set_xlim(0, n_max)
         ax_risk.set_ylim(0, 1.02)
         ax_risk.set_xlabel("crises at this risk, n")
-        ax_risk.set_ylabel("chance of at least one war")
+        ax_risk.set_ylabel("chance of at least one war, 1 − (1 − q)ⁿ")
         a["risk_label"] = ax_risk.set_title("")
-        ax_risk.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=8)
         artists = a
     else:
-        _keep_layout(ax_window)
         artists["too_low"].set_xy(_band_xy(h, 0, q_min))
         artists["window"].set_xy(_band_xy(h, q_min, top))
         artists["too_high"].set_xy(_band_xy(h, top, 1))
@@ -764,7 +742,6 @@ def plot_nash(ax, d_a: float, d_b: float, split, total: float = 1.0,
         ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
         artists = a
     else:
-        _keep_layout(ax)
         artists["gains"].set_xy(tri)
         artists["guides"].set_data([d_a, d_a, np.nan, d_a, total - d_b],
                                    [d_b, total - d_a, np.nan, d_b, d_b])
@@ -820,7 +797,6 @@ def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, p
         ax_speed.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
         artists = a
     else:
-        _keep_layout(ax_split)
         artists["bar_first"].set_width(shares.proposer)
         artists["bar_second"].set_x(shares.proposer)
         artists["bar_second"].set_width(shares.responder)
@@ -879,7 +855,6 @@ def plot_signal(ax, prior: float, value_sincere: float, value_stalling: float, c
         ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
         artists = a
     else:
-        _keep_layout(ax)
         artists["pooling"].set_xy(_band_xy(np.array([0.0, vt]), 0, 1.05))
         artists["separating"].set_xy(_band_xy(np.array([vt, vs]), 0, 1.05))
         artists["none"].set_xy(_band_xy(np.array([vs, cost_max]), 0, 1.05 if valid else 0))

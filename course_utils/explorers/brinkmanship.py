@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple
 
 from ..models import Window, brinkmanship_window, cumulative_risk
-from ..plots import plot_brinkmanship
+from ..plots import freeze_layout, plot_brinkmanship
 from ._controls import int_slider, slider
 from .base import Explorer
 
@@ -30,6 +30,10 @@ class BrinkmanshipExplorer(Explorer):
 
     title = "Brinkmanship: a threat that leaves something to chance"
     figsize = (8.0, 4.4)
+
+    def __init__(self, **initial: Any):
+        super().__init__(**initial)
+        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {

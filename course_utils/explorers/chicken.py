@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple
 
 from ..models import AsymmetricEquilibrium, chicken_asymmetric, chicken_pure_equilibria
-from ..plots import plot_chicken
+from ..plots import freeze_layout, plot_chicken
 from ._controls import slider
 from .base import Explorer
 
@@ -33,6 +33,10 @@ class ChickenExplorer(Explorer):
 
     title = "Chicken: who swerves first?"
     figsize = (7.2, 3.8)
+
+    def __init__(self, **initial: Any):
+        super().__init__(**initial)
+        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {

@@ -16,7 +16,7 @@ from typing import Any, Dict
 import numpy as np
 
 from ..models import commitment_gap, disarmament_deal, disarmament_price, preventive_war
-from ..plots import plot_disarmament, plot_shifting_power
+from ..plots import freeze_layout, plot_disarmament, plot_shifting_power
 from ._controls import slider
 from .base import Explorer
 
@@ -46,6 +46,7 @@ class CommitmentExplorer(Explorer):
         self.title = ("The disarmament trap" if view == "trap"
                       else "Shifting power: a promise nobody can enforce")
         super().__init__(**initial)
+        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         if self.view == "shift":

@@ -7,7 +7,7 @@ from typing import Any, Dict
 import numpy as np
 
 from ..models import deterrence_holds, deterrence_threshold, retaliation_probability
-from ..plots import plot_deterrence
+from ..plots import freeze_layout, plot_deterrence
 from ._controls import int_slider, slider
 from .base import Explorer
 
@@ -23,6 +23,10 @@ class DeterrenceExplorer(Explorer):
 
     title = "Deterrence and the second strike"
     figsize = (7.6, 3.6)
+
+    def __init__(self, **initial: Any):
+        super().__init__(**initial)
+        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {

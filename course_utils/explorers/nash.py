@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple
 
 from ..models import Split, nash_bargaining
-from ..plots import plot_nash
+from ..plots import freeze_layout, plot_nash
 from ._controls import slider
 from .base import Explorer
 
@@ -29,6 +29,10 @@ class NashExplorer(Explorer):
 
     title = "Negotiating from strength: the disagreement point"
     figsize = (6.8, 4.0)
+
+    def __init__(self, **initial: Any):
+        super().__init__(**initial)
+        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple
 
 from ..models import Shares, discount_factor, rubinstein_limit, rubinstein_shares
-from ..plots import plot_rubinstein
+from ..plots import freeze_layout, plot_rubinstein
 from ._controls import slider, toggle
 from .base import Explorer
 
@@ -33,6 +33,10 @@ class RubinsteinExplorer(Explorer):
 
     title = "Who holds the initiative? Alternating offers"
     figsize = (7.2, 4.4)
+
+    def __init__(self, **initial: Any):
+        super().__init__(**initial)
+        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {

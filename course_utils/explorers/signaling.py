@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from ..models import Signal, moratorium_signal
-from ..plots import plot_signal
+from ..plots import freeze_layout, plot_signal
 from ._controls import slider
 from .base import Explorer
 
@@ -24,6 +24,10 @@ class SignalExplorer(Explorer):
 
     title = "The moratorium: costly signal or cheap talk?"
     figsize = (7.2, 3.6)
+
+    def __init__(self, **initial: Any):
+        super().__init__(**initial)
+        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {
