@@ -50,6 +50,14 @@ SECOND_ISSUES: Dict[str, SecondIssue] = {
 GRID = np.linspace(0.0, 1.0, 201)
 
 
+def issues_table() -> str:
+    """The second issues and their illustrative prices, as a Markdown table for the lesson."""
+    rows = ["| second issue | b: full cost to the US | e: full value to North Korea | why (an assumption) |",
+            "|---|---|---|---|"]
+    rows += [f"| {i.label} | {i.us_cost:g} | {i.nk_value:g} | {i.why} |" for i in SECOND_ISSUES.values()]
+    return "\n".join(rows)
+
+
 class LinkageView(NamedTuple):
     """What the linkage explorer shows for one second issue."""
 
