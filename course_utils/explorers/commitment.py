@@ -58,7 +58,7 @@ class CommitmentExplorer(Explorer):
             }
         return {
             "delta": slider("patience δ", 0.9, 0.5, 0.95, 0.05),
-            "fallback_armed": slider("value of the arsenal per period, r_K", 0.5, 0.0, 1.0, 0.05),
+            "fallback_armed": slider("value of the arsenal per period, r_K", 0.5, 0.0, 2.0, 0.05),
             "fallback_disarmed": slider("security after disarming, r_D", 0.2, 0.0, 1.0, 0.05),
             "upkeep": slider("upkeep and sanctions, k", 0.1, 0.0, UPKEEP_MAX, 0.05),
             "max_upfront": slider("most that can be paid up front", 1.5, 0.0, 5.0, 0.25),

@@ -1,0 +1,263 @@
+"""Explorers of lessons 5-7, driven headless as a student would drive them.
+
+Each test moves controls through ``set`` and checks that the state, the text readout and the
+rendered PNG follow what the model functions say, that the plot is updated in place (no artists
+pile up), and that no figure leaks into pyplot.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as w
+import numpy as np
+import pytest
+
+from course_utils import models
+from course_utils.explorers import (BrinkmanshipExplorer, ChickenExplorer, CommitmentExplorer,
+                                    DeterrenceExplorer, NashExplorer, RubinsteinExplorer,
+                                    SignalExplorer)
+
+ALL = [
+    ("trap", lambda: CommitmentExplorer(view="trap")),
+    ("shift", lambda: CommitmentExplorer(view="shift")),
+    ("deterrence", DeterrenceExplorer),
+    ("chicken", ChickenExplorer),
+    ("brinkmanship", BrinkmanshipExplorer),
+    ("nash", NashExplorer),
+    ("rubinstein", RubinsteinExplorer),
+    ("signal", SignalExplorer),
+]
+
+
+@pytest.fixture(params=ALL, ids=[name for name, _ in ALL])
+def explorer(request):
+    ex = request.param[1]()
+    yield ex
+    ex.close()
+
+
+def _artist_count(ex) -> int:
+    return sum(len(ax.lines) + len(ax.patches) + len(ax.texts) + len(ax.collections)
+               for ax in ex.figure.axes)
+
+
+def _sweep_values(control):
+    """Three values across a control's range (or its options)."""
+    if hasattr(control, "options") and control.options:
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    lo, hi = control.min, control.max
+    values = [lo, lo + (hi - lo) / 2, hi]
+    if isinstance(control, w.IntSlider):
+        values = [int(round(v)) for v in values]
+    return values
+
+
+# --------------------------------------------------------------------------- every explorer
+def test_every_control_changes_readout_and_picture_in_place(explorer):
+    """Sweep each control: the readout and PNG change, the artists are updated, not added."""
+    import matplotlib.pyplot as plt
+
+    artists_before = _artist_count(explorer)
+    for name, control in explorer.controls.items():
+        start = control.value
+        summaries, pngs = set(), set()
+        for value in _sweep_values(control):
+            explorer.set(**{name: value})
+            assert explorer.state[name] == value
+            summaries.add(explorer.summary)
+            shown = explorer.image.value  # the PNG the widget shows, rendered by the update
+            assert shown[:8] == b"\x89PNG\r\n\x1a\n"
+            pngs.add(shown)
+        assert len(pngs) > 1, f"moving {name} did not change the picture"
+        assert len(summaries) > 1, f"moving {name} did not change the readout"
+        explorer.set(**{name: start})
+    assert _artist_count(explorer) == artists_before
+    assert plt.get_fignums() == []
+
+
+def test_readout_controls_labels_and_errors(explorer):
+    """What a screen-reader or keyboard user relies on, and a clear refusal of bad input."""
+    assert explorer.summary
+    assert 'aria-live="polite"' in explorer.readout.value
+    assert html.escape(explorer.summary) in explorer.readout.value
+    assert explorer.summary in explorer._repr_mimebundle_()["text/plain"]  # static exports
+    for name, control in explorer.controls.items():
+        assert isinstance(control, (w.FloatSlider, w.IntSlider, w.ToggleButtons)), name
+        assert control.description, f"{name} has no visible label"
+    assert explorer.image in explorer.widget.children
+    assert explorer.readout in explorer.widget.children
+    for ax in explorer.figure.axes:
+        assert ax.get_xlabel(), "every axis has an x label"
+    assert any(ax.get_title() for ax in explorer.figure.axes)
+    assert any(ax.get_legend() is not None for ax in explorer.figure.axes)
+    name, control = next(iter(explorer.controls.items()))
+    bad = "nobody" if hasattr(control, "options") and control.options else control.max + 1
+    with pytest.raises(ValueError, match=name):
+        explorer.set(**{name: bad})
+    with pytest.raises(ValueError, match="no control 'nonsense'"):
+        explorer.set(nonsense=1)
+
+
+# --------------------------------------------------------------------------- commitment
+def test_commitment_view_must_be_known():
+    with pytest.raises(ValueError, match="view must be one of"):
+        CommitmentExplorer(view="treaty")
+
+
+def test_trap_follows_the_model_and_names_the_sanctions_needed():
+    ex = CommitmentExplorer(view="trap")
+    deal = ex.state["result"]
+    assert deal.price == pytest.approx(models.disarmament_price(0.9, 0.5, 0.2, 0.1)) == pytest.approx(2.0)
+    assert not deal.deal_exists
+    assert "k = 0.15" in ex.summary  # (0.5 - k - 0.2) / 0.1 <= 1.5  <=>  k >= 0.15
+    ex.set(upkeep=0.2)
+    assert ex.state["result"].deal_exists and "deal exists" in ex.summary
+    assert ex.state["result"].price == pytest.approx(models.disarmament_price(0.9, 0.5, 0.2, 0.2))
+    ex.set(upkeep=1.0, fallback_armed=2.0, fallback_disarmed=0.0, delta=0.9, max_upfront=1.0)
+    assert ex.state["result"].price == pytest.approx(10.0)  # (2 - 1 - 0) / 0.1
+    assert "no pressure" in ex.summary  # even the most pressure on the slider leaves 10 > 1
+    ex.close()
+
+
+def test_shift_follows_powell():
+    ex = CommitmentExplorer(view="shift")
+    for delta, p_later in [(0.9, 0.2), (0.5, 0.2), (0.9, 0.6), (0.7, 0.0)]:
+        ex.set(delta=delta, p_later=p_later)
+        gap = models.commitment_gap(delta, 0.6, p_later, 0.1)
+        assert ex.state["result"] == pytest.approx(gap)
+        war = models.preventive_war(delta, 0.6, p_later, 0.1)
+        assert ("preventive war" in ex.summary) == war
+    ex.close()
+
+
+# --------------------------------------------------------------------------- deterrence
+def test_deterrence_follows_threshold_and_second_strike():
+    ex = DeterrenceExplorer()
+    for n, a, b, c in [(1, 0.3, 1.0, 9.0), (2, 0.1, 1.0, 4.0), (3, 0.1, 1.0, 4.0), (0, 0.5, 1.0, 0.0)]:
+        ex.set(n_weapons=n, p_each=a, benefit=b, cost=c)
+        r = ex.state["result"]
+        assert r["p_retaliation"] == pytest.approx(1 - (1 - a) ** n)
+        assert r["threshold"] == pytest.approx(b / (b + c))
+        assert r["holds"] == (r["p_retaliation"] >= r["threshold"] - 1e-12)
+        assert ("Deterrence holds" in ex.summary) == r["holds"]
+    ex.set(benefit=1.0, cost=4.0, p_each=0.1)
+    assert "fewest missiles that deter: 3" in ex.summary
+    ex.set(p_each=0.0)
+    assert "Not even 20" in ex.summary
+    ex.close()
+
+
+# --------------------------------------------------------------------------- chicken
+def test_chicken_matches_the_symmetric_and_asymmetric_models():
+    ex = ChickenExplorer()
+    sym = models.chicken_mixed(1.0, 0.0, -1.0, -10.0)
+    mixed = ex.state["result"].mixed
+    assert mixed.p_dare_a == pytest.approx(sym.p_dare) == pytest.approx(mixed.p_dare_b)
+    assert mixed.p_crash == pytest.approx(sym.p_crash) == pytest.approx(0.01)
+    assert ex.state["result"].pure == (("dare", "swerve"), ("swerve", "dare"))
+    ex.set(crash_nk=-3.0)
+    mixed = ex.state["result"].mixed
+    ref = models.chicken_asymmetric((1.0, 0.0, -1.0, -10.0), (1.0, 0.0, -1.0, -3.0))
+    assert mixed == pytest.approx(ref)
+    assert mixed.p_dare_a > mixed.p_dare_b  # the side that fears the crash more dares more
+    assert f"{mixed.p_dare_a:.3f}" in ex.summary
+    ex.close()
+
+
+def test_chicken_against_an_independent_solver():
+    nashpy = pytest.importorskip("nashpy")
+    ex = ChickenExplorer(temptation=2.0, crash_us=-6.0, crash_nk=-12.0)
+    A, B = models.chicken_matrices(ex.payoffs(2.0, -6.0), ex.payoffs(2.0, -12.0))
+    found = list(nashpy.Game(A, B).support_enumeration())
+    mixed = [eq for eq in found if 0 < eq[0][0] < 1]
+    assert len(found) == 3 and len(mixed) == 1
+    (row, col), = mixed
+    eq = ex.state["result"].mixed
+    assert eq.p_dare_a == pytest.approx(row[0]) and eq.p_dare_b == pytest.approx(col[0])
+    ex.close()
+
+
+# --------------------------------------------------------------------------- brinkmanship
+def test_brinkmanship_window_verdict_and_cumulative_risk():
+    ex = BrinkmanshipExplorer()
+    r = ex.state["result"]
+    assert (round(r.window.q_min, 3), round(r.window.q_max, 3)) == (0.1, 0.259)
+    assert "inside the window" in ex.summary
+    ex.set(q=0.05)
+    assert "too small to deter" in ex.summary
+    ex.set(q=0.5)
+    assert "too dangerous" in ex.summary
+    ex.set(p_hardliner=0.9, q=0.2)
+    w_ = models.brinkmanship_window(1.0, 9.0, 2.0, 20.0, 0.9)
+    assert not w_.feasible and "No risk works" in ex.summary
+    ex.set(n_crises=10, q=0.05)
+    assert ex.state["result"].cumulative == pytest.approx(1 - 0.95 ** 10)
+    assert "0.40" in ex.summary
+    ex.close()
+
+
+# --------------------------------------------------------------------------- Nash
+def test_nash_deal_moves_with_the_us_cost_of_war():
+    ex = NashExplorer()
+    shares = []
+    for cost_us in (0.0, 0.25, 0.5):
+        ex.set(cost_us=cost_us)
+        r = ex.state["result"]
+        expected = models.nash_bargaining(0.3 - 0.3, 1 - 0.3 - cost_us)
+        assert (r.d_nk, r.d_us) == pytest.approx((0.0, 0.7 - cost_us))
+        assert r.split == pytest.approx(expected)
+        assert r.split.a == pytest.approx(0.3 + (cost_us - 0.3) / 2)  # x = p + (c_US - c_NK)/2
+        assert f"North Korea {r.split.a:.2f}" in ex.summary
+        shares.append(r.split.a)
+    assert shares == sorted(shares) and shares[0] < shares[-1]
+    ex.close()
+
+
+# --------------------------------------------------------------------------- Rubinstein
+def test_rubinstein_shares_limit_and_who_moves_first():
+    ex = RubinsteinExplorer()
+    r = ex.state["result"]
+    d = math.exp(-0.1)
+    assert r.shares.proposer == pytest.approx((1 - d) / (1 - d * d))
+    ex.set(rate_nk=0.05, rate_us=0.1, period=0.1)
+    r = ex.state["result"]
+    assert r.first == "North Korea"
+    assert r.limit.proposer == pytest.approx(2 / 3)
+    assert abs(r.shares.proposer - 2 / 3) < 0.01
+    ex.set(first="US")
+    r = ex.state["result"]
+    assert r.first == "US" and r.limit.proposer == pytest.approx(1 / 3)
+    expected = models.rubinstein_shares(math.exp(-0.1 * 0.1), math.exp(-0.05 * 0.1))
+    assert r.shares == pytest.approx(expected)
+    assert "US proposes first" in ex.summary
+    ex.close()
+
+
+# --------------------------------------------------------------------------- signal
+def test_signal_kinds_and_invalid_values():
+    ex = SignalExplorer()
+    for cost, kind in [(0.2, "pooling"), (0.6, "separating"), (1.5, "none")]:
+        ex.set(cost=cost)
+        assert ex.state["result"] == models.moratorium_signal(0.3, 1.0, 0.4, cost)
+        assert ex.state["result"].kind == kind
+    ex.set(cost=0.6)
+    assert "0.30 to 1.00" in ex.summary
+    png_valid = ex.png()
+    ex.set(value_stalling=1.5)
+    assert ex.state["result"] is None
+    assert "Lower V_T or raise V_S" in ex.summary
+    assert ex.png() != png_valid
+    ex.set(value_stalling=0.4)
+    assert ex.state["result"].kind == "separating"
+    ex.close()
+
+
+def test_signal_plot_belief_line_is_the_model():
+    ex = SignalExplorer()
+    line = ex.artists["belief"]
+    xs, ys = line.get_data()
+    ref = np.array([models.moratorium_signal(0.3, 1.0, 0.4, c).posterior for c in xs])
+    assert np.allclose(ys, ref)
+    ex.close()
