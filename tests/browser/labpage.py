@@ -1,0 +1,175 @@
+"""What a student does in JupyterLab, as Playwright steps (selectors checked in Lab 4.6 with
+ipywidgets 8; see /work/shared/TOOLCHAIN.md, "Real browser")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+NOTEBOOK = ".jp-NotebookPanel:visible"
+KERNEL_WAIT_MS = 180_000   # a kernel start plus all cells of a lesson, on a shared 2-core machine
+WIDGET_WAIT_MS = 60_000    # one redraw after a key press
+
+#: outputs a student must never see after "Run All": tracebacks, stderr text, broken widgets
+_PROBLEMS_JS = r"""(root) => {
+  const found = [];
+  for (const el of root.querySelectorAll(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')) {
+    found.push('stderr/traceback: ' + el.innerText.trim().slice(0, 400));
+  }
+  for (const el of root.querySelectorAll('.jp-OutputArea-output')) {
+    const text = el.innerText || '';
+    if (/Error displaying widget|Error rendering output item/.test(text))
+      found.push('broken widget: ' + text.trim().slice(0, 200));
+  }
+  for (const el of root.querySelectorAll('.jupyter-widgets-disconnected'))
+    found.push('disconnected widget');
+  return found;
+}"""
+
+#: true once every non-empty code cell shows an execution number and none is queued ([*])
+_ALL_EXECUTED_JS = r"""(root) => {
+  const cells = [...root.querySelectorAll('.jp-CodeCell')];
+  if (!cells.length) return false;
+  return cells.every(cell => {
+    const prompt = (cell.querySelector('.jp-InputPrompt') || {}).textContent || '';
+    const source = ((cell.querySelector('.cm-content') || {}).textContent || '').trim();
+    if (prompt.includes('*')) return false;
+    return /\[\d+\]/.test(prompt) || source === '';
+  });
+}"""
+
+
+def shot(target: Any, folder: Path, name: str) -> Path:
+    """Screenshot a page or an element into ``folder/name.png``; return the path."""
+    path = folder / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+    target.screenshot(path=str(path))
+    return path
+
+
+def open_notebook(page: Any, url: str) -> tuple[Any, list[str]]:
+    """Open a notebook URL in Lab; return its panel and any dialog the student had to answer."""
+    page.goto(url)
+    page.wait_for_selector(f"{NOTEBOOK} .jp-Notebook", timeout=KERNEL_WAIT_MS)
+    dialogs = []
+    # A notebook without kernel metadata asks which kernel to start: note it and accept.
+    kernel_dialog = page.locator(".jp-Dialog:has-text('Select Kernel')")
+    try:
+        kernel_dialog.wait_for(timeout=3_000)
+    except Exception:  # noqa: BLE001 - no dialog is the good case
+        pass
+    else:
+        dialogs.append(kernel_dialog.inner_text())
+        kernel_dialog.locator("button:has-text('Select')").click()
+    panel = page.locator(NOTEBOOK)
+    panel.locator(".jp-Notebook-ExecutionIndicator").first.wait_for(
+        state="attached", timeout=KERNEL_WAIT_MS)
+    return panel, dialogs
+
+
+def run_all_cells(page: Any) -> None:
+    """Run > Run All Cells, then wait until every cell has run."""
+    page.locator(".lm-MenuBar-itemLabel:text-is('Run')").click()
+    page.locator(".lm-Menu-itemLabel:text-is('Run All Cells')").click()
+    handle = page.locator(f"{NOTEBOOK} .jp-Notebook").element_handle()
+    page.wait_for_function(_ALL_EXECUTED_JS, arg=handle, timeout=KERNEL_WAIT_MS, polling=250)
+    page.locator(f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+        state="attached", timeout=KERNEL_WAIT_MS)
+
+
+def output_problems(panel: Any) -> list[str]:
+    """Tracebacks, stderr and broken widgets shown in the notebook's outputs."""
+    return panel.evaluate(_PROBLEMS_JS)
+
+
+def explorers(panel: Any) -> Any:
+    """Every explorer box: a widget VBox holding a plot image (see explorers/base.py)."""
+    return panel.locator(".jp-OutputArea-output .widget-vbox:has(> .widget-image)")
+
+
+def image_state(box: Any) -> dict[str, Any]:
+    """The plot's ``src`` and decoded size inside one explorer box."""
+    return box.locator("> .widget-image").evaluate(
+        "img => ({src: img.getAttribute('src') || '', width: img.naturalWidth,"
+        " height: img.naturalHeight, complete: img.complete})")
+
+
+def readout_text(box: Any) -> str:
+    """The text readout of one explorer box."""
+    return box.locator(".course-readout").first.inner_text().strip()
+
+
+@dataclass
+class Move:
+    """What one keyboard action did to an explorer."""
+
+    control: str
+    keys: list[str]
+    src_before: str
+    src_after: str
+    readout_before: str
+    readout_after: str
+
+
+def _control_and_keys(box: Any) -> tuple[Any, str, list[str]]:
+    """The first keyboard-operable control in the box and the keys that move it."""
+    slider = box.locator(".noUi-handle")
+    if slider.count():
+        handle = slider.first
+        at_max = handle.evaluate(
+            "h => parseFloat(h.getAttribute('aria-valuenow')) >= "
+            "parseFloat(h.getAttribute('aria-valuemax'))")
+        label = handle.evaluate(
+            "h => (h.closest('.widget-slider, .jupyter-widgets')"
+            ".querySelector('.widget-label') || {}).textContent || 'slider'")
+        return handle, f"slider {label.strip()!r}", ["ArrowLeft" if at_max else "ArrowRight"]
+    select = box.locator(".widget-dropdown select")
+    if select.count():
+        last = select.first.evaluate("s => s.selectedIndex >= s.options.length - 1")
+        return select.first, "dropdown", ["ArrowUp" if last else "ArrowDown"]
+    toggles = box.locator(".widget-toggle-buttons button:not(.mod-active)")
+    if toggles.count():
+        return toggles.first, "toggle buttons", [" "]
+    for css, name in ((".widget-checkbox input", "checkbox"),
+                      (".widget-radio-box input:not(:checked)", "radio buttons"),
+                      (".widget-toggle-button", "toggle button"),
+                      (".widget-button", "button")):
+        found = box.locator(css)
+        if found.count():
+            return found.first, name, [" "]
+    raise AssertionError("explorer has no keyboard-operable control (slider, dropdown, "
+                         "toggle, checkbox, radio or button)")
+
+
+def move_one_control(page: Any, box: Any, max_presses: int = 3) -> Move:
+    """Focus the explorer's first control, press its key, and wait for the plot to change.
+
+    The key is pressed again (up to ``max_presses``) while the readout has not changed yet,
+    because one small step may leave a rounded readout the same.
+    """
+    control, name, keys = _control_and_keys(box)
+    src_before, text_before = image_state(box)["src"], readout_text(box)
+    box_handle = box.element_handle()
+    control.focus()
+    pressed: list[str] = []
+    for _ in range(max_presses):
+        for key in keys:
+            page.keyboard.press(key)
+            pressed.append(key)
+        page.wait_for_function(
+            "([box, src]) => (box.querySelector(':scope > .widget-image')"
+            ".getAttribute('src') || '') !== src",
+            arg=[box_handle, src_before], timeout=WIDGET_WAIT_MS, polling=100)
+        try:
+            # the HTML widget rewrites its content: look the readout up on every poll
+            page.wait_for_function(
+                "([box, text]) => { const r = box.querySelector('.course-readout');"
+                " return r !== null && r.innerText.trim() !== text; }",
+                arg=[box_handle, text_before], timeout=5_000, polling=100)
+            break
+        except Exception:  # noqa: BLE001 - readout unchanged after this step; press again
+            continue
+    return Move(name, pressed, src_before, image_state(box)["src"], text_before,
+                readout_text(box))

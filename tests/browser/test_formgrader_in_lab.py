@@ -1,0 +1,80 @@
+"""The instructor's view: after `course demo` has graded a synthetic class, a Lab started in
+that course folder shows every submission in nbgrader's formgrader."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from labpage import shot
+
+pytestmark = pytest.mark.browser
+
+DEMO_TIMEOUT_S = 900  # builds the release and grades a whole synthetic class
+PAGE_WAIT_MS = 120_000
+
+
+def submissions_in_gradebook(course_dir: Path) -> dict[str, set[str]]:
+    """``{assignment: {student ids with a submission}}`` read from the demo's gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        return {a.name: {s.student.id for s in a.submissions} for a in gradebook.assignments}
+
+
+@pytest.fixture(scope="module")
+def demo_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A course folder built and graded by ``course demo --out DIR``."""
+    out = tmp_path_factory.mktemp("demo") / "course"
+    command = [str(Path(sys.executable).parent / "course"), "demo", "--out", str(out)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=DEMO_TIMEOUT_S,
+                         stdin=subprocess.DEVNULL)
+    assert run.returncode == 0, (
+        f"`{' '.join(command)}` failed with code {run.returncode}:\n"
+        f"{run.stdout[-2000:]}\n{run.stderr[-3000:]}")
+    for needed in ("nbgrader_config.py", "gradebook.db"):
+        assert (out / needed).is_file(), f"`course demo` wrote no {needed} in {out}"
+    return out
+
+
+def test_formgrader_lists_graded_demo_class(demo_course: Path, lab_factory, page, artifacts):
+    expected = submissions_in_gradebook(demo_course)
+    assert expected and all(expected.values()), (
+        f"the demo gradebook holds no graded submissions: {expected}")
+    server = lab_factory("demo", demo_course)
+
+    # Manage Assignments: one row per assignment with its number of submissions
+    page.goto(server.url("formgrader"))
+    page.wait_for_function(
+        "n => document.querySelectorAll('.num-submissions a').length >= n",
+        arg=len(expected), timeout=PAGE_WAIT_MS)
+    shot(page, artifacts, "formgrader-01-manage-assignments")
+    counts = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('tr')]"
+        ".filter(r => r.querySelector('.num-submissions'))"
+        ".map(r => [r.querySelector('.name').innerText.trim(),"
+        " r.querySelector('.num-submissions').innerText.trim()]))")
+    assert {name: counts.get(name) for name in expected} == {
+            name: str(len(students)) for name, students in expected.items()}, (
+        f"formgrader lists {counts}; the gradebook has "
+        f"{ {name: len(s) for name, s in expected.items()} }")
+
+    # Manage Submissions: every student listed, every submission already graded
+    for assignment, students in sorted(expected.items()):
+        page.goto(server.url(f"formgrader/manage_submissions/{assignment}"))
+        page.wait_for_function(
+            "n => document.querySelectorAll('td.student-id').length >= n",
+            arg=len(students), timeout=PAGE_WAIT_MS)
+        shot(page, artifacts, f"formgrader-02-submissions-{assignment}")
+        rows = page.evaluate(
+            "() => [...document.querySelectorAll('tr')].filter(r => r.querySelector("
+            "'td.student-id')).map(r => [r.querySelector('td.student-id').innerText.trim(),"
+            " r.querySelector('td.status').innerText.trim()])")
+        listed = {student for student, _ in rows}
+        assert listed == students, (
+            f"{assignment}: formgrader lists {sorted(listed)}, gradebook has {sorted(students)}")
+        ungraded = [student for student, status in rows if status == "needs autograding"]
+        assert not ungraded, f"{assignment}: the demo left {ungraded} not autograded"
