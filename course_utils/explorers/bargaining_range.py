@@ -45,6 +45,7 @@ class RangeExplorer(Explorer):
     def __init__(self, **initial: Any):
         super().__init__(**initial)
         plots.freeze_layout(self.figure)
+        self.image.value = self.png()  # the picture of the frozen layout
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w

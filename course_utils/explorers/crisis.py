@@ -42,6 +42,7 @@ class CrisisExplorer(Explorer):
     def __init__(self, **initial: Any):
         super().__init__(**initial)
         plots.freeze_layout(self.figure)  # the layout never changes: redraw once per move
+        self.image.value = self.png()  # the picture of the frozen layout
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w

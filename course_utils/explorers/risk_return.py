@@ -42,6 +42,7 @@ class RiskReturnExplorer(Explorer):
     def __init__(self, **initial: Any):
         super().__init__(**initial)
         plots.freeze_layout(self.figure)
+        self.image.value = self.png()  # the picture of the frozen layout
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w
@@ -126,6 +127,7 @@ class NegotiationGame(Explorer):
         self.rounds: list[Round] = []
         super().__init__(**initial)
         plots.freeze_layout(self.figure)
+        self.image.value = self.png()  # the picture of the frozen layout
         w = self._w
         self.button = w.Button(description="Make this offer", button_style="primary",
                                tooltip="Commit to the demand on the slider and see the outcome")
