@@ -1,0 +1,139 @@
+"""Explorer response time: one control change -> model, redrawn plot (PNG) and readout.
+
+Every explorer registered in ``course_utils.explorers`` is built with its defaults and driven
+through its controls in turn (each slider stepped between values across its range, each dropdown
+or toggle cycled through its options), timing ``explorer.set(name=value)``, which recomputes the
+model, redraws the figure, renders the PNG the widget shows and rewrites the readout. A few
+uncounted changes warm each explorer up first.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_explorers.py [--changes 40] [--warmup 3]
+
+Targets: median <= 50 ms, p95 <= 100 ms per explorer on the course's 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import time
+from typing import Any, Iterator
+
+import numpy as np
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            names = [line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    return (f"{platform.node()} · {os.cpu_count()} cores · {cpu} · Python {platform.python_version()}"
+            f" · load average {load} · {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
+
+
+def _values(control: Any) -> list[Any]:
+    """Values to step one control through (always different from one step to the next)."""
+    import ipywidgets as w
+
+    if isinstance(control, w.SelectMultiple):
+        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        return [tuple(options), tuple(options[: max(1, len(options) // 2)]), tuple(options[-1:])]
+    options = getattr(control, "options", None)
+    if options is not None:
+        return [o[1] if isinstance(o, tuple) else o for o in options]
+    lo, hi = control.min, control.max
+    if isinstance(control, (w.IntSlider,)):
+        return sorted({int(v) for v in np.linspace(lo, hi, 6)})
+    if isinstance(control, w.Checkbox) or isinstance(control.value, bool):
+        return [True, False]
+    return [float(v) for v in np.round(np.linspace(lo, hi, 6), 6)]
+
+
+def _changes(explorer: Any) -> Iterator[tuple[str, Any]]:
+    """An endless round-robin over the controls, each stepping through its values."""
+    plans = {name: _values(c) for name, c in explorer.controls.items()}
+    plans = {name: vals for name, vals in plans.items() if len(vals) > 1}
+    step = 0
+    while True:
+        for name, vals in plans.items():
+            value = vals[step % len(vals)]
+            if value != explorer.controls[name].value:
+                yield name, value
+        step += 1
+
+
+def _percentile(xs: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(xs), q))
+
+
+def bench(name: str, changes: int, warmup: int) -> dict[str, Any]:
+    import course_utils.explorers as registry
+
+    cls = getattr(registry, name)
+    t0 = time.perf_counter()
+    explorer = cls()
+    build = time.perf_counter() - t0
+    times, cpu, skipped = [], [], 0
+    moves = _changes(explorer)
+    while len(times) < changes:
+        control, value = next(moves)
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            explorer.set(**{control: value})
+        except ValueError:  # a combination the model refuses (e.g. no gains): not a response
+            skipped += 1
+            if skipped > 10 * changes:
+                raise
+            continue
+        elapsed, cpu_time = time.perf_counter() - t0, time.process_time() - c0
+        if warmup > 0:
+            warmup -= 1
+            continue
+        times.append(elapsed)
+        cpu.append(cpu_time)
+    explorer.close()
+    return {"name": name, "build": build, "median": statistics.median(times),
+            "p95": _percentile(times, 95), "max": max(times), "n": len(times),
+            "cpu": statistics.median(cpu),
+            "controls": len(explorer.controls), "refused": skipped}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=40, help="timed changes per explorer")
+    parser.add_argument("--warmup", type=int, default=3, help="uncounted changes first")
+    parser.add_argument("names", nargs="*", help="explorers to time (default: all registered)")
+    args = parser.parse_args(argv)
+
+    import course_utils.explorers as registry
+
+    names = args.names or list(registry._EXPLORERS)
+    unknown = [n for n in names if n not in registry._EXPLORERS]
+    if unknown:
+        parser.error(f"unknown explorers {unknown}; registered: {', '.join(registry._EXPLORERS)}")
+    print(f"Explorer response (one control change -> model, PNG, readout); {_machine()}")
+    print(f"{args.changes} timed changes each after {args.warmup} warm-up changes; "
+          "targets: median <= 50 ms, p95 <= 100 ms (wall time); "
+          "CPU median is this process's CPU time, less sensitive to a busy machine\n")
+    print("| explorer | controls | build | median | p95 | max | CPU median | meets target |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name in names:
+        r = bench(name, args.changes, args.warmup)
+        ok = r["median"] <= 0.050 and r["p95"] <= 0.100
+        note = f" ({r['refused']} refused)" if r["refused"] else ""
+        print(f"| {name} | {r['controls']} | {1000 * r['build']:.0f} ms | {1000 * r['median']:.1f} ms "
+              f"| {1000 * r['p95']:.1f} ms | {1000 * r['max']:.1f} ms | {1000 * r['cpu']:.1f} ms "
+              f"| {'yes' if ok else 'NO'}{note} |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
