@@ -468,6 +468,10 @@ NEUTRAL_STYLE = {"facecolor": "#999999", "alpha": 0.15, "hatch": "..",
                  "edgecolor": "#777777", "linewidth": 0}
 CURRENT_STYLE = {"color": PALETTE["black"], "marker": "o", "markersize": 9, "linestyle": "none",
                  "markerfacecolor": PALETTE["yellow"], "markeredgewidth": 1.5, "zorder": 5}
+#: Fill colour and hatch of each side's share in a split (the colours of US_STYLE, NK_STYLE).
+SIDE_STYLE = {"North Korea": {"color": NK_STYLE["color"], "hatch": "//"},
+              "US": {"color": US_STYLE["color"], "hatch": ".."},
+              "other": {"color": "#999999", "hatch": "xx"}}
 
 
 def _band_xy(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -489,6 +493,19 @@ def _band(ax, artists: Optional[Artists], key: str, x, low, high, style: dict, l
         return patch
     artists[key].set_xy(xy)
     return artists[key]
+
+
+def _frame(ax, title: str, xlabel: str, ylabel: str, xlim: tuple, ylim: tuple,
+           legend: str = "") -> None:
+    """Title, axis labels and limits in the course's sizes; a legend beside (``"right"``) or
+    under (``"below"``) the axes, never over the data."""
+    _label_axes(ax, title, xlabel, ylabel)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    if legend == "right":
+        ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=NOTE_SIZE)
+    elif legend == "below":
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=NOTE_SIZE)
 
 
 def plot_shifting_power(ax, delta: float, p_now: float, p_later: float, cost_a: float,
@@ -516,12 +533,10 @@ def plot_shifting_power(ax, delta: float, p_now: float, p_later: float, cost_a: 
         a["now"] = ax.axvline(p_now, color=PALETTE["black"], linestyle="--", linewidth=1)
         a["now_label"] = ax.text(p_now, hi * 0.93, " no shift (p₂ = p₁)", fontsize=8, va="top")
         (a["point"],) = ax.plot([p_later], [here], label="this case", **CURRENT_STYLE)
-        ax.set_xlim(0, 1)
-        ax.set_ylim(lo, hi)
-        ax.set_xlabel("A's chance of winning after the shift, p₂")
-        ax.set_ylabel("gain from fighting now − best credible offer")
-        ax.set_title("Shifting power: can the rising side promise enough?")
-        ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+        _frame(ax, "Shifting power: can the rising side promise enough?",
+               "A's chance of winning after the shift, p₂",
+               "gain from fighting now − best credible offer",
+               xlim=(0, 1), ylim=(lo, hi), legend="right")
         return a
     artists["curve"].set_ydata(gap)
     artists["now"].set_xdata([p_now, p_now])
@@ -550,12 +565,10 @@ def plot_disarmament(ax, delta: float, fallback_armed: float, fallback_disarmed:
         (a["curve"],) = ax.plot(grid, price, color=PALETTE["vermillion"], linestyle="-",
                                 linewidth=2, label="price of disarming, b*")
         (a["point"],) = ax.plot([upkeep], [here], label="this case", **CURRENT_STYLE)
-        ax.set_xlim(0, upkeep_max)
-        ax.set_ylim(0, top)
-        ax.set_xlabel("upkeep and sanctions per period, k (\"maximum pressure\")")
-        ax.set_ylabel("up-front payment needed, b*")
-        ax.set_title("The disarmament trap: what would Kim need up front?")
-        ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+        _frame(ax, "The disarmament trap: what would Kim need up front?",
+               "upkeep and sanctions per period, k (\"maximum pressure\")",
+               "up-front payment needed, b*",
+               xlim=(0, upkeep_max), ylim=(0, top), legend="right")
         return a
     artists["affordable"].set_xy(_band_xy(np.array([0.0, upkeep_max]), 0, max_upfront))
     artists["cap"].set_ydata([max_upfront] * 2)
@@ -584,12 +597,10 @@ def plot_deterrence(ax, benefit: float, cost: float, n_weapons: int, p_each: flo
         (a["curve"],) = ax.plot(n, pi, color=PALETTE["blue"], linestyle="-", marker="s",
                                 markersize=4, label="retaliation probability 1 − (1 − a)ⁿ")
         (a["point"],) = ax.plot([n_weapons], [here], label="this arsenal", **CURRENT_STYLE)
-        ax.set_xlim(0, n_max)
-        ax.set_ylim(0, 1.05)
-        ax.set_xlabel("weapons that survive a first strike, n")
-        ax.set_ylabel("probability of retaliation, π")
-        ax.set_title("Deterrence: does a second strike deter an attack?")
-        ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+        _frame(ax, "Deterrence: does a second strike deter an attack?",
+               "weapons that survive a first strike, n",
+               "probability of retaliation, π",
+               xlim=(0, n_max), ylim=(0, 1.05), legend="right")
         return a
     artists["deterred"].set_xy(_band_xy(np.array([0.0, n_max]), threshold, 1.05))
     artists["threshold"].set_ydata([threshold, threshold])
@@ -634,12 +645,10 @@ def plot_chicken(ax, equilibrium, pure: Sequence[tuple[str, str]], names: tuple[
         ax.annotate(f"{b_name} dares,\n{a_name} swerves", (1.0, 0.0), xytext=(0.6, 0.3),
                     fontsize=8, arrowprops={"arrowstyle": "->", "color": "#555555"},
                     bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#999999"})
-        ax.set_xlim(-0.03, 1.03)
-        ax.set_ylim(-0.03, 1.03)
-        ax.set_xlabel(f"probability that {b_name} dares")
-        ax.set_ylabel(f"probability that {a_name} dares")
-        ax.set_title("Chicken: three equilibria where best responses cross")
-        ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+        _frame(ax, "Chicken: three equilibria where best responses cross",
+               f"probability that {b_name} dares",
+               f"probability that {a_name} dares",
+               xlim=(-0.03, 1.03), ylim=(-0.03, 1.03), legend="right")
         artists = a
     else:
         artists["br_a"].set_data(*br_a)
@@ -680,19 +689,15 @@ def plot_brinkmanship(ax_window, ax_risk, gain: float, war_cost_challenger: floa
         (a["q_max"],) = ax_window.plot(h, q_max, color=PALETTE["vermillion"], linestyle="-",
                                        linewidth=1.5)
         (a["point"],) = ax_window.plot([p_hardliner], [q], label="this threat", **CURRENT_STYLE)
-        ax_window.set_xlim(0, 1)
-        ax_window.set_ylim(0, 1)
-        ax_window.set_xlabel("chance the other side is a hard-liner, h")
-        ax_window.set_ylabel("risk of war the threat creates, q")
-        ax_window.set_title("The brinkmanship window")
-        ax_window.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8)
+        _frame(ax_window, "The brinkmanship window",
+               "chance the other side is a hard-liner, h",
+               "risk of war the threat creates, q",
+               xlim=(0, 1), ylim=(0, 1), legend="below")
         (a["risk"],) = ax_risk.plot(n, risk, color=PALETTE["blue"], linestyle="-", marker=".")
         (a["risk_point"],) = ax_risk.plot([n_crises], [here], **CURRENT_STYLE)
-        ax_risk.set_xlim(0, n_max)
-        ax_risk.set_ylim(0, 1.02)
-        ax_risk.set_xlabel("crises at this risk, n")
-        ax_risk.set_ylabel("chance of at least one war, 1 − (1 − q)ⁿ")
-        a["risk_label"] = ax_risk.set_title("")
+        _frame(ax_risk, "", "crises at this risk, n", "chance of at least one war, 1 − (1 − q)ⁿ",
+               xlim=(0, n_max), ylim=(0, 1.02))
+        a["risk_label"] = ax_risk.set_title("", fontsize=TITLE_SIZE, loc="left")
         artists = a
     else:
         artists["too_low"].set_xy(_band_xy(h, 0, q_min))
@@ -733,13 +738,11 @@ def plot_nash(ax, d_a: float, d_b: float, split, total: float = 1.0,
                                    fontsize=8)
         a["deal_label"] = ax.annotate("", (split.a, split.b), xytext=(8, 4),
                                       textcoords="offset points", fontsize=8)
-        ax.set_xlim(lo, hi)
-        ax.set_ylim(lo, hi)
+        _frame(ax, "Nash bargaining: war sets the disagreement point",
+               f"{a_name}'s payoff",
+               f"{b_name}'s payoff",
+               xlim=(lo, hi), ylim=(lo, hi), legend="right")
         ax.set_aspect("equal", adjustable="box")
-        ax.set_xlabel(f"{a_name}'s payoff")
-        ax.set_ylabel(f"{b_name}'s payoff")
-        ax.set_title("Nash bargaining: war sets the disagreement point")
-        ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
         artists = a
     else:
         artists["gains"].set_xy(tri)
@@ -770,31 +773,26 @@ def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, p
     first, second = names
     if artists is None:
         a: Artists = {}
-        a["bar_first"] = ax_split.barh([0], [shares.proposer], color=PALETTE["vermillion"],
-                                       hatch="//", edgecolor="white")[0]
+        a["bar_first"] = ax_split.barh([0], [shares.proposer], edgecolor="white")[0]
         a["bar_second"] = ax_split.barh([0], [shares.responder], left=[shares.proposer],
-                                        color=PALETTE["blue"], hatch="..", edgecolor="white")[0]
+                                        edgecolor="white")[0]
         a["text_first"] = ax_split.text(0.01, 0, "", va="center", ha="left", fontsize=9,
                                         color="black", backgroundcolor="white")
         a["text_second"] = ax_split.text(0.99, 0, "", va="center", ha="right", fontsize=9,
                                          color="black", backgroundcolor="white")
-        ax_split.set_xlim(0, 1)
-        ax_split.set_ylim(-0.5, 0.5)
+        _frame(ax_split, "", "share of the gains from a deal", "", xlim=(0, 1), ylim=(-0.5, 0.5))
         ax_split.set_yticks([])
-        ax_split.set_xlabel("share of the gains from a deal")
-        a["title"] = ax_split.set_title("")
-        (a["curve"],) = ax_speed.plot(grid, curve, color=PALETTE["vermillion"], linestyle="-",
-                                      linewidth=2, label="first proposer's share")
+        a["title"] = ax_split.set_title("", fontsize=TITLE_SIZE, loc="left")
+        (a["curve"],) = ax_speed.plot(grid, curve, linestyle="-", linewidth=2,
+                                      label="first proposer's share")
         a["limit"] = ax_speed.axhline(limit, color=PALETTE["black"], linestyle=":",
                                       label="limit as offers speed up")
         ax_speed.axhline(0.5, color="#999999", linestyle="-", linewidth=0.8)
         (a["point"],) = ax_speed.plot([period], [shares.proposer], label="this pace",
                                       **CURRENT_STYLE)
-        ax_speed.set_xlim(0, period_max)
-        ax_speed.set_ylim(0, 1)
-        ax_speed.set_xlabel("time between offers, Δ (months)")
-        a["ylabel"] = ax_speed.set_ylabel("")
-        ax_speed.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+        _frame(ax_speed, "", "time between offers, Δ (months)", "", xlim=(0, period_max),
+               ylim=(0, 1), legend="right")
+        a["ylabel"] = ax_speed.yaxis.label
         artists = a
     else:
         artists["bar_first"].set_width(shares.proposer)
@@ -803,6 +801,11 @@ def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, p
         artists["curve"].set_ydata(curve)
         artists["limit"].set_ydata([limit, limit])
         artists["point"].set_data([period], [shares.proposer])
+    for key, name in (("bar_first", first), ("bar_second", second)):
+        style = SIDE_STYLE.get(name, SIDE_STYLE["other"])
+        artists[key].set_facecolor(style["color"])
+        artists[key].set_hatch(style["hatch"])
+    artists["curve"].set_color(SIDE_STYLE.get(first, SIDE_STYLE["other"])["color"])
     artists["text_first"].set_text(f"{first} {shares.proposer:.2f}")
     artists["text_second"].set_text(f"{second} {shares.responder:.2f}")
     artists["title"].set_text(f"Alternating offers: {first} proposes first")
@@ -847,12 +850,10 @@ def plot_signal(ax, prior: float, value_sincere: float, value_stalling: float, c
         (a["point"],) = ax.plot([cost], [here], label="this moratorium", **CURRENT_STYLE)
         a["note"] = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                             fontsize=10, color=PALETTE["vermillion"])
-        ax.set_xlim(0, cost_max)
-        ax.set_ylim(0, 1.05)
-        ax.set_xlabel("cost to North Korea of halting tests, c")
-        ax.set_ylabel("belief that North Korea is sincere")
-        ax.set_title("The test moratorium as a signal")
-        ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+        _frame(ax, "The test moratorium as a signal",
+               "cost to North Korea of halting tests, c",
+               "belief that North Korea is sincere",
+               xlim=(0, cost_max), ylim=(0, 1.05), legend="right")
         artists = a
     else:
         artists["pooling"].set_xy(_band_xy(np.array([0.0, vt]), 0, 1.05))

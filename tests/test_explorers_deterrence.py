@@ -90,7 +90,7 @@ def test_readout_controls_labels_and_errors(explorer):
     assert explorer.readout in explorer.widget.children
     for ax in explorer.figure.axes:
         assert ax.get_xlabel(), "every axis has an x label"
-    assert any(ax.get_title() for ax in explorer.figure.axes)
+    assert any(ax.get_title(loc="left") or ax.get_title() for ax in explorer.figure.axes)
     assert any(ax.get_legend() is not None for ax in explorer.figure.axes)
     name, control = next(iter(explorer.controls.items()))
     bad = "nobody" if hasattr(control, "options") and control.options else control.max + 1
