@@ -112,7 +112,7 @@ def browser(chromium: Path):
 @pytest.fixture
 def page(browser):
     """A fresh context (cookies, storage) and tab for one test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 2000})
     context.set_default_timeout(60_000)
     tab = context.new_page()
     yield tab

@@ -93,7 +93,7 @@ def image_state(box: Any) -> dict[str, Any]:
     """The plot's ``src`` and decoded size inside one explorer box."""
     return box.locator("> .widget-image").evaluate(
         "img => ({src: img.getAttribute('src') || '', width: img.naturalWidth,"
-        " height: img.naturalHeight, complete: img.complete})")
+        " height: img.naturalHeight, shown_width: img.clientWidth})")
 
 
 def readout_text(box: Any) -> str:
