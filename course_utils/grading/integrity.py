@@ -1,0 +1,265 @@
+"""Rebuild a student's notebook from the instructor's source before it is graded.
+
+A submission is untrusted: a student (or an accident) can delete, edit, duplicate, split, move or
+retype the graded test cells, retype an answer cell, or invent cells that claim to be graded.
+:func:`check_and_restore` takes the submission and the source notebook (solutions and hidden tests
+included) and returns the notebook that will actually be executed:
+
+* every graded test cell and every locked cell of the source, with the source's content and
+  metadata (hidden tests included), in source order;
+* every answer cell (nbgrader ``solution`` cell, matched by ``grade_id``) with the student's text,
+  in the source's cell type; a missing answer gets the release's stub;
+* the student's own scratch cells (no recognised ``grade_id``), kept after the graded cell they
+  followed in the submission, stripped of any nbgrader metadata;
+
+plus a list of flags, each a one-line reason naming the cell and what was done about it.
+
+Nothing here executes code; :mod:`course_utils.grading.sandbox` does that.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+from nbformat import NotebookNode
+
+__all__ = ["check_and_restore", "release_version", "cell_role"]
+
+#: Roles a source cell can have, as used by :func:`cell_role`.
+TEST, ANSWER, LOCKED, FREE = "test", "answer", "locked", "free"
+
+
+def _nbgrader_meta(cell: NotebookNode) -> dict:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
+
+
+def _grade_id(cell: NotebookNode) -> str | None:
+    gid = _nbgrader_meta(cell).get("grade_id")
+    return gid if isinstance(gid, str) and gid else None
+
+
+def cell_role(cell: NotebookNode) -> str:
+    """Classify a source cell by its nbgrader metadata.
+
+    Parameters
+    ----------
+    cell : NotebookNode
+        A cell of the instructor's source notebook.
+
+    Returns
+    -------
+    str
+        ``"answer"`` for a solution cell (autograded code or manually graded text), ``"test"``
+        for a graded, non-solution cell (autograder tests), ``"locked"`` for any other cell with a
+        ``grade_id`` (read-only instructions, tasks), ``"free"`` for a cell without one.
+    """
+    meta = _nbgrader_meta(cell)
+    if _grade_id(cell) is None:
+        return FREE
+    if meta.get("solution", False):
+        return ANSWER
+    if meta.get("grade", False):
+        return TEST
+    return LOCKED
+
+
+def _source_text(cell: NotebookNode) -> str:
+    src = cell.get("source", "")
+    if isinstance(src, list):
+        src = "".join(str(s) for s in src)
+    return src if isinstance(src, str) else str(src)
+
+
+def _normalise(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def release_version(source: NotebookNode) -> NotebookNode:
+    """The student version of a source notebook, as nbgrader's release step makes it.
+
+    Solutions are replaced by stubs and hidden tests removed (nbgrader's ``ClearSolutions`` and
+    ``ClearHiddenTests``), on a copy; the source is not changed.
+
+    Parameters
+    ----------
+    source : NotebookNode
+        The instructor's notebook.
+
+    Returns
+    -------
+    NotebookNode
+        A new notebook with the released cell contents.
+    """
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    nb = copy.deepcopy(source)
+    nb, _ = ClearSolutions().preprocess(nb, {})
+    nb, _ = ClearHiddenTests().preprocess(nb, {})
+    return nb
+
+
+def _clean_scratch(cell: NotebookNode) -> NotebookNode:
+    """A student's scratch cell without nbgrader metadata and without stale outputs."""
+    new = copy.deepcopy(cell)
+    new.setdefault("metadata", NotebookNode())
+    new["metadata"].pop("nbgrader", None)
+    if new.get("cell_type") == "code":
+        new["outputs"] = []
+        new["execution_count"] = None
+    return new
+
+
+def _as_type(text: str, template: NotebookNode) -> NotebookNode:
+    """A copy of ``template`` (cell type, id, metadata) holding ``text`` and no outputs."""
+    new = copy.deepcopy(template)
+    new["source"] = text
+    if new.get("cell_type") == "code":
+        new["outputs"] = []
+        new["execution_count"] = None
+    new.pop("attachments", None)
+    return new
+
+
+def _valid_cells(nb: NotebookNode) -> list[NotebookNode]:
+    cells = nb.get("cells", [])
+    if not isinstance(cells, list):
+        return []
+    return [c for c in cells if isinstance(c, dict) and c.get("cell_type") in ("code", "markdown", "raw")]
+
+
+def check_and_restore(
+    submission: NotebookNode, source: NotebookNode
+) -> tuple[NotebookNode, list[str]]:
+    """Rebuild a submission on the source's graded skeleton and say what had to be repaired.
+
+    Parameters
+    ----------
+    submission : NotebookNode
+        The student's notebook, as read from their file (nbformat 4). Not modified.
+    source : NotebookNode
+        The instructor's source notebook with solutions and hidden tests. Not modified.
+
+    Returns
+    -------
+    notebook : NotebookNode
+        A new notebook ready to execute: the source's metadata, its test and locked cells (content
+        and metadata from the source, hidden tests included) in source order, the student's answers
+        in the answer cells, and the student's scratch cells after the graded cell they followed.
+        All outputs are empty.
+    flags : list of str
+        One-line reasons, e.g. ``"test cell 'q1_tests' was deleted; restored"``. Empty for an
+        untouched submission.
+    """
+    flags: list[str] = []
+    src_cells = _valid_cells(source)
+    roles = {(_grade_id(c)): cell_role(c) for c in src_cells if _grade_id(c)}
+    src_by_id = {_grade_id(c): c for c in src_cells if _grade_id(c)}
+    released = {_grade_id(c): c for c in _valid_cells(release_version(source)) if _grade_id(c)}
+    src_order = [_grade_id(c) for c in src_cells if _grade_id(c)]
+
+    # Walk the submission once: the first cell claiming each known grade_id is that id's cell;
+    # every other cell is scratch, attached to the last recognised graded cell before it.
+    student: dict[str, NotebookNode] = {}
+    scratch: dict[str | None, list[NotebookNode]] = {None: []}
+    seen_order: list[str] = []
+    anchor: str | None = None
+    for cell in _valid_cells(submission):
+        gid = _grade_id(cell)
+        if gid is not None and gid in roles:
+            if gid in student:
+                what = "test" if roles[gid] == TEST else ("answer" if roles[gid] == ANSWER else "locked")
+                flags.append(f"{what} cell '{gid}' appears more than once (duplicated or split); extra copy ignored")
+                continue
+            student[gid] = cell
+            seen_order.append(gid)
+            anchor = gid
+            scratch.setdefault(gid, [])
+            continue
+        if gid is not None:
+            meta = _nbgrader_meta(cell)
+            if meta.get("grade") or meta.get("solution") or meta.get("locked"):
+                flags.append(f"cell claims unknown grade id '{gid}'; kept as an ungraded scratch cell")
+        scratch[anchor].append(_clean_scratch(cell))
+
+    expected_order = [g for g in src_order if g in student]
+    if seen_order != expected_order:
+        flags.append("graded cells were moved out of the assignment's order; source order restored")
+
+    out_cells: list[NotebookNode] = list(scratch[None])
+    for cell in src_cells:
+        gid = _grade_id(cell)
+        if gid is None:
+            continue  # instructions and set-up cells are carried by the student's own copy
+        role = roles[gid]
+        theirs = student.get(gid)
+        if role == ANSWER:
+            out_cells.append(_restore_answer(gid, cell, theirs, released.get(gid), flags))
+        else:
+            out_cells.append(_restore_locked(gid, role, cell, theirs, released.get(gid), flags))
+        out_cells.extend(scratch.get(gid, []))
+
+    nb = copy.deepcopy(source)
+    nb["cells"] = out_cells
+    _ensure_ids(nb["cells"])
+    return nb, flags
+
+
+def _restore_answer(
+    gid: str,
+    src: NotebookNode,
+    theirs: NotebookNode | None,
+    released: NotebookNode | None,
+    flags: list[str],
+) -> NotebookNode:
+    stub_text = _source_text(released) if released is not None else ""
+    if theirs is None:
+        flags.append(f"answer cell '{gid}' was deleted; the empty stub was put back")
+        return _as_type(stub_text, released if released is not None else src)
+    text = _source_text(theirs)
+    template = released if released is not None else src
+    if theirs.get("cell_type") != src.get("cell_type"):
+        flags.append(
+            f"answer cell '{gid}' was retyped from {src.get('cell_type')} to "
+            f"{theirs.get('cell_type')}; its type was restored"
+        )
+    new = _as_type(text, template)
+    # keep the student's checksum-free metadata out: grading relies on the source's metadata
+    return new
+
+
+def _restore_locked(
+    gid: str,
+    role: str,
+    src: NotebookNode,
+    theirs: NotebookNode | None,
+    released: NotebookNode | None,
+    flags: list[str],
+) -> NotebookNode:
+    kind = "test" if role == TEST else "locked"
+    if theirs is None:
+        flags.append(f"{kind} cell '{gid}' was deleted; restored")
+    elif theirs.get("cell_type") != src.get("cell_type"):
+        flags.append(
+            f"{kind} cell '{gid}' was retyped from {src.get('cell_type')} to "
+            f"{theirs.get('cell_type')}; restored"
+        )
+    elif released is not None and _normalise(_source_text(theirs)) != _normalise(_source_text(released)):
+        flags.append(f"{kind} cell '{gid}' was edited; restored")
+    elif _nbgrader_meta(theirs).get("points") != _nbgrader_meta(src).get("points") and role == TEST:
+        flags.append(f"{kind} cell '{gid}' had its points changed; restored")
+    return _as_type(_source_text(src), src)
+
+
+def _ensure_ids(cells: Iterable[NotebookNode]) -> None:
+    """Give every cell a unique nbformat 4.5 id (scratch cells may repeat or lack one)."""
+    seen: set[str] = set()
+    for i, cell in enumerate(cells):
+        cid = cell.get("id")
+        if not isinstance(cid, str) or not cid or cid in seen:
+            cid = f"cell-{i}"
+            while cid in seen:
+                cid += "x"
+            cell["id"] = cid
+        seen.add(cid)

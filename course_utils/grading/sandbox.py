@@ -1,0 +1,874 @@
+"""Execute one untrusted notebook in a fenced-off kernel and report what went wrong.
+
+:func:`execute_notebook` runs a notebook (normally the output of
+:func:`course_utils.grading.integrity.check_and_restore`) with nbclient in a fresh IPython kernel:
+
+* the kernel runs in a private folder holding a copy of ``workdir`` (symlinks dropped), as an
+  unprivileged user id of its own (one per concurrent sandbox, so the process limit and the final
+  clean-up never touch another student's kernel), with limits on memory, CPU time, processes and file
+  size, in its own network namespace (no route out; ``ipc`` transport), and in its own mount
+  namespace where the paths named in ``protect`` (gradebook, source, other submissions) read as empty;
+* a per-cell timeout (the cell is interrupted, the run goes on) and a whole-notebook time limit
+  (the kernel is stopped); both are flagged, and a timed-out test cell fails;
+* outputs are capped in size (long streams and big images are cut and flagged);
+* before each graded test cell a guard restores what student code could have tampered with: the
+  builtins, ``math``/``numpy``/``operator`` functions, fresh ``course_utils`` imports, IPython's
+  cell transformers, compiler, traceback and exception hooks, tracing hooks. The guard answers with a
+  random token; if the token does not come back, the kernel is deemed subverted and the remaining
+  tests fail;
+* a test cell whose execute reply says "error" always carries an error output, so a scorer that
+  looks at outputs (nbgrader's ``determine_grade``) cannot be fooled by a silenced traceback.
+
+When the unprivileged user cannot run the course's Python (the repository sits in a folder other
+users cannot read, e.g. ``/root`` with mode 0700), the kernel runs as the current user with the
+limits that still apply, and a flag says so (see ``docs/integrity.md``). No environment variable
+distinguishes grading from validation: the kernel gets a fixed, minimal environment.
+
+This module is also the kernel launcher: ``python sandbox.py --launch CONFIG -- CMD...`` applies
+the limits and namespaces, drops privileges and execs the kernel. Its top level imports only the
+standard library for that reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import functools
+import json
+import os
+import resource
+import secrets
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ExecResult", "Limits", "execute_notebook", "privilege_drop_status", "DEFAULT_LIMITS"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one grading kernel.
+
+    Attributes
+    ----------
+    memory_bytes : int
+        Address-space limit (``RLIMIT_AS``) of the kernel and its children.
+    processes : int
+        Processes and threads the sandbox user may have (``RLIMIT_NPROC``); binds only when the
+        kernel runs unprivileged.
+    file_bytes : int
+        Largest file the kernel may write (``RLIMIT_FSIZE``).
+    stream_chars : int
+        Characters of stdout/stderr kept per cell; the rest is cut and flagged.
+    output_bytes : int
+        Largest single rich output (image, HTML, ...) kept; bigger ones are replaced and flagged.
+    notebook_output_bytes : int
+        Total output kept for the whole notebook.
+    """
+
+    memory_bytes: int = 2 * 1024**3
+    processes: int = 96
+    file_bytes: int = 64 * 1024**2
+    stream_chars: int = 100_000
+    output_bytes: int = 2 * 1024**2
+    notebook_output_bytes: int = 10 * 1024**2
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class ExecResult:
+    """What came of executing one notebook.
+
+    Attributes
+    ----------
+    nb : NotebookNode
+        The executed notebook (outputs filled in; cells never reached have none, test cells never
+        reached or cut short carry an error output).
+    timed_out : bool
+        A cell hit the per-cell timeout, or the whole-notebook limit was reached.
+    crashed : bool
+        The kernel died or could not be started.
+    flags : list of str
+        One-line reasons for anything unusual, in the order they happened.
+    """
+
+    nb: Any
+    timed_out: bool = False
+    crashed: bool = False
+    flags: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Where sandboxes live, and which user id each one runs as
+# --------------------------------------------------------------------------------------------
+
+_BASE_UID = 61_000
+_SLOTS = 64
+_BASE_DIR = Path(tempfile.gettempdir()) / "course-sandbox"
+
+
+def _base_dir() -> Path:
+    _BASE_DIR.mkdir(mode=0o711, exist_ok=True)
+    with contextlib.suppress(PermissionError):
+        os.chmod(_BASE_DIR, 0o711)
+    (_BASE_DIR / "locks").mkdir(mode=0o700, exist_ok=True)
+    return _BASE_DIR
+
+
+@contextlib.contextmanager
+def _slot() -> Iterator[int]:
+    """Hold one of the sandbox slots (a file lock) and yield its user id."""
+    locks = _base_dir() / "locks"
+    while True:
+        for n in range(_SLOTS):
+            fh = open(locks / f"slot-{n}.lock", "w")
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                fh.close()
+                continue
+            try:
+                yield _BASE_UID + n
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+                fh.close()
+            return
+        time.sleep(0.5)
+
+
+def _uid_processes(uid: int) -> list[int]:
+    """Process ids whose real user id is ``uid``."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status") as fh:
+                for line in fh:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            pids.append(int(entry.name))
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def _kill_uid(uid: int) -> None:
+    """Kill every process of a sandbox user id, repeating until none is left (fork bombs)."""
+    for _ in range(50):
+        pids = _uid_processes(uid)
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+
+
+# --------------------------------------------------------------------------------------------
+# Can an unprivileged user run our Python?  (checked once per process)
+# --------------------------------------------------------------------------------------------
+
+
+def _drop_privileges(uid: int) -> None:
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+@functools.cache
+def privilege_drop_status() -> tuple[bool, str]:
+    """Whether grading kernels can run as an unprivileged user id, and if not, why.
+
+    Runs the course's Python as an unprivileged user once (importing ipykernel and course_utils)
+    and caches the answer for the life of the process.
+
+    Returns
+    -------
+    ok : bool
+        True when kernels can drop privileges.
+    reason : str
+        Empty when ``ok``; otherwise a short reason for the flag.
+    """
+    if os.name != "posix":
+        return False, "not a POSIX system"
+    if os.geteuid() != 0:
+        return False, "the grader does not run as root, so it cannot switch to another user"
+    probe_uid = _BASE_UID + _SLOTS  # never used by a sandbox slot
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", "import ipykernel, course_utils, numpy"],
+            preexec_fn=lambda: _drop_privileges(probe_uid),
+            cwd="/",
+            env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, f"the probe could not start ({exc.__class__.__name__}: {exc})"
+    finally:
+        _kill_uid(probe_uid)
+    if proc.returncode != 0:
+        lines = (proc.stderr or "").strip().splitlines()
+        last = lines[-1] if lines else f"exit status {proc.returncode}"
+        return False, f"an unprivileged user cannot run {sys.executable} ({last[:160]})"
+    return True, ""
+
+
+# --------------------------------------------------------------------------------------------
+# The launcher: runs as a separate process between jupyter_client and the kernel
+# --------------------------------------------------------------------------------------------
+
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWNET = 0x40000000
+_MS_RDONLY = 1
+_MS_BIND = 4096
+_MS_REC = 16384
+_MS_PRIVATE = 1 << 18
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _unshare(flags: int) -> None:
+    if _libc().unshare(flags) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def _mount(src: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    rc = _libc().mount(
+        src.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+        data.encode() if data else None,
+    )
+    if rc != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {target}: {os.strerror(err)}")
+
+
+def _launch_main(argv: list[str]) -> None:
+    """Entry point of the launcher process (see module docstring)."""
+    cfg_path = argv[argv.index("--launch") + 1]
+    cmd = argv[argv.index("--") + 1 :]
+    with open(cfg_path) as fh:
+        cfg = json.load(fh)
+    notes: list[str] = []
+    soft = [
+        (resource.RLIMIT_AS, cfg["memory_bytes"]),
+        (resource.RLIMIT_CPU, cfg["cpu_seconds"]),
+        (resource.RLIMIT_FSIZE, cfg["file_bytes"]),
+        (resource.RLIMIT_CORE, 0),
+    ]
+    if cfg["uid"] is not None:
+        soft.append((resource.RLIMIT_NPROC, cfg["processes"]))
+    for which, value in soft:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (OSError, ValueError) as exc:
+            notes.append(f"limit {which} not set ({exc})")
+    if cfg["network"]:
+        try:
+            _unshare(_CLONE_NEWNET)
+        except OSError as exc:
+            notes.append(f"network isolation unavailable ({exc.strerror or exc})")
+    if cfg["protect"]:
+        try:
+            _unshare(_CLONE_NEWNS)
+            _mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)
+            for target in cfg["protect"]:
+                if os.path.isdir(target):
+                    _mount("tmpfs", target, "tmpfs", _MS_RDONLY, "size=4k,mode=0555")
+                elif os.path.exists(target):
+                    _mount("/dev/null", target, None, _MS_BIND, None)
+        except OSError as exc:
+            notes.append(f"protected paths not hidden ({exc.strerror or exc})")
+    if cfg["uid"] is not None:
+        uid = cfg["uid"]
+        for path in cfg["chown"]:
+            with contextlib.suppress(OSError):
+                os.chown(path, uid, uid)
+        try:
+            _drop_privileges(uid)
+        except OSError as exc:
+            notes.append(f"privilege drop failed ({exc})")
+    if notes:
+        with contextlib.suppress(OSError), open(cfg["notes"], "a") as fh:
+            fh.write("\n".join(notes) + "\n")
+    os.chdir(cfg["cwd"])
+    os.execve(cmd[0], cmd, cfg["env"])
+
+
+# --------------------------------------------------------------------------------------------
+# Code run inside the kernel: the snapshot at start and the guard before each test cell
+# --------------------------------------------------------------------------------------------
+
+_SNAPSHOT_CODE = r"""
+def __course_integrity_setup(token):
+    import builtins, sys, math, cmath, operator, threading, types
+    import numpy, numpy.testing
+    shell = get_ipython()
+    mods = {m.__name__: (m, dict(vars(m))) for m in (builtins, math, cmath, operator, numpy, numpy.testing)}
+    kernel = getattr(shell, "kernel", None)
+    classes = {}
+    for obj in (shell, kernel, getattr(kernel, "session", None)):
+        if obj is None:
+            continue
+        for cls in type(obj).__mro__:
+            if cls.__module__ != "builtins":
+                classes[cls] = dict(vars(cls))
+    itm = shell.input_transformer_manager
+    snap = dict(
+        shell_dict=dict(vars(shell)),
+        kernel_dict=dict(vars(kernel)) if kernel is not None else {},
+        session_dict=dict(vars(kernel.session)) if kernel is not None else {},
+        ast=list(shell.ast_transformers),
+        post=list(shell.input_transformers_post),
+        itm=(list(itm.cleanup_transforms), list(itm.line_transforms), list(itm.token_transformers)),
+        events={k: list(v) for k, v in shell.events.callbacks.items()},
+        handlers=dict(getattr(kernel, "shell_handlers", {}) or {}),
+        streams=(sys.stdout, sys.stderr, sys.displayhook, sys.excepthook),
+        path=list(sys.path),
+        builtin_names=frozenset(vars(builtins)),
+    )
+    setattr_ = setattr
+    delattr_ = delattr
+
+    def guard():
+        sys.settrace(None)
+        sys.setprofile(None)
+        threading.settrace(None)
+        threading.setprofile(None)
+        for name, (mod, saved) in mods.items():
+            sys.modules[name] = mod
+            current = vars(mod)
+            for key, value in saved.items():
+                if current.get(key, guard) is not value:
+                    try:
+                        setattr_(mod, key, value)
+                    except (AttributeError, TypeError):
+                        pass
+        for cls, saved in classes.items():
+            for key, value in saved.items():
+                if vars(cls).get(key, guard) is not value:
+                    try:
+                        setattr_(cls, key, value)
+                    except (AttributeError, TypeError):
+                        pass
+            for key in list(vars(cls)):
+                if key not in saved and not key.startswith("__") and callable(vars(cls)[key]):
+                    try:
+                        delattr_(cls, key)
+                    except (AttributeError, TypeError):
+                        pass
+        for obj, saved in ((shell, snap["shell_dict"]), (kernel, snap["kernel_dict"]),
+                           (getattr(kernel, "session", None), snap["session_dict"])):
+            if obj is None:
+                continue
+            live = vars(obj)
+            for key in list(live):
+                if key not in saved and callable(live[key]):
+                    del live[key]
+            for key in ("compile", "custom_exceptions", "CustomTB", "InteractiveTB", "SyntaxTB",
+                        "displayhook", "display_pub", "display_trap", "input_transformer_manager",
+                        "events", "send", "iopub_socket", "shell_handlers", "session", "shell"):
+                if key in saved:
+                    live[key] = saved[key]
+        shell.ast_transformers[:] = snap["ast"]
+        shell.input_transformers_post[:] = snap["post"]
+        itm.cleanup_transforms[:], itm.line_transforms[:], itm.token_transformers[:] = (
+            list(t) for t in snap["itm"])
+        for k in list(shell.events.callbacks):
+            shell.events.callbacks[k][:] = snap["events"].get(k, [])
+        if kernel is not None and hasattr(kernel, "shell_handlers"):
+            kernel.shell_handlers.clear()
+            kernel.shell_handlers.update(snap["handlers"])
+        sys.stdout, sys.stderr, sys.displayhook, sys.excepthook = snap["streams"]
+        sys.path[:] = snap["path"]
+        for name in [m for m in sys.modules if m == "course_utils" or m.startswith("course_utils.")]:
+            del sys.modules[name]
+        shell.user_ns["__builtins__"] = builtins
+        stash.clear()
+        for key in list(shell.user_ns):
+            if key in snap["builtin_names"] and not key.startswith("_"):
+                stash[key] = shell.user_ns.pop(key)
+        for alias, real in (("np", numpy), ("numpy", numpy), ("math", math), ("cmath", cmath),
+                            ("operator", operator)):
+            if alias in shell.user_ns:
+                shell.user_ns[alias] = real
+        return token
+
+    stash = {}
+
+    def unguard():
+        # give back the names the student had bound over builtins (e.g. a variable `max`)
+        for key, value in stash.items():
+            if key not in shell.user_ns:
+                shell.user_ns[key] = value
+        stash.clear()
+        return token
+
+    shell.user_ns_hidden["__course_integrity_guard"] = guard
+    shell.user_ns_hidden["__course_integrity_unguard"] = unguard
+    shell.user_ns["__course_integrity_unguard"] = unguard
+    return guard
+
+__course_integrity_guard = __course_integrity_setup(%(token)r)
+del __course_integrity_setup
+"""
+
+_GUARD_CALL = "__course_integrity_guard()"
+_UNGUARD_CALL = "__course_integrity_unguard()"
+
+
+# --------------------------------------------------------------------------------------------
+# The client
+# --------------------------------------------------------------------------------------------
+
+
+def _is_test_cell(cell: Any) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _error_output(ename: str, evalue: str) -> Any:
+    from nbformat.v4 import new_output
+
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _output_size(out: Any) -> int:
+    if out.get("output_type") == "stream":
+        return len(out.get("text", ""))
+    data = out.get("data", {})
+    return sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in data.values())
+
+
+def _make_client_class() -> type:
+    """Build the NotebookClient subclass (nbclient is imported only when grading starts)."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+    from nbclient.util import ensure_async, run_sync
+
+    class SandboxClient(NotebookClient):  # type: ignore[misc]
+        """nbclient with output caps, a guard before test cells and a whole-run deadline."""
+
+        def __init__(self, nb: Any, *, limits: Limits, token: str, deadline: float, **kw: Any):
+            super().__init__(nb, **kw)
+            self._limits = limits
+            self._token = token
+            self._deadline = deadline
+            self._cut_cells: set[int] = set()
+            self._stream_chars: dict[int, int] = {}
+            self._total_bytes = 0
+            self.sandbox_flags: list[str] = []
+            self.timed_out = False
+            self.crashed = False
+            self._last_reply: dict[str, Any] | None = None
+            self.kernel_pid: int | None = None
+            self.on_cell_executed = self._remember_reply
+
+        def _remember_reply(self, cell: Any, cell_index: int, execute_reply: Any) -> None:
+            self._last_reply = execute_reply
+
+        # -- output caps ------------------------------------------------------------------
+        def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
+            lim = self._limits
+            content = msg.get("content", {})
+            msg_type = msg.get("msg_type") or msg.get("header", {}).get("msg_type")
+            if msg_type == "stream":
+                used = self._stream_chars.get(cell_index, 0)
+                text = content.get("text", "")
+                room = min(lim.stream_chars - used, lim.notebook_output_bytes - self._total_bytes)
+                if len(text) > room:
+                    self._stream_chars[cell_index] = used + len(text)
+                    if cell_index not in self._cut_cells:
+                        self._cut_cells.add(cell_index)
+                        self.sandbox_flags.append(
+                            f"cell {cell_index}: printed output over {lim.stream_chars} characters; cut"
+                        )
+                        content["text"] = text[: max(room, 0)] + "\n[... output cut by the grader ...]\n"
+                        self._total_bytes += max(room, 0)
+                        return super().output(outs, msg, display_id, cell_index)
+                    return None
+                self._stream_chars[cell_index] = used + len(text)
+                self._total_bytes += len(text)
+                return super().output(outs, msg, display_id, cell_index)
+            if msg_type in ("display_data", "execute_result", "update_display_data"):
+                size = sum(
+                    len(v) if isinstance(v, str) else len(json.dumps(v))
+                    for v in content.get("data", {}).values()
+                )
+                if size > lim.output_bytes or self._total_bytes + size > lim.notebook_output_bytes:
+                    self.sandbox_flags.append(
+                        f"cell {cell_index}: an output of {size} bytes exceeded the size limit; replaced"
+                    )
+                    content["data"] = {"text/plain": f"[output of {size} bytes removed by the grader]"}
+                    content["metadata"] = {}
+                    size = 0
+                self._total_bytes += size
+            if msg_type == "error":
+                tb = content.get("traceback", [])
+                if sum(len(t) for t in tb) > lim.stream_chars:
+                    content["traceback"] = [t[:2000] for t in tb[:20]] + ["[... traceback cut ...]"]
+            return super().output(outs, msg, display_id, cell_index)
+
+        # -- helpers ------------------------------------------------------------------------
+        async def _silent(self, code: str, timeout: float, expr: str | None = None) -> Any:
+            """Run code without outputs; return the reply (or None if none came in time)."""
+            assert self.kc is not None
+            kwargs: dict[str, Any] = {"silent": True, "store_history": False}
+            if expr is not None:
+                kwargs["user_expressions"] = {"r": expr}
+            msg_id = self.kc.execute(code, **kwargs)
+            end = time.monotonic() + timeout
+            while True:
+                left = end - time.monotonic()
+                if left <= 0:
+                    return None
+                try:
+                    msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=min(left, 1.0)))
+                except Exception:  # queue.Empty
+                    if not await ensure_async(self.kc.is_alive()):
+                        raise DeadKernelError("Kernel died") from None
+                    continue
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    return msg
+
+        def _guard_ok(self, reply: Any) -> bool:
+            if reply is None or reply["content"].get("status") != "ok":
+                return False
+            r = reply["content"].get("user_expressions", {}).get("r", {})
+            return r.get("status") == "ok" and r.get("data", {}).get("text/plain") == repr(self._token)
+
+        def _fail_rest(self, start: int, reason: str) -> None:
+            for cell in self.nb.cells[start:]:
+                if _is_test_cell(cell):
+                    cell.outputs = [_error_output("GradingError", reason)]
+
+        # -- the run ------------------------------------------------------------------------
+        async def async_execute(self, reset_kc: bool = False, **kwargs: Any) -> Any:  # noqa: C901
+            self.reset_execution_trackers()
+            try:
+                setup = self.async_setup_kernel(**kwargs)
+                await setup.__aenter__()
+            except Exception as exc:  # kernel could not start
+                self.crashed = True
+                self.sandbox_flags.append(f"the grading kernel could not start ({exc.__class__.__name__}: {exc})")
+                self._fail_rest(0, "the grading kernel could not start")
+                return self.nb
+            try:
+                await self._run_cells()
+            finally:
+                with contextlib.suppress(Exception):
+                    await setup.__aexit__(None, None, None)
+            return self.nb
+
+        execute = run_sync(async_execute)
+
+        async def _run_cells(self) -> None:
+            assert self.kc is not None
+            with contextlib.suppress(AttributeError):
+                self.kernel_pid = self.km.provisioner.process.pid
+            startup = max(5.0, min(120.0, self._deadline - time.monotonic()))
+            reply = await self._silent(_SNAPSHOT_CODE % {"token": self._token}, startup)
+            if reply is None or reply["content"].get("status") != "ok":
+                self.crashed = True
+                self.sandbox_flags.append("the grading kernel did not finish its set-up")
+                self._fail_rest(0, "the grading kernel did not finish its set-up")
+                return
+            trusted = True
+            for index, cell in enumerate(self.nb.cells):
+                if cell.get("cell_type") != "code":
+                    continue
+                left = self._deadline - time.monotonic()
+                if left <= 0:
+                    self.timed_out = True
+                    self.sandbox_flags.append(
+                        f"whole-notebook time limit reached at cell {index}; the rest was not run"
+                    )
+                    self._fail_rest(index, "not run: the notebook's time limit was reached")
+                    return
+                is_test = _is_test_cell(cell)
+                if is_test:
+                    if trusted:
+                        try:
+                            guard = await self._silent("", min(10.0, left), expr=_GUARD_CALL)
+                        except DeadKernelError:
+                            guard = None
+                        if not self._guard_ok(guard):
+                            trusted = False
+                            self.sandbox_flags.append(
+                                f"the grading kernel was tampered with before cell {index}; remaining tests fail"
+                            )
+                    if not trusted:
+                        cell.outputs = [_error_output("GradingError", "the grading kernel was tampered with")]
+                        continue
+                self.timeout = max(1, int(min(self._cell_timeout, self._deadline - time.monotonic()) + 0.999))
+                self._last_reply = None
+                try:
+                    await self.async_execute_cell(cell, index, execution_count=self.code_cells_executed + 1)
+                except DeadKernelError:
+                    self.crashed = True
+                    self.sandbox_flags.append(f"the kernel died while running cell {index}; the rest was not run")
+                    if is_test:
+                        cell.outputs.append(_error_output("GradingError", "the kernel died"))
+                    self._fail_rest(index + 1, "not run: the kernel died")
+                    return
+                except Exception as exc:  # CellTimeoutError from iopub, anything unexpected
+                    self.sandbox_flags.append(f"cell {index} could not be run ({exc.__class__.__name__})")
+                    if is_test:
+                        cell.outputs.append(_error_output("GradingError", "the cell could not be run"))
+                    continue
+                reply = self._last_reply
+                if is_test and trusted:
+                    with contextlib.suppress(DeadKernelError):
+                        await self._silent("", min(10.0, max(1.0, self._deadline - time.monotonic())), expr=_UNGUARD_CALL)
+                status = reply["content"].get("status") if reply else "error"
+                ename = reply["content"].get("ename") if reply else None
+                if ename == "CellTimeoutError":
+                    self.timed_out = True
+                    self.sandbox_flags.append(f"cell {index} ran over {self._cell_timeout:g} s and was interrupted")
+                    cell.outputs.append(_error_output("CellTimeoutError", f"cell ran over {self._cell_timeout:g} s"))
+                    try:
+                        alive = await self._silent("pass", min(10.0, max(1.0, self._deadline - time.monotonic())))
+                    except DeadKernelError:
+                        alive = None
+                    if alive is None:
+                        self.crashed = True
+                        self.sandbox_flags.append(
+                            f"the kernel did not recover from the timeout in cell {index}; the rest was not run"
+                        )
+                        self._fail_rest(index + 1, "not run: the kernel stopped responding")
+                        return
+                elif is_test and status != "ok" and not any(
+                    o.get("output_type") == "error" for o in cell.outputs
+                ):
+                    cell.outputs.append(
+                        _error_output(str(ename or "Error"), "the test failed (its error report was suppressed)")
+                    )
+
+    return SandboxClient
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry point
+# --------------------------------------------------------------------------------------------
+
+
+def _copy_workdir(src: Path, dst: Path, flags: list[str]) -> None:
+    """Copy a submission folder, dropping symlinks and anything that is not a file or folder."""
+    dst.mkdir(parents=True, exist_ok=True)
+    if not src.is_dir():
+        return
+    for root, dirs, files in os.walk(src, followlinks=False):
+        rel = Path(root).relative_to(src)
+        for name in list(dirs):
+            p = Path(root) / name
+            if p.is_symlink():
+                flags.append(f"symlink '{(rel / name).as_posix()}' in the submission was not copied")
+                dirs.remove(name)
+            else:
+                (dst / rel / name).mkdir(exist_ok=True)
+        for name in files:
+            p = Path(root) / name
+            st = p.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                flags.append(f"symlink '{(rel / name).as_posix()}' in the submission was not copied")
+            elif stat.S_ISREG(st.st_mode):
+                shutil.copyfile(p, dst / rel / name)
+
+
+def _chown_tree(path: Path, uid: int) -> None:
+    for root, dirs, files in os.walk(path):
+        os.chown(root, uid, uid)
+        for name in files:
+            os.chown(os.path.join(root, name), uid, uid)
+
+
+def _default_protect() -> list[str]:
+    root = Path(__file__).resolve().parents[2]
+    names = ("source", "submitted", "autograded", "feedback", "reports", "gradebook.db", "exchange")
+    return [str(root / n) for n in names if (root / n).exists()]
+
+
+@functools.cache
+def _network_isolation_available() -> tuple[bool, str]:
+    if os.geteuid() != 0:
+        return False, "the grader does not run as root"
+    try:
+        proc = subprocess.run(["unshare", "--net", "true"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, str(exc)
+    if proc.returncode != 0:
+        return False, (proc.stderr.strip().splitlines() or ["unshare failed"])[-1][:160]
+    return True, ""
+
+
+def execute_notebook(
+    nb: Any,
+    workdir: Path,
+    *,
+    cell_timeout: float,
+    total_timeout: float,
+    limits: Limits = DEFAULT_LIMITS,
+    protect: Sequence[Path | str] = (),
+) -> ExecResult:
+    """Execute an untrusted notebook in a fresh, fenced-off kernel.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The notebook to run (not modified; a copy is executed).
+    workdir : Path
+        Folder holding the submission's files. The kernel's working folder is a private copy of
+        it (symlinks are not copied), so the student cannot change the original.
+    cell_timeout : float
+        Seconds a single cell may run before it is interrupted (must be > 0).
+    total_timeout : float
+        Seconds the whole notebook may run, kernel start included (must be > 0); when reached,
+        the kernel is stopped and the remaining test cells fail.
+    limits : Limits, optional
+        Memory, process, file and output limits.
+    protect : sequence of path, optional
+        Files and folders the kernel must not see (gradebook, source folder, the class's
+        submissions); they read as empty inside the kernel's mount namespace. The course's own
+        ``source/``, ``submitted/``, ``autograded/``, ``feedback/``, ``reports/`` and
+        ``gradebook.db`` are always added.
+
+    Returns
+    -------
+    ExecResult
+        The executed notebook, whether it timed out or crashed, and the flags.
+
+    Raises
+    ------
+    ValueError
+        If a timeout is not a positive number.
+    """
+    import copy
+
+    if not (isinstance(cell_timeout, (int, float)) and cell_timeout > 0):
+        raise ValueError(f"cell_timeout must be a positive number of seconds, got {cell_timeout!r}")
+    if not (isinstance(total_timeout, (int, float)) and total_timeout > 0):
+        raise ValueError(f"total_timeout must be a positive number of seconds, got {total_timeout!r}")
+    nb = copy.deepcopy(nb)
+    flags: list[str] = []
+    deadline = time.monotonic() + float(total_timeout)
+    drop_ok, drop_reason = privilege_drop_status()
+    net_ok, net_reason = _network_isolation_available()
+    if not drop_ok:
+        flags.append(f"privilege drop unavailable: {drop_reason}; limits apply to root where they can")
+    if not net_ok:
+        flags.append(f"network isolation unavailable: {net_reason}; the kernel may reach the network")
+
+    with _slot() as uid_slot, tempfile.TemporaryDirectory(dir=_base_dir(), prefix="run-") as tmp:
+        run = Path(tmp)
+        uid = uid_slot if drop_ok else None
+        if uid is not None:
+            _kill_uid(uid)  # left over from a grader that was killed
+        work = run / "work"
+        _copy_workdir(Path(workdir), work, flags)
+        for sub in ("home", "ipc", "cfg"):
+            (run / sub).mkdir()
+        conn_file = run / "ipc" / "kernel.json"
+        env = {
+            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(run / "home"),
+            "LANG": "C.UTF-8",
+            "IPYTHONDIR": str(run / "cfg" / "ipython"),
+            "MPLCONFIGDIR": str(run / "cfg" / "mpl"),
+            "JUPYTER_CONFIG_DIR": str(run / "cfg" / "jupyter"),
+            "JUPYTER_DATA_DIR": str(run / "cfg" / "jupyter-data"),
+            "JUPYTER_RUNTIME_DIR": str(run / "ipc"),
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        }
+        protect_paths = sorted({str(Path(p).resolve()) for p in [*protect, *_default_protect()]})
+        cfg = {
+            "uid": uid,
+            "memory_bytes": int(limits.memory_bytes),
+            "cpu_seconds": int(total_timeout) + 30,
+            "file_bytes": int(limits.file_bytes),
+            "processes": int(limits.processes),
+            "network": net_ok,
+            "protect": protect_paths if os.geteuid() == 0 else [],
+            "chown": [str(conn_file)],
+            "env": env,
+            "cwd": str(work),
+            "notes": str(run / "launcher-notes.txt"),
+        }
+        cfg_file = run / "launch.json"
+        cfg_file.write_text(json.dumps(cfg))
+        os.chmod(cfg_file, 0o600)
+        if uid is not None:
+            os.chmod(run, 0o711)
+            for sub in ("home", "ipc", "cfg"):
+                os.chown(run / sub, uid, uid)
+            _chown_tree(work, uid)
+        launcher = [sys.executable, "-I", str(Path(__file__).resolve()), "--launch", str(cfg_file), "--"]
+
+        from jupyter_client.manager import AsyncKernelManager
+
+        class _KM(AsyncKernelManager):  # type: ignore[misc]
+            def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+                return [*launcher, sys.executable, "-m", "ipykernel_launcher", "-f", str(conn_file)]
+
+        km = _KM(transport="ipc", ip=str(run / "ipc" / "kernel"), connection_file=str(conn_file))
+        token = secrets.token_hex(16)
+        client_cls = _make_client_class()
+        client = client_cls(
+            nb,
+            limits=limits,
+            token=token,
+            deadline=deadline,
+            km=km,
+            timeout=max(1, int(cell_timeout + 0.999)),
+            startup_timeout=int(max(10, min(120, total_timeout))),
+            interrupt_on_timeout=True,
+            error_on_timeout={"ename": "CellTimeoutError", "evalue": "cell timed out", "traceback": []},
+            allow_errors=True,
+            iopub_timeout=4,
+            shutdown_kernel="immediate",
+            resources={"metadata": {"path": str(work)}},
+        )
+        client._cell_timeout = float(cell_timeout)
+        try:
+            client.execute(cwd=str(work))
+        except Exception as exc:  # never fatal: report and fail what did not run
+            client.crashed = True
+            client.sandbox_flags.append(f"execution stopped ({exc.__class__.__name__}: {str(exc)[:160]})")
+            client._fail_rest(0, "not graded: execution stopped")
+        finally:
+            if client.kernel_pid is not None:
+                with contextlib.suppress(OSError):
+                    os.killpg(client.kernel_pid, signal.SIGKILL)
+            if uid is not None:
+                _kill_uid(uid)
+            notes = run / "launcher-notes.txt"
+            if notes.exists():
+                flags.extend(line for line in notes.read_text().splitlines() if line.strip())
+        flags.extend(client.sandbox_flags)
+        return ExecResult(nb=client.nb, timed_out=client.timed_out, crashed=client.crashed, flags=flags)
+
+
+if __name__ == "__main__" and "--launch" in sys.argv:
+    _launch_main(sys.argv)
