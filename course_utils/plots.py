@@ -69,11 +69,13 @@ TIMELINE_ROWS = (
 )
 
 
-def _label_axes(ax, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=TITLE_SIZE, loc="left")
+def _label_axes(ax, title: str, xlabel: str, ylabel: str):
+    """Title (left-aligned), axis labels and tick sizes; returns the title ``Text``."""
+    text = ax.set_title(title, fontsize=TITLE_SIZE, loc="left")
     ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
     ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
     ax.tick_params(labelsize=TICK_SIZE)
+    return text
 
 
 def freeze_layout(figure) -> None:
@@ -84,6 +86,107 @@ def freeze_layout(figure) -> None:
     """
     figure.draw_without_rendering()
     figure.set_layout_engine(None)
+
+
+class FastPNG:
+    """Render a figure to PNG redrawing only the artists that move (blitting with Agg).
+
+    The figure is laid out once (see :func:`freeze_layout`) and drawn once without the
+    ``moving`` artists; that background (axes, ticks, labels, legends) is kept, and each
+    :meth:`png` restores it and draws only the moving artists on top. Call :meth:`invalidate`
+    when something in the background changes (axis limits, ticks, titles). The figure itself is
+    untouched: ``figure.savefig`` still draws everything.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        A figure from :func:`new_figure`, already drawn on.
+    moving : artist, or dict / list / tuple of them (nested)
+        What the plot functions update in place (their returned ``artists``).
+    frozen : list of artists, optional
+        Artists that never change and never overlap anything that does (a legend outside the
+        axes): their pixels are kept from the first drawing and pasted back, so even a full
+        redraw after :meth:`invalidate` skips them.
+    compress_level : int, 0-9
+        zlib level of the PNG: 1 is several times faster to write than the default 6 and
+        the image is only somewhat larger.
+    """
+
+    def __init__(self, figure, moving, frozen=(), compress_level: int = 1):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        if not 0 <= int(compress_level) <= 9:
+            raise ValueError(f"compress_level must lie in 0..9; got {compress_level}")
+        self.figure = figure
+        self.moving = list(self._flatten(moving))
+        self.frozen = list(frozen)
+        self.compress_level = int(compress_level)
+        freeze_layout(figure)
+        self.canvas = FigureCanvasAgg(figure)
+        self._background = None
+        self._frozen_pixels = None
+
+    @classmethod
+    def _flatten(cls, artists):
+        if artists is None:
+            return
+        if isinstance(artists, dict):
+            artists = list(artists.values())
+        if isinstance(artists, (list, tuple)):
+            for a in artists:
+                yield from cls._flatten(a)
+        elif hasattr(artists, "patches") and not hasattr(artists, "draw"):  # a BarContainer
+            yield from artists.patches
+        else:
+            yield artists
+
+    def invalidate(self) -> None:
+        """The background changed: draw it again at the next :meth:`png`."""
+        self._background = None
+
+    def png(self) -> bytes:
+        """The figure as PNG bytes, as ``figure.savefig(format="png")`` would draw it."""
+        import io
+
+        from PIL import Image
+
+        if self._background is None:
+            from matplotlib.text import Text
+
+            # leave the moving artists out of the background: texts are blanked rather than
+            # hidden, because an Axes positions a hidden title as if it had no size
+            shown = [a.get_text() if isinstance(a, Text) else a.get_visible() for a in self.moving]
+            for a in self.moving:
+                a.set_text("") if isinstance(a, Text) else a.set_visible(False)
+            reuse = self._frozen_pixels is not None
+            for a in self.frozen if reuse else ():
+                a.set_visible(False)
+            try:
+                self.canvas.draw()
+            finally:
+                for a, was in zip(self.moving, shown):
+                    a.set_text(was) if isinstance(a, Text) else a.set_visible(was)
+                for a in self.frozen if reuse else ():
+                    a.set_visible(True)
+            if reuse:
+                for pixels in self._frozen_pixels:
+                    self.canvas.restore_region(pixels)
+            else:
+                renderer = self.canvas.get_renderer()
+                self._frozen_pixels = [
+                    self.canvas.copy_from_bbox(a.get_window_extent(renderer).expanded(1.02, 1.02))
+                    for a in self.frozen]
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for a in self.moving:
+            if a.get_visible():
+                self.figure.draw_artist(a)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buf = io.BytesIO()
+        image.save(buf, format="png", compress_level=self.compress_level)
+        return buf.getvalue()
 
 
 def decimal_year(date) -> float:
@@ -126,6 +229,9 @@ def launch_bars(ax, counts, artists=None):
             ax.add_collection(artists[cls])
         _label_axes(ax, "Missiles launched per year (CNS database)",
                     "", "missiles launched\n(count per year)")
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE,
                   title="class", title_fontsize=NOTE_SIZE, frameon=False)
         return artists
@@ -189,11 +295,21 @@ def set_year_window(axes, start: int, end: int, texts=()) -> None:
     years = [y for y in range(start, end + 1) if y % step == 0]
     for ax in axes:
         ax.set_xlim(lo, hi)
-    # year labels centred under each year's bar; year boundaries as light grid lines
+    # year labels centred under each year's bar (the boundaries are drawn by year_grid)
     axes[-1].set_xticks([y + 0.5 for y in years], [str(y) for y in years])
-    axes[-1].set_xticks(range(start, end + 2), minor=True)
     axes[-1].tick_params(axis="x", which="major", length=0)
-    axes[-1].grid(axis="x", which="minor", color="#eeeeee", linewidth=0.8)
+
+
+def year_grid(ax, first: int, last: int):
+    """Light vertical lines at the start of each year ``first..last`` (one cheap collection,
+    instead of a minor tick per year)."""
+    from matplotlib.collections import LineCollection
+
+    lines = LineCollection([[(y, 0), (y, 1)] for y in range(first, last + 1)],
+                           transform=ax.get_xaxis_transform(), colors="#e4e4e4",
+                           linewidths=0.8, zorder=0)
+    ax.add_collection(lines, autolim=False)
+    return lines
     for text in texts:  # numbers would pile up over long spans: shown for 12 years or less
         text.set_visible(span <= 12 and lo <= text.get_position()[0] <= hi)
 
@@ -275,13 +391,16 @@ def linkage_plot(ax, s_grid, d_grid, us_ok, nk_ok, deal, full_row, issue_label, 
     both = us_ok & nk_ok
 
     def boundary(ok, first):
-        # the s where a side's acceptance switches, row by row (NaN when it never does)
-        idx = np.where(ok.any(axis=1), (np.argmax(ok, axis=1) if first else
-                                        ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1)), -1)
-        return np.where(idx >= 0, s_grid[np.clip(idx, 0, None)], np.nan)
+        # the first (or last) s a side accepts, row by row: NaN where it accepts none or all
+        idx = np.argmax(ok, axis=1) if first else ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1)
+        return np.where(ok.any(axis=1), s_grid[idx], np.nan)
 
-    us_edge = boundary(us_ok, first=False)       # US accepts for s up to here
-    nk_edge = boundary(nk_ok, first=True)        # NK accepts for s from here
+    def edge(ok, first):
+        # a side's indifference line: where its acceptance switches inside the square
+        return np.where(ok.all(axis=1), np.nan, boundary(ok, first))
+
+    us_edge = edge(us_ok, first=False)       # US accepts for s up to here
+    nk_edge = edge(nk_ok, first=True)        # NK accepts for s from here
     lo = boundary(both, first=True)
     hi = boundary(both, first=False)
     rows = ~np.isnan(lo)
@@ -309,6 +428,8 @@ def linkage_plot(ax, s_grid, d_grid, us_ok, nk_ok, deal, full_row, issue_label, 
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.02, 1.05)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE, frameon=False)
+        a["title"] = _label_axes(ax, f"Denuclearization for: {issue_label}", "s: how much of the second issue the US concedes (0 to all)",
+                                 "d: denuclearization\n(0 none, 1 complete)")
         artists = a
     a = artists
     a["us"].set_data(us_edge, d_grid)
@@ -327,9 +448,7 @@ def linkage_plot(ax, s_grid, d_grid, us_ok, nk_ok, deal, full_row, issue_label, 
         a["nash"].set_data([], [])
         a["none"].set_text("no deal beats the status quo")
         a["none"].set_visible(True)
-    _label_axes(ax, f"Denuclearization for: {issue_label}",
-                "s: how much of the second issue the US concedes (0 to all)",
-                "d: denuclearization\n(0 none, 1 complete)")
+    a["title"].set_text(f"Denuclearization for: {issue_label}")
     return a
 
 
@@ -394,10 +513,11 @@ def risk_return_plot(axes, curve, chosen, best, artists=None):
     return a
 
 
-def score_plot(ax, rounds, yours, optimal, outcomes, artists=None):
+def score_plot(ax, rounds, yours, optimal, outcomes, artists=None, ylim=None):
     """Running score of a negotiation game: your cumulative payoff (solid, circles) against
     what the best demand would have earned against the same counterparts (dashed, squares);
-    rounds that broke down are marked with an ``x`` on your line."""
+    rounds that broke down are marked with an ``x`` on your line. ``ylim=(low, high)`` fixes
+    the score axis (otherwise it follows the scores)."""
     import numpy as np
 
     r = np.arange(1, len(yours) + 1)
@@ -419,8 +539,10 @@ def score_plot(ax, rounds, yours, optimal, outcomes, artists=None):
     a["you"].set_data(r, cum_you)
     a["best"].set_data(r, cum_best)
     a["broke"].set_data(r[broke], cum_you[broke])
-    values = np.concatenate([[0.0, 1.0], cum_you, cum_best])
-    ax.set_ylim(values.min() - 0.1, values.max() + 0.2)
+    if ylim is None:
+        values = np.concatenate([[0.0, 1.0], cum_you, cum_best])
+        ylim = (values.min(), values.max())
+    ax.set_ylim(ylim[0] - 0.1, ylim[1] + 0.2)
     return a
 
 def breakdown_plot(ax, curve, chosen, artists=None):

@@ -41,8 +41,15 @@ class CrisisExplorer(Explorer):
 
     def __init__(self, **initial: Any):
         super().__init__(**initial)
-        plots.freeze_layout(self.figure)  # the layout never changes: redraw once per move
-        self.image.value = self.png()  # the picture of the frozen layout
+        # only the bars move when the classes change; a new window redraws everything but
+        # the legend, which never changes
+        self._png = plots.FastPNG(self.figure, self.artists["bars"],
+                                  frozen=[self.ax[0].get_legend()])
+        self.image.value = self.png()
+
+    def png(self) -> bytes:
+        fast = getattr(self, "_png", None)
+        return super().png() if fast is None else fast.png()
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w
@@ -90,12 +97,19 @@ class CrisisExplorer(Explorer):
                 "bars": plots.launch_bars(top, result.counts),
                 "timeline": plots.crisis_timeline(bottom, data.load_nuclear_tests(), icbm,
                                                   _numbered_events()),
+                "grid": [plots.year_grid(ax, FIRST_YEAR, LAST_YEAR + 1) for ax in (top, bottom)],
             }
         else:
             plots.launch_bars(top, result.counts, artists["bars"])
         in_window = (result.counts.years >= result.start) & (result.counts.years <= result.end)
-        top.set_ylim(0, max(5, 1.1 * float(result.counts.total()[in_window].max(initial=0))))
-        plots.set_year_window((top, bottom), result.start, result.end, artists["timeline"])
+        ymax = max(5, 1.1 * float(result.counts.total()[in_window].max(initial=0)))
+        frame = (result.start, result.end, ymax)
+        if frame != artists.get("frame"):  # axes and timeline change: a full redraw
+            top.set_ylim(0, ymax)
+            plots.set_year_window((top, bottom), result.start, result.end, artists["timeline"])
+            artists["frame"] = frame
+            if getattr(self, "_png", None) is not None:
+                self._png.invalidate()
         return artists
 
     def describe(self, result: CrisisView, values) -> str:

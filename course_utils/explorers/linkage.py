@@ -88,8 +88,12 @@ class LinkageExplorer(Explorer):
 
     def __init__(self, **initial: Any):
         super().__init__(**initial)
-        plots.freeze_layout(self.figure)
-        self.image.value = self.png()  # the picture of the frozen layout
+        self._png = plots.FastPNG(self.figure, self.artists)  # redraw only what moves
+        self.image.value = self.png()
+
+    def png(self) -> bytes:
+        fast = getattr(self, "_png", None)
+        return super().png() if fast is None else fast.png()
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w

@@ -41,8 +41,12 @@ class RiskReturnExplorer(Explorer):
 
     def __init__(self, **initial: Any):
         super().__init__(**initial)
-        plots.freeze_layout(self.figure)
-        self.image.value = self.png()  # the picture of the frozen layout
+        self._png = plots.FastPNG(self.figure, self.artists)  # redraw only what moves
+        self.image.value = self.png()
+
+    def png(self) -> bytes:
+        fast = getattr(self, "_png", None)
+        return super().png() if fast is None else fast.png()
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w
@@ -126,8 +130,8 @@ class NegotiationGame(Explorer):
         self._draws = np.random.default_rng(seed).uniform(size=self.n_rounds)
         self.rounds: list[Round] = []
         super().__init__(**initial)
-        plots.freeze_layout(self.figure)
-        self.image.value = self.png()  # the picture of the frozen layout
+        self._png = plots.FastPNG(self.figure, self.artists)  # redraw only what moves
+        self.image.value = self.png()
         w = self._w
         self.button = w.Button(description="Make this offer", button_style="primary",
                                tooltip="Commit to the demand on the slider and see the outcome")
@@ -136,6 +140,10 @@ class NegotiationGame(Explorer):
 
     def make_controls(self) -> Dict[str, Any]:
         return {"demand": _slider(self._w, 0.6, "Your demand x")}
+
+    def png(self) -> bytes:
+        fast = getattr(self, "_png", None)
+        return super().png() if fast is None else fast.png()
 
     def make_axes(self, figure):
         return tuple(figure.subplots(2, 1, height_ratios=(1, 1)))
@@ -183,11 +191,13 @@ class NegotiationGame(Explorer):
             artists = {}
         artists["risk"] = plots.breakdown_plot(top, result.curve, result.preview,
                                                artists.get("risk"))
+        # the score axis spans every possible total, so it never needs rescaling
+        worst = min(0.0, self.n_rounds * (self.params["p"] - self.params["cost_a"]))
         artists["score"] = plots.score_plot(bottom, self.n_rounds,
                                             [r.payoff for r in result.rounds],
                                             [r.best_payoff for r in result.rounds],
                                             [r.outcome for r in result.rounds],
-                                            artists.get("score"))
+                                            artists.get("score"), ylim=(worst, self.n_rounds))
         return artists
 
     def describe(self, result: GameView, values) -> str:
