@@ -21,6 +21,7 @@ NBGRADER_EXCHANGE_ROOT     /srv/nbgrader/exchange           exchange folder (mod
 """
 
 import os
+import pwd
 from pathlib import Path
 
 c = get_config()  # noqa: F821  (provided by traitlets when JupyterHub loads this file)
@@ -66,6 +67,19 @@ c.Spawner.environment = {
     "NBGRADER_EXCHANGE_ROOT": EXCHANGE_ROOT,
     "COURSE_ID": COURSE_ID,
 }
+
+
+def _private_tmp(spawner) -> str:
+    """``~/.tmp`` of the spawner's user (made mode 700 by setup_single_server.py).
+
+    A per-user temporary folder keeps one user's scratch files (kernels' sockets, the
+    grading sandbox's folder, matplotlib caches) out of reach of the others, and stops
+    one user's leftover folder in /tmp from blocking another's program.
+    """
+    return os.path.join(pwd.getpwnam(spawner.user.name).pw_dir, ".tmp")
+
+
+c.Spawner.environment["TMPDIR"] = _private_tmp
 if os.environ.get("COURSE_JUPYTER_CONFIG_DIR"):
     c.Spawner.environment["JUPYTER_CONFIG_PATH"] = os.environ["COURSE_JUPYTER_CONFIG_DIR"]
 # Debian's login shell resets PATH; a plain bash keeps the course environment in terminals.

@@ -4,7 +4,8 @@ What it does, for existing Linux users (create them first with ``adduser``):
 
 - makes every course user's home private (mode 700): Debian's ``useradd`` leaves homes
   world-readable, which would let students read the instructor's ``source/`` (hidden
-  tests), the gradebook, and each other's work;
+  tests), the gradebook, and each other's work; and gives each a private ``~/.tmp``, which
+  the hub makes their ``TMPDIR``;
 - makes the exchange folder, mode 1777 (everyone may create, nobody may delete others');
 - installs the global nbgrader config (exchange, hub groups as enrolment);
 - copies the course (``nbgrader_config.py``, ``source/``, ``release/``) into the instructor's
@@ -59,11 +60,16 @@ def user_entry(name: str) -> pwd.struct_passwd:
 
 
 def lock_home(name: str) -> Path:
-    """Make the home folder of user ``name`` private (mode 700) and return it."""
-    home = Path(user_entry(name).pw_dir)
+    """Make the home folder of user ``name`` private (mode 700), give it a private
+    ``~/.tmp`` (the hub sets ``TMPDIR`` to it), and return the home folder."""
+    entry = user_entry(name)
+    home = Path(entry.pw_dir)
     if not home.is_dir():
         raise SetupError(f"home folder {home} of {name!r} does not exist: create it (mkhomedir_helper {name})")
     home.chmod(0o700)
+    tmp = home / ".tmp"
+    tmp.mkdir(mode=0o700, exist_ok=True)
+    os.chown(tmp, entry.pw_uid, entry.pw_gid)
     return home
 
 

@@ -38,6 +38,7 @@ pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
 ASSIGNMENT = "ps1_bargaining"
 COURSE_ID = "kim-trump-bargaining"
 KINDS = ("correct", "partial", "blank")  # one student each, in this order
+COURSE_SRC = Path(os.environ.get("COURSE_HUB_COURSE_SRC", REPO))  # DEV ONLY
 
 
 def _require_root() -> None:
@@ -95,10 +96,11 @@ class MemorySampler(threading.Thread):
 
 
 def _as_user(user: str, hub: Hub, args: list[str], *, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
-    """Run ``args`` as Linux user ``user`` with the environment a hub terminal would give."""
+    """Run ``args`` as Linux user ``user`` with the environment a terminal in the user's
+    hub server has (deploy/jupyterhub_config.py sets these variables)."""
     home = pwd.getpwnam(user).pw_dir
     env = [
-        f"HOME={home}", f"USER={user}", f"PATH={hub.venv / 'bin'}:/usr/bin:/bin",
+        f"HOME={home}", f"USER={user}", f"PATH={hub.venv / 'bin'}:/usr/bin:/bin", f"TMPDIR={home}/.tmp",
         f"JUPYTER_CONFIG_PATH={hub.environment['COURSE_JUPYTER_CONFIG_DIR']}",
         f"NBGRADER_EXCHANGE_ROOT={hub.environment['NBGRADER_EXCHANGE_ROOT']}",
         f"COURSE_ID={COURSE_ID}", "MPLBACKEND=Agg",
@@ -123,8 +125,8 @@ def test_class_loop_on_jupyterhub() -> None:
     from course_utils.grading.engine import grade_notebook  # the course's own grading
     from course_utils.grading.synthetic import make_submission
 
-    source_path = REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    release_path = REPO / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    source_path = COURSE_SRC / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    release_path = COURSE_SRC / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert source_path.exists() and release_path.exists(), f"{ASSIGNMENT} is missing from source/ or release/"
     source_nb = nbformat.read(source_path, as_version=4)
     hidden = _hidden_test_lines(source_nb)
@@ -152,7 +154,7 @@ def test_class_loop_on_jupyterhub() -> None:
         # ------------------------------------------------ the deploy/ set-up, as an admin runs it
         setup = run([
             str(venv / "bin" / "python"), str(DEPLOY / "setup_single_server.py"),
-            "--course-src", str(REPO), "--course-id", COURSE_ID,
+            "--course-src", str(COURSE_SRC), "--course-id", COURSE_ID,
             "--instructor", instructor, "--students", *students,
             "--exchange", str(base / "exchange"), "--config-dir", str(base / "etc" / "jupyter"),
             "--venv", str(venv),
@@ -213,27 +215,32 @@ def test_class_loop_on_jupyterhub() -> None:
             assert (course / "submitted" / name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists(), \
                 f"collect did not bring {name}'s submission: {collected.get('log', '')[-800:]}"
 
-        course_cmd = [str(venv / "bin" / "python"), "-m", "course_utils"]
+        course_cmd = [str(venv / "bin" / "python"), "-m", "course_utils", "--course-dir", str(course)]
         graded = _as_user(instructor, hub, [*course_cmd, "grade", ASSIGNMENT, "--submissions",
-                                            str(course / "submitted"), "--course-dir", str(course),
+                                            str(course / "submitted"),
                                             "--workers", "2"], cwd=course)
         assert graded.returncode == 0, f"course grade failed:\n{graded.stdout[-2000:]}\n{graded.stderr[-2000:]}"
         timings["graded"] = time.monotonic() - started
-        feedback = _as_user(instructor, hub, [*course_cmd, "feedback", ASSIGNMENT, "--course-dir", str(course)],
+        feedback = _as_user(instructor, hub, [*course_cmd, "feedback", ASSIGNMENT],
                             cwd=course)
         assert feedback.returncode == 0, f"course feedback failed:\n{feedback.stdout[-2000:]}\n{feedback.stderr[-2000:]}"
+        staged = _as_user(instructor, hub, [str(venv / "bin" / "python"), str(DEPLOY / "stage_feedback.py"),
+                                            ASSIGNMENT, "--course-dir", str(course)], cwd=course)
+        assert staged.returncode == 0, f"stage_feedback failed:\n{staged.stdout}\n{staged.stderr}"
         released_fb = formgrader("POST", f"assignment/{ASSIGNMENT}/release_feedback")
         assert released_fb.get("success"), released_fb
-        for name in students:
-            student_action(name, "fetch_feedback")
+        fetched_fb = {name: student_action(name, "fetch_feedback") for name in students}
         timings["feedback fetched"] = time.monotonic() - started
 
         # ------------------------------------------------ the grades
         with open(course / "reports" / ASSIGNMENT / "grades.csv", newline="") as f:
             rows = {row["student_id"]: row for row in csv.DictReader(f)}
         assert set(rows) == set(students), rows
-        scores = {name: float(rows[name]["score"]) for name in students}
-        full = float(rows[students[0]]["max_score"])
+        for name in students:
+            assert rows[name]["status"] == "graded", f"{name}: {rows[name]}\n{graded.stdout[-1500:]}"
+        # The written answer waits for the instructor, so compare the automatic parts.
+        scores = {name: float(rows[name]["auto_score"]) for name in students}
+        full = float(rows[students[0]]["auto_max_score"])
         assert full > 0
         assert scores[students[0]] == full, f"the complete answers earned {scores[students[0]]} of {full}"
         assert 0 < scores[students[1]] < full, f"the partial answers earned {scores[students[1]]} of {full}"
@@ -253,7 +260,11 @@ def test_class_loop_on_jupyterhub() -> None:
         # ------------------------------------------------ feedback in each student's home
         for name in students:
             pages = list((homes[name] / COURSE_ID / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
-            assert len(pages) == 1, f"{name} fetched {len(pages)} feedback pages"
+            assert len(pages) == 1, (
+                f"{name} fetched {len(pages)} feedback pages; made: "
+                f"{sorted(str(p.relative_to(course)) for p in (course / 'feedback').rglob('*'))}; "
+                f"release_feedback log: {released_fb.get('log', '')[-1500:]}; fetch: {fetched_fb[name]}"
+            )
             text = pages[0].read_text()
             assert "HIDDEN TESTS" not in text
             leaked = [line for line in hidden if line in text or html.escape(line) in text]
