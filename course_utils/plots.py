@@ -630,6 +630,15 @@ def _frame(ax, title: str, xlabel: str, ylabel: str, xlim: tuple, ylim: tuple,
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=NOTE_SIZE)
 
 
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 (times a power of ten) that is >= ``value``."""
+    scale = 10.0 ** np.floor(np.log10(value))
+    for step in (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if step * scale >= value - 1e-12:
+            return step * scale
+    return 10.0 * scale
+
+
 def plot_shifting_power(ax, delta: float, p_now: float, p_later: float, cost_a: float,
                         artists: Optional[Artists] = None) -> Artists:
     """Powell's commitment gap against A's power after the shift, with the current case marked.
@@ -677,7 +686,8 @@ def plot_disarmament(ax, delta: float, fallback_armed: float, fallback_disarmed:
     grid = np.linspace(0.0, upkeep_max, 201)
     price = np.asarray(disarmament_price(delta, fallback_armed, fallback_disarmed, grid))
     here = disarmament_price(delta, fallback_armed, fallback_disarmed, upkeep)
-    top = max(float(price.max()), max_upfront, 0.5) * 1.12
+    # the y range moves in coarse steps, so that most slider moves keep the axes (and ticks)
+    top = _nice_ceiling(max(float(price.max()), max_upfront, 0.5) * 1.12)
     if artists is None:
         a: Artists = {}
         a["affordable"] = _band(ax, None, "affordable", [0, upkeep_max], 0, max_upfront,
@@ -905,16 +915,15 @@ def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, p
         _frame(ax_split, "", "share of the gains from a deal", "", xlim=(0, 1), ylim=(-0.5, 0.5))
         ax_split.set_yticks([])
         a["title"] = ax_split.set_title("", fontsize=TITLE_SIZE, loc="left")
-        (a["curve"],) = ax_speed.plot(grid, curve, linestyle="-", linewidth=2,
-                                      label="first proposer's share")
+        (a["curve"],) = ax_speed.plot(grid, curve, color=PALETTE["purple"], linestyle="-",
+                                      linewidth=2, label="first proposer's share")
         a["limit"] = ax_speed.axhline(limit, color=PALETTE["black"], linestyle=":",
                                       label="limit as offers speed up")
         ax_speed.axhline(0.5, color="#999999", linestyle="-", linewidth=0.8)
         (a["point"],) = ax_speed.plot([period], [shares.proposer], label="this pace",
                                       **CURRENT_STYLE)
-        _frame(ax_speed, "", "time between offers, Δ (months)", "", xlim=(0, period_max),
-               ylim=(0, 1), legend="right")
-        a["ylabel"] = ax_speed.yaxis.label
+        _frame(ax_speed, "", "time between offers, Δ (months)", "first proposer's share",
+               xlim=(0, period_max), ylim=(0, 1), legend="right")
         artists = a
     else:
         artists["bar_first"].set_width(shares.proposer)
@@ -927,11 +936,9 @@ def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, p
         style = SIDE_STYLE.get(name, SIDE_STYLE["other"])
         artists[key].set_facecolor(style["color"])
         artists[key].set_hatch(style["hatch"])
-    artists["curve"].set_color(SIDE_STYLE.get(first, SIDE_STYLE["other"])["color"])
     artists["text_first"].set_text(f"{first} {shares.proposer:.2f}")
     artists["text_second"].set_text(f"{second} {shares.responder:.2f}")
     artists["title"].set_text(f"Alternating offers: {first} proposes first")
-    artists["ylabel"].set_text(f"{first}'s share")
     return artists
 
 
@@ -947,13 +954,17 @@ def plot_signal(ax, prior: float, value_sincere: float, value_stalling: float, c
     from .models import moratorium_signal
 
     valid = value_stalling < value_sincere
-    grid = np.linspace(0.0, cost_max, 241)
     if valid:
+        vt, vs = value_stalling, min(value_sincere, cost_max)
+        # the belief is constant between the two thresholds: evaluate the model at each end of
+        # each piece (a hair past a threshold gives the jump)
+        step = 1e-9
+        grid = np.clip([0.0, vt, vt + step, vs, vs + step, cost_max], 0.0, cost_max)
         belief = np.array([moratorium_signal(prior, value_sincere, value_stalling, c).posterior
                            for c in grid])
         here = moratorium_signal(prior, value_sincere, value_stalling, cost).posterior
-        vt, vs = value_stalling, min(value_sincere, cost_max)
     else:
+        grid = np.linspace(0.0, cost_max, 6)
         belief = np.full_like(grid, np.nan)
         here = np.nan
         vt = vs = 0.0  # no regions: the game is not defined
@@ -982,7 +993,7 @@ def plot_signal(ax, prior: float, value_sincere: float, value_stalling: float, c
         artists["separating"].set_xy(_band_xy(np.array([vt, vs]), 0, 1.05))
         artists["none"].set_xy(_band_xy(np.array([vs, cost_max]), 0, 1.05 if valid else 0))
         artists["prior"].set_ydata([prior, prior])
-        artists["belief"].set_ydata(belief)
+        artists["belief"].set_data(grid, belief)
         artists["point"].set_data([cost], [here])
     artists["note"].set_text("" if valid else "a stalling side must value a deal\nless than a sincere one")
     return artists

@@ -261,3 +261,30 @@ def test_signal_plot_belief_line_is_the_model():
     ref = np.array([models.moratorium_signal(0.3, 1.0, 0.4, c).posterior for c in xs])
     assert np.allclose(ys, ref)
     ex.close()
+
+
+# --------------------------------------------------------------------------- fast redraws
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def test_fast_redraw_shows_the_same_picture_as_a_full_draw(explorer):
+    """The widget's PNG (kept background + moving artists) matches a full ``savefig`` after
+    every control has moved: nothing stale is left behind, nothing is missing."""
+    import io
+
+    for name, control in explorer.controls.items():
+        explorer.set(**{name: _sweep_values(control)[-1]})
+    fast = _pixels(explorer.image.value)
+    buf = io.BytesIO()
+    explorer.figure.savefig(buf, format="png")
+    full = _pixels(buf.getvalue())
+    assert fast.shape == full.shape
+    differs = np.abs(fast - full).max(axis=2) > 60
+    # only drawing order may differ (moving artists are drawn last): under 0.1% of pixels here,
+    # while one stale axis label left in the kept background makes about 0.24% differ
+    assert differs.mean() < 0.0015, f"{differs.mean():.3%} of pixels differ from a full draw"

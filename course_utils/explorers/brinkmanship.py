@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple
 
 from ..models import Window, brinkmanship_window, cumulative_risk
-from ..plots import freeze_layout, plot_brinkmanship
+from ..plots import plot_brinkmanship
 from ._controls import int_slider, slider
-from .base import Explorer
+from ._fast import FastExplorer
 
 __all__ = ["BrinkmanshipExplorer", "BrinkResult"]
 
@@ -23,17 +23,13 @@ class BrinkResult(NamedTuple):
     cumulative: float
 
 
-class BrinkmanshipExplorer(Explorer):
+class BrinkmanshipExplorer(FastExplorer):
     """A threat that creates a risk ``q`` of war deters if ``q >= G/(G+W)`` and is bearable if
     ``q <= (1-h) L / (h (W_D - L))``; repeated ``n`` times it ends in war with probability
     ``1 - (1 - q)^n``."""
 
     title = "Brinkmanship: a threat that leaves something to chance"
     figsize = (8.0, 4.4)
-
-    def __init__(self, **initial: Any):
-        super().__init__(**initial)
-        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {

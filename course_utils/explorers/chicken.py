@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple
 
 from ..models import AsymmetricEquilibrium, chicken_asymmetric, chicken_pure_equilibria
-from ..plots import freeze_layout, plot_chicken
+from ..plots import plot_chicken
 from ._controls import slider
-from .base import Explorer
+from ._fast import FastExplorer
 
 __all__ = ["ChickenExplorer", "ChickenResult", "REWARD", "SUCKER"]
 
@@ -24,7 +24,7 @@ class ChickenResult(NamedTuple):
     pure: tuple[tuple[str, str], ...]
 
 
-class ChickenExplorer(Explorer):
+class ChickenExplorer(FastExplorer):
     """Chicken with payoffs ``T > 0 > -1 > crash``; the US is the row player.
 
     Each side's crash payoff is its own slider, so the game can be made asymmetric: a side that
@@ -33,10 +33,6 @@ class ChickenExplorer(Explorer):
 
     title = "Chicken: who swerves first?"
     figsize = (7.2, 3.8)
-
-    def __init__(self, **initial: Any):
-        super().__init__(**initial)
-        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {

@@ -16,9 +16,9 @@ from typing import Any, Dict
 import numpy as np
 
 from ..models import commitment_gap, disarmament_deal, disarmament_price, preventive_war
-from ..plots import freeze_layout, plot_disarmament, plot_shifting_power
+from ..plots import plot_disarmament, plot_shifting_power
 from ._controls import slider
-from .base import Explorer
+from ._fast import FastExplorer
 
 __all__ = ["CommitmentExplorer", "VIEWS"]
 
@@ -26,7 +26,7 @@ VIEWS = ("trap", "shift")
 UPKEEP_MAX = 1.0
 
 
-class CommitmentExplorer(Explorer):
+class CommitmentExplorer(FastExplorer):
     """Disarmament trap (``view="trap"``) or shifting power (``view="shift"``).
 
     Parameters
@@ -46,7 +46,6 @@ class CommitmentExplorer(Explorer):
         self.title = ("The disarmament trap" if view == "trap"
                       else "Shifting power: a promise nobody can enforce")
         super().__init__(**initial)
-        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         if self.view == "shift":

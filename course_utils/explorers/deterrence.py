@@ -7,26 +7,22 @@ from typing import Any, Dict
 import numpy as np
 
 from ..models import deterrence_holds, deterrence_threshold, retaliation_probability
-from ..plots import freeze_layout, plot_deterrence
+from ..plots import plot_deterrence
 from ._controls import int_slider, slider
-from .base import Explorer
+from ._fast import FastExplorer
 
 __all__ = ["DeterrenceExplorer"]
 
 N_MAX = 20
 
 
-class DeterrenceExplorer(Explorer):
+class DeterrenceExplorer(FastExplorer):
     """A challenger weighs its gain ``B`` against the cost ``C`` of a retaliation that comes with
     probability ``π = 1 - (1 - a)^n`` from ``n`` surviving weapons; it is deterred iff
     ``π >= B / (B + C)``."""
 
     title = "Deterrence and the second strike"
     figsize = (7.6, 3.6)
-
-    def __init__(self, **initial: Any):
-        super().__init__(**initial)
-        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {

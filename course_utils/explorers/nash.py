@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple
 
 from ..models import Split, nash_bargaining
-from ..plots import freeze_layout, plot_nash
+from ..plots import plot_nash
 from ._controls import slider
-from .base import Explorer
+from ._fast import FastExplorer
 
 __all__ = ["NashExplorer", "NashResult"]
 
@@ -22,17 +22,13 @@ class NashResult(NamedTuple):
     split: Split
 
 
-class NashExplorer(Explorer):
+class NashExplorer(FastExplorer):
     """North Korea and the US divide a pie of size 1. If talks fail, war gives North Korea
     ``p - c_NK`` and the US ``1 - p - c_US`` (the disagreement point); the Nash bargaining
     solution gives each its war payoff plus its weighted share of the surplus."""
 
     title = "Negotiating from strength: the disagreement point"
     figsize = (6.8, 4.0)
-
-    def __init__(self, **initial: Any):
-        super().__init__(**initial)
-        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple
 
 from ..models import Shares, discount_factor, rubinstein_limit, rubinstein_shares
-from ..plots import freeze_layout, plot_rubinstein
+from ..plots import plot_rubinstein
 from ._controls import slider, toggle
-from .base import Explorer
+from ._fast import FastExplorer
 
 __all__ = ["RubinsteinExplorer", "RubinsteinResult", "SIDES"]
 
@@ -26,17 +26,13 @@ class RubinsteinResult(NamedTuple):
     limit: Shares
 
 
-class RubinsteinExplorer(Explorer):
+class RubinsteinExplorer(FastExplorer):
     """Rubinstein's game between North Korea and the US. Each side's impatience is a rate
     ``r`` (per month); with ``Δ`` months between offers its discount factor is
     ``δ = exp(-r Δ)``. The first proposer gets ``(1 - δ_R) / (1 - δ_P δ_R)``."""
 
     title = "Who holds the initiative? Alternating offers"
     figsize = (7.2, 4.4)
-
-    def __init__(self, **initial: Any):
-        super().__init__(**initial)
-        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from ..models import Signal, moratorium_signal
-from ..plots import freeze_layout, plot_signal
+from ..plots import plot_signal
 from ._controls import slider
-from .base import Explorer
+from ._fast import FastExplorer
 
 __all__ = ["SignalExplorer"]
 
 COST_MAX = 2.0
 
 
-class SignalExplorer(Explorer):
+class SignalExplorer(FastExplorer):
     """North Korea is sincere (values a deal at ``V_S``) or stalling (``V_T < V_S``); halting
     tests costs ``c``. A halt proves sincerity iff ``V_T < c <= V_S``.
 
@@ -24,10 +24,6 @@ class SignalExplorer(Explorer):
 
     title = "The moratorium: costly signal or cheap talk?"
     figsize = (7.2, 3.6)
-
-    def __init__(self, **initial: Any):
-        super().__init__(**initial)
-        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def make_controls(self) -> Dict[str, Any]:
         return {
