@@ -102,6 +102,15 @@ def _notebook_files(folder: Path) -> list[Path]:
     return found
 
 
+def _linked(path: Path, folder: Path) -> bool:
+    """True when ``path`` or a folder between ``folder`` and it is a symbolic link.
+
+    A submitted link could point at the source notebook (solutions) or another student's file.
+    """
+    rel = path.relative_to(folder)
+    return any((folder / Path(*rel.parts[: i + 1])).is_symlink() for i in range(len(rel.parts)))
+
+
 def _add(found: dict[str, Submission], sid: str, nb: str, path: Path) -> None:
     sub = found.setdefault(sid, Submission(sid))
     if nb in sub.files:
@@ -155,7 +164,9 @@ def collect_submissions(path: Path, assignment: str, notebooks: list[str], scrat
                 skipped.append(f"{adir.parent.name}/: not a valid student id")
                 continue
             for nbfile in sorted(adir.glob("*.ipynb")):
-                if nbfile.stem in notebooks:
+                if _linked(nbfile, folder):
+                    skipped.append(f"{nbfile.relative_to(folder)}: a symbolic link, not a file (not graded)")
+                elif nbfile.stem in notebooks:
                     _add(found, sid, nbfile.stem, nbfile)
                 else:
                     skipped.append(f"{nbfile.relative_to(folder)}: not a notebook of {assignment}")
@@ -165,6 +176,9 @@ def collect_submissions(path: Path, assignment: str, notebooks: list[str], scrat
     else:
         for nbfile in _notebook_files(folder):
             rel = nbfile.relative_to(folder)
+            if _linked(nbfile, folder):
+                skipped.append(f"{rel}: a symbolic link, not a file (not graded)")
+                continue
             if nbfile.stem in notebooks and len(rel.parts) >= 2 and STUDENT_ID.match(rel.parts[-2]):
                 _add(found, rel.parts[-2], nbfile.stem, nbfile)
                 continue

@@ -263,7 +263,7 @@ def grade_notebook(
         When either notebook cannot be read, or the source has no graded cells.
     """
     from course_utils.grading.integrity import check_and_restore
-    from course_utils.grading.sandbox import execute_notebook
+    from course_utils.grading.sandbox import course_paths, execute_notebook
 
     if cell_timeout <= 0 or total_timeout <= 0:
         raise ValueError("cell_timeout and total_timeout must be positive numbers of seconds")
@@ -278,7 +278,8 @@ def grade_notebook(
     _add_answer_checksums(restored, src_nb)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         run_dir = Path(workdir) if workdir is not None else _prepare_workdir(source.parent, Path(tmp))
-        result = execute_notebook(restored, run_dir, cell_timeout=cell_timeout, total_timeout=total_timeout)
+        result = execute_notebook(restored, run_dir, cell_timeout=cell_timeout, total_timeout=total_timeout,
+                                  protect=course_paths(source))
     executed = result.nb
     environment = [f for f in result.flags if f.startswith(ENVIRONMENT_FLAGS)]
     flags.extend(f for f in result.flags if f not in flags and f not in environment)

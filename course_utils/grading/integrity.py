@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from nbformat import NotebookNode
 
-__all__ = ["check_and_restore", "release_version", "cell_role"]
+__all__ = ["check_and_restore", "release_version", "cell_role", "suspicious_code"]
 
 #: Roles a source cell can have, as used by :func:`cell_role`.
 TEST, ANSWER, LOCKED, FREE = "test", "answer", "locked", "free"
@@ -203,7 +203,142 @@ def check_and_restore(
     nb = copy.deepcopy(source)
     nb["cells"] = out_cells
     _ensure_ids(nb["cells"])
+    for cell in out_cells:
+        if cell.get("cell_type") != "code" or cell_role(cell) in (TEST, LOCKED):
+            continue
+        found = suspicious_code(_source_text(cell))
+        if found:
+            gid = _grade_id(cell)
+            where = f"answer cell '{gid}'" if gid else "a scratch cell"
+            flags.append(f"suspicious code in {where}: {'; '.join(found)}")
     return nb, flags
+
+
+# What a student's code may do to fool or harm the grader, by the names it touches. A hit is a
+# flag for the instructor to look at, never a change of grade: the sandbox and the restored
+# tests decide the grade.
+_MODULE_PATCH = {"math", "cmath", "numpy", "np", "builtins", "operator", "course_utils", "sys",
+                 "unittest", "nbgrader", "IPython", "ipykernel", "random", "_random"}
+_CALLS = {
+    "os._exit": "tries to stop the kernel", "sys.exit": "tries to stop the kernel",
+    "exit": "tries to stop the kernel", "quit": "tries to stop the kernel",
+    "os.kill": "sends signals to processes", "os.killpg": "sends signals to processes",
+    "os.abort": "tries to stop the kernel",
+    "os.fork": "starts processes", "os.system": "starts processes", "os.popen": "starts processes",
+    "os.execv": "starts processes", "os.spawnl": "starts processes",
+    "subprocess.run": "starts processes", "subprocess.Popen": "starts processes",
+    "subprocess.call": "starts processes", "subprocess.check_output": "starts processes",
+    "os.remove": "deletes files", "os.unlink": "deletes files", "os.rmdir": "deletes files",
+    "shutil.rmtree": "deletes files", "shutil.move": "moves files", "os.rename": "moves files",
+    "os.getenv": "reads environment variables", "setattr": "sets attributes dynamically",
+    "sys._getframe": "inspects the caller's frame", "inspect.currentframe": "inspects the caller's frame",
+    "inspect.stack": "inspects the caller's frame",
+    "gc.get_objects": "searches the interpreter's objects", "gc.get_referrers": "searches the interpreter's objects",
+    "sys.settrace": "installs a tracing hook", "sys.setprofile": "installs a tracing hook",
+    "get_ipython": "reaches into IPython", "globals": None,
+}
+_MODULES = {
+    "socket": "opens network connections", "urllib": "opens network connections",
+    "http": "opens network connections", "requests": "opens network connections",
+    "ctypes": "calls C code", "multiprocessing": "starts processes", "subprocess": "starts processes",
+    "threading": "starts threads", "signal": "handles signals", "builtins": "touches the builtins",
+    "importlib": "reloads modules", "gc": "searches the interpreter's objects",
+}
+_DUNDERS = {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__float__", "__int__",
+            "__abs__", "__sub__", "__rsub__", "__bool__", "__index__", "__round__", "__hash__",
+            "__instancecheck__", "__subclasscheck__", "__str__", "__repr__", "__format__"}
+_BUILTIN_NAMES = {"type", "isinstance", "issubclass", "abs", "float", "int", "str", "round",
+                  "callable", "globals", "AssertionError", "Exception", "print", "len", "bool",
+                  "__builtins__", "__import__", "open", "range"}
+_BASE_TYPES = {"float", "int", "str", "bool", "complex", "float64", "int64", "float32", "int32",
+               "generic", "floating", "integer", "number"}
+
+
+def _dotted(node: object) -> str:
+    import ast
+
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def suspicious_code(text: str) -> list[str]:
+    """Name what a piece of student code does that could fool or harm the grader.
+
+    The check is static (Python's ``ast``) and conservative: it reports module patching
+    (``math.isclose = ...``), rebinding built-in names, always-equal or fake-number classes,
+    frame and interpreter inspection, environment reads, exits and kills, processes, threads,
+    network modules and file deletion. It never decides a grade.
+
+    Parameters
+    ----------
+    text : str
+        The source of one code cell (IPython magics and shell escapes are ignored).
+
+    Returns
+    -------
+    list of str
+        Short, de-duplicated reasons in first-seen order; empty for ordinary code.
+    """
+    import ast
+
+    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError):
+        return []
+    found: list[str] = []
+
+    def add(reason: str | None) -> None:
+        if reason and reason not in found:
+            found.append(reason)
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            for name in names:
+                add(_MODULES.get(name.split(".")[0]))
+            if isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    add(_CALLS.get(f"{node.module}.{alias.name}"))
+        elif isinstance(node, ast.Call):
+            name = _dotted(node.func)
+            add(_CALLS.get(name))
+            if name == "open" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant) \
+                    and any(ch in str(node.args[1].value) for ch in "wax+"):
+                add("writes files")
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute):
+                    base = _dotted(target).split(".")[0]
+                    if base in _MODULE_PATCH:
+                        add(f"patches module '{base}' ({_dotted(target)})")
+                    if target.attr == "__module__":
+                        add("fakes a type's module (__module__)")
+                elif isinstance(target, ast.Subscript) and _dotted(target.value) in ("sys.modules", "os.environ"):
+                    add(f"changes {_dotted(target.value)}")
+                elif isinstance(target, ast.Name) and target.id in _BUILTIN_NAMES:
+                    add(f"rebinds the built-in name '{target.id}'")
+                elif isinstance(target, ast.Name) and target.id == "__module__":
+                    add("fakes a type's module (__module__)")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node.name in _DUNDERS:
+                add(f"defines {node.name} (an object that can pass any comparison)")
+            elif node.name in _BUILTIN_NAMES:
+                add(f"rebinds the built-in name '{node.name}'")
+        elif isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                if _dotted(base).split(".")[-1] in _BASE_TYPES:
+                    add(f"subclasses {_dotted(base)} (a fake number or string)")
+        elif isinstance(node, ast.Attribute) and _dotted(node) in ("os.environ", "os.environb"):
+            add("reads environment variables")
+    return found
 
 
 def _restore_answer(

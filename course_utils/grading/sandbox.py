@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ExecResult", "Limits", "execute_notebook", "privilege_drop_status", "DEFAULT_LIMITS"]
+__all__ = ["ExecResult", "Limits", "execute_notebook", "course_paths", "privilege_drop_status", "DEFAULT_LIMITS"]
 
 
 @dataclass(frozen=True)
@@ -280,12 +280,12 @@ def _launch_main(argv: list[str]) -> None:
         try:
             resource.setrlimit(which, (value, value))
         except (OSError, ValueError) as exc:
-            notes.append(f"limit {which} not set ({exc})")
+            notes.append(f"privilege drop unavailable: resource limit {which} not set ({exc})")
     if cfg["network"]:
         try:
             _unshare(_CLONE_NEWNET)
         except OSError as exc:
-            notes.append(f"network isolation unavailable ({exc.strerror or exc})")
+            notes.append(f"network isolation unavailable: {exc.strerror or exc}; the kernel may reach the network")
     if cfg["protect"]:
         try:
             _unshare(_CLONE_NEWNS)
@@ -296,7 +296,7 @@ def _launch_main(argv: list[str]) -> None:
                 elif os.path.exists(target):
                     _mount("/dev/null", target, None, _MS_BIND, None)
         except OSError as exc:
-            notes.append(f"protected paths not hidden ({exc.strerror or exc})")
+            notes.append(f"privilege drop unavailable: protected paths not hidden ({exc.strerror or exc})")
     if cfg["uid"] is not None:
         uid = cfg["uid"]
         for path in cfg["chown"]:
@@ -305,7 +305,7 @@ def _launch_main(argv: list[str]) -> None:
         try:
             _drop_privileges(uid)
         except OSError as exc:
-            notes.append(f"privilege drop failed ({exc})")
+            notes.append(f"privilege drop unavailable: setuid failed ({exc})")
     if notes:
         with contextlib.suppress(OSError), open(cfg["notes"], "a") as fh:
             fh.write("\n".join(notes) + "\n")
@@ -700,6 +700,27 @@ def _chown_tree(path: Path, uid: int) -> None:
             os.chown(os.path.join(root, name), uid, uid)
 
 
+def course_paths(source_notebook: Path) -> list[Path]:
+    """What a grading kernel must not see, for a notebook in ``<course>/source/<assignment>/``.
+
+    The source folder (solutions and hidden tests), the gradebook, and the folders holding the
+    class's submissions, graded copies, feedback and reports, where they exist.
+
+    Parameters
+    ----------
+    source_notebook : Path
+        The instructor's notebook being graded against.
+
+    Returns
+    -------
+    list of Path
+    """
+    source_dir = Path(source_notebook).resolve().parent.parent
+    root = source_dir.parent
+    names = ("submitted", "autograded", "feedback", "reports", "gradebook.db", "exchange")
+    return [source_dir, *(root / n for n in names if (root / n).exists())]
+
+
 def _default_protect() -> list[str]:
     root = Path(__file__).resolve().parents[2]
     names = ("source", "submitted", "autograded", "feedback", "reports", "gradebook.db", "exchange")
@@ -852,7 +873,7 @@ def execute_notebook(
         )
         client._cell_timeout = float(cell_timeout)
         try:
-            client.execute(cwd=str(work))
+            client.execute(cwd=str(work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except Exception as exc:  # never fatal: report and fail what did not run
             client.crashed = True
             client.sandbox_flags.append(f"execution stopped ({exc.__class__.__name__}: {str(exc)[:160]})")
