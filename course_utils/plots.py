@@ -88,107 +88,6 @@ def freeze_layout(figure) -> None:
     figure.set_layout_engine(None)
 
 
-class FastPNG:
-    """Render a figure to PNG redrawing only the artists that move (blitting with Agg).
-
-    The figure is laid out once (see :func:`freeze_layout`) and drawn once without the
-    ``moving`` artists; that background (axes, ticks, labels, legends) is kept, and each
-    :meth:`png` restores it and draws only the moving artists on top. Call :meth:`invalidate`
-    when something in the background changes (axis limits, ticks, titles). The figure itself is
-    untouched: ``figure.savefig`` still draws everything.
-
-    Parameters
-    ----------
-    figure : matplotlib.figure.Figure
-        A figure from :func:`new_figure`, already drawn on.
-    moving : artist, or dict / list / tuple of them (nested)
-        What the plot functions update in place (their returned ``artists``).
-    frozen : list of artists, optional
-        Artists that never change and never overlap anything that does (a legend outside the
-        axes): their pixels are kept from the first drawing and pasted back, so even a full
-        redraw after :meth:`invalidate` skips them.
-    compress_level : int, 0-9
-        zlib level of the PNG: 1 is several times faster to write than the default 6 and
-        the image is only somewhat larger.
-    """
-
-    def __init__(self, figure, moving, frozen=(), compress_level: int = 1):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        if not 0 <= int(compress_level) <= 9:
-            raise ValueError(f"compress_level must lie in 0..9; got {compress_level}")
-        self.figure = figure
-        self.moving = list(self._flatten(moving))
-        self.frozen = list(frozen)
-        self.compress_level = int(compress_level)
-        freeze_layout(figure)
-        self.canvas = FigureCanvasAgg(figure)
-        self._background = None
-        self._frozen_pixels = None
-
-    @classmethod
-    def _flatten(cls, artists):
-        if artists is None:
-            return
-        if isinstance(artists, dict):
-            artists = list(artists.values())
-        if isinstance(artists, (list, tuple)):
-            for a in artists:
-                yield from cls._flatten(a)
-        elif hasattr(artists, "patches") and not hasattr(artists, "draw"):  # a BarContainer
-            yield from artists.patches
-        else:
-            yield artists
-
-    def invalidate(self) -> None:
-        """The background changed: draw it again at the next :meth:`png`."""
-        self._background = None
-
-    def png(self) -> bytes:
-        """The figure as PNG bytes, as ``figure.savefig(format="png")`` would draw it."""
-        import io
-
-        from PIL import Image
-
-        if self._background is None:
-            from matplotlib.text import Text
-
-            # leave the moving artists out of the background: texts are blanked rather than
-            # hidden, because an Axes positions a hidden title as if it had no size
-            shown = [a.get_text() if isinstance(a, Text) else a.get_visible() for a in self.moving]
-            for a in self.moving:
-                a.set_text("") if isinstance(a, Text) else a.set_visible(False)
-            reuse = self._frozen_pixels is not None
-            for a in self.frozen if reuse else ():
-                a.set_visible(False)
-            try:
-                self.canvas.draw()
-            finally:
-                for a, was in zip(self.moving, shown):
-                    a.set_text(was) if isinstance(a, Text) else a.set_visible(was)
-                for a in self.frozen if reuse else ():
-                    a.set_visible(True)
-            if reuse:
-                for pixels in self._frozen_pixels:
-                    self.canvas.restore_region(pixels)
-            else:
-                renderer = self.canvas.get_renderer()
-                self._frozen_pixels = [
-                    self.canvas.copy_from_bbox(a.get_window_extent(renderer).expanded(1.02, 1.02))
-                    for a in self.frozen]
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for a in self.moving:
-            if a.get_visible():
-                self.figure.draw_artist(a)
-        width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        image.save(buf, format="png", compress_level=self.compress_level)
-        return buf.getvalue()
-
-
 def decimal_year(date) -> float:
     """A ``datetime.date`` as a fractional year (2017-07-04 -> about 2017.5), for time axes."""
     start = type(date)(date.year, 1, 1)
@@ -295,7 +194,10 @@ def set_year_window(axes, start: int, end: int, texts=()) -> None:
     years = [y for y in range(start, end + 1) if y % step == 0]
     for ax in axes:
         ax.set_xlim(lo, hi)
-    # year labels centred under each year's bar (the boundaries are drawn by year_grid)
+    # year labels centred under each year's bar, on the last axes only (the boundaries are
+    # drawn by year_grid)
+    for ax in axes[:-1]:
+        ax.set_xticks([])
     axes[-1].set_xticks([y + 0.5 for y in years], [str(y) for y in years])
     axes[-1].tick_params(axis="x", which="major", length=0)
 

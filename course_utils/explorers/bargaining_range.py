@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple
 
 from .. import models, plots
-from .base import Explorer
+from ._fast import FastExplorer
 
 #: What can actually be agreed: label -> implementable splits (``None``: any split).
 DEAL_OPTIONS: Dict[str, tuple[float, ...] | None] = {
@@ -36,20 +36,11 @@ class RangeView(NamedTuple):
         return bool(self.range.exists) if self.deals is None else bool(self.deals)
 
 
-class RangeExplorer(Explorer):
+class RangeExplorer(FastExplorer):
     """Move the odds and the costs of war; see the range of deals both prefer to war."""
 
     title = "The bargaining range: deals both sides prefer to war"
     figsize = (7.2, 3.9)
-
-    def __init__(self, **initial: Any):
-        super().__init__(**initial)
-        self._png = plots.FastPNG(self.figure, self.artists)  # redraw only what moves
-        self.image.value = self.png()
-
-    def png(self) -> bytes:
-        fast = getattr(self, "_png", None)
-        return super().png() if fast is None else fast.png()
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w

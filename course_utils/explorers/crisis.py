@@ -11,7 +11,7 @@ import html
 from typing import Any, Dict, NamedTuple
 
 from .. import data, plots
-from .base import Explorer
+from ._fast import FastExplorer
 
 FIRST_YEAR, LAST_YEAR = 1984, 2026
 #: The window the lesson opens on: the crisis year, the year before and the year of the talks.
@@ -33,23 +33,11 @@ class CrisisView(NamedTuple):
     events: tuple[tuple[int, data.Event], ...]    # numbered timeline events in the window
 
 
-class CrisisExplorer(Explorer):
+class CrisisExplorer(FastExplorer):
     """Pick a window of years and missile classes; see launches, tests and events together."""
 
     title = "The crisis in data: launches, nuclear tests, threats and talks"
     figsize = (7.6, 5.2)
-
-    def __init__(self, **initial: Any):
-        super().__init__(**initial)
-        # only the bars move when the classes change; a new window redraws everything but
-        # the legend, which never changes
-        self._png = plots.FastPNG(self.figure, self.artists["bars"],
-                                  frozen=[self.ax[0].get_legend()])
-        self.image.value = self.png()
-
-    def png(self) -> bytes:
-        fast = getattr(self, "_png", None)
-        return super().png() if fast is None else fast.png()
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w
@@ -69,7 +57,9 @@ class CrisisExplorer(Explorer):
         }
 
     def make_axes(self, figure):
-        top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+        # not sharex: shared axes measure each other's tick labels on every draw
+        top, bottom = figure.subplots(2, 1, height_ratios=(3, 2))
+        top.tick_params(axis="x", bottom=False, labelbottom=False)
         return top, bottom
 
     # ------------------------------------------------------------------ model (here: data)
@@ -93,23 +83,23 @@ class CrisisExplorer(Explorer):
         top, bottom = ax
         if artists is None:
             icbm = tuple(l for l in data.load_launches() if l.missile_class == "ICBM")
-            artists = {
-                "bars": plots.launch_bars(top, result.counts),
-                "timeline": plots.crisis_timeline(bottom, data.load_nuclear_tests(), icbm,
-                                                  _numbered_events()),
-                "grid": [plots.year_grid(ax, FIRST_YEAR, LAST_YEAR + 1) for ax in (top, bottom)],
-            }
+            # drawn once; kept in the background picture (FastExplorer)
+            self._timeline = plots.crisis_timeline(bottom, data.load_nuclear_tests(), icbm,
+                                                   _numbered_events())
+            for axes in (top, bottom):
+                plots.year_grid(axes, FIRST_YEAR, LAST_YEAR + 1)
+            self._frame = None
+            # only the bars are redrawn when nothing but the classes changes
+            artists = {"bars": plots.launch_bars(top, result.counts)}
         else:
             plots.launch_bars(top, result.counts, artists["bars"])
         in_window = (result.counts.years >= result.start) & (result.counts.years <= result.end)
         ymax = max(5, 1.1 * float(result.counts.total()[in_window].max(initial=0)))
         frame = (result.start, result.end, ymax)
-        if frame != artists.get("frame"):  # axes and timeline change: a full redraw
+        if frame != self._frame:  # new axis limits: the next picture is drawn in full
             top.set_ylim(0, ymax)
-            plots.set_year_window((top, bottom), result.start, result.end, artists["timeline"])
-            artists["frame"] = frame
-            if getattr(self, "_png", None) is not None:
-                self._png.invalidate()
+            plots.set_year_window((top, bottom), result.start, result.end, self._timeline)
+            self._frame = frame
         return artists
 
     def describe(self, result: CrisisView, values) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Dict, NamedTuple
 import numpy as np
 
 from .. import models, plots
-from .base import Explorer
+from ._fast import FastExplorer
 
 
 class SecondIssue(NamedTuple):
@@ -80,20 +80,11 @@ def linkage_view(issue: SecondIssue, us_value: float, arsenal_value: float) -> L
     return LinkageView(issue, deal, us_ok, nk_ok, full_row)
 
 
-class LinkageExplorer(Explorer):
+class LinkageExplorer(FastExplorer):
     """Pick what "security guarantees" means; see which deals both sides prefer to no deal."""
 
     title = "Issue linkage: denuclearization for what?"
     figsize = (7.4, 4.2)
-
-    def __init__(self, **initial: Any):
-        super().__init__(**initial)
-        self._png = plots.FastPNG(self.figure, self.artists)  # redraw only what moves
-        self.image.value = self.png()
-
-    def png(self) -> bytes:
-        fast = getattr(self, "_png", None)
-        return super().png() if fast is None else fast.png()
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w

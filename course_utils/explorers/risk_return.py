@@ -13,7 +13,7 @@ from typing import Any, Dict, NamedTuple, Optional
 import numpy as np
 
 from .. import models, plots
-from .base import Explorer
+from ._fast import FastExplorer
 
 DEMANDS = np.linspace(0.0, 1.0, 201)
 
@@ -33,20 +33,11 @@ class RiskReturnView(NamedTuple):
     best: models.Offer
 
 
-class RiskReturnExplorer(Explorer):
+class RiskReturnExplorer(FastExplorer):
     """Move the demand and the uncertainty; see the expected payoff and the risk of breakdown."""
 
     title = "The risk-return trade-off: how much to ask for?"
     figsize = (7.2, 4.6)
-
-    def __init__(self, **initial: Any):
-        super().__init__(**initial)
-        self._png = plots.FastPNG(self.figure, self.artists)  # redraw only what moves
-        self.image.value = self.png()
-
-    def png(self) -> bytes:
-        fast = getattr(self, "_png", None)
-        return super().png() if fast is None else fast.png()
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w
@@ -101,7 +92,7 @@ class GameView(NamedTuple):
     rounds: tuple[Round, ...]
 
 
-class NegotiationGame(Explorer):
+class NegotiationGame(FastExplorer):
     """Play the negotiator: each round, choose a demand, see its breakdown risk, commit.
 
     Each round a new counterpart is drawn (seeded, so a class can replay the same game): its
@@ -130,8 +121,6 @@ class NegotiationGame(Explorer):
         self._draws = np.random.default_rng(seed).uniform(size=self.n_rounds)
         self.rounds: list[Round] = []
         super().__init__(**initial)
-        self._png = plots.FastPNG(self.figure, self.artists)  # redraw only what moves
-        self.image.value = self.png()
         w = self._w
         self.button = w.Button(description="Make this offer", button_style="primary",
                                tooltip="Commit to the demand on the slider and see the outcome")
@@ -140,10 +129,6 @@ class NegotiationGame(Explorer):
 
     def make_controls(self) -> Dict[str, Any]:
         return {"demand": _slider(self._w, 0.6, "Your demand x")}
-
-    def png(self) -> bytes:
-        fast = getattr(self, "_png", None)
-        return super().png() if fast is None else fast.png()
 
     def make_axes(self, figure):
         return tuple(figure.subplots(2, 1, height_ratios=(1, 1)))
