@@ -768,8 +768,8 @@ def plot_nash(ax, d_a: float, d_b: float, split, total: float = 1.0,
                             color=PALETTE["vermillion"], label="disagreement point (war)", zorder=6)
         (a["deal"],) = ax.plot([split.a], [split.b], label="Nash bargaining solution",
                                **CURRENT_STYLE)
-        a["d_label"] = ax.annotate("", (d_a, d_b), xytext=(6, -12), textcoords="offset points",
-                                   fontsize=8)
+        a["d_label"] = ax.annotate("", (d_a, d_b), xytext=(-8, -14), textcoords="offset points",
+                                   ha="right", fontsize=8)
         a["deal_label"] = ax.annotate("", (split.a, split.b), xytext=(8, 4),
                                       textcoords="offset points", fontsize=8)
         _frame(ax, "Nash bargaining: war sets the disagreement point",

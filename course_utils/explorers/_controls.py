@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-_STYLE = {"description_width": "initial"}
-_LAYOUT = {"width": "min(520px, 100%)"}
+#: labels share one width so the sliders line up; the longest label fits in it
+_STYLE = {"description_width": "22em"}
+_LAYOUT = {"width": "min(44em, 100%)"}
 
 
 def slider(description: str, value: float, low: float, high: float, step: float,

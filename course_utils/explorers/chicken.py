@@ -36,7 +36,7 @@ class ChickenExplorer(FastExplorer):
 
     def make_controls(self) -> Dict[str, Any]:
         return {
-            "temptation": slider("gain from daring when the other swerves, T", 1.0, 0.1, 5.0, 0.1),
+            "temptation": slider("gain from daring if the other swerves, T", 1.0, 0.1, 5.0, 0.1),
             "crash_us": slider("US payoff from a crash", -10.0, -30.0, -1.5, 0.5, ".1f"),
             "crash_nk": slider("North Korea's payoff from a crash", -10.0, -30.0, -1.5, 0.5, ".1f"),
         }
