@@ -36,7 +36,7 @@ class RubinsteinExplorer(FastExplorer):
 
     def make_controls(self) -> Dict[str, Any]:
         return {
-            "first": toggle("proposes first", SIDES, SIDES[0]),
+            "first": toggle("who proposes first", SIDES, SIDES[0]),
             "rate_nk": slider("North Korea's impatience, r_NK", 0.1, 0.01, 1.0, 0.01),
             "rate_us": slider("US impatience, r_US", 0.1, 0.01, 1.0, 0.01),
             "period": slider("months between offers, Δ", 1.0, 0.1, PERIOD_MAX, 0.1, ".1f"),
