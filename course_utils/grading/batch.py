@@ -12,6 +12,7 @@ student's "failed" line, never the end of the batch; a rerun skips students alre
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
 import shutil
 import sys
@@ -364,8 +365,11 @@ def grade_class(
         pending = dict(jobs)
         attempts: dict[str, int] = {}
         while pending:
+            # "spawn": a forked worker would inherit the parent's ZeroMQ and asyncio state (the
+            # parent may have run kernels already, e.g. in `course demo`) and hang.
             with ProcessPoolExecutor(max_workers=min(workers, len(pending)), initializer=_warm_worker,
-                                     initargs=(str(log_path),)) as pool:
+                                     initargs=(str(log_path),),
+                                     mp_context=multiprocessing.get_context("spawn")) as pool:
                 futures: dict[Future, str] = {
                     pool.submit(grade_student, sid, files, sources, timeout, total_timeout): sid
                     for sid, files in pending.items()
