@@ -265,8 +265,11 @@ def bargaining_range_plot(ax, rng, war_us, war_nk, options, deals, artists=None)
     a = artists
     a["war_us"].set_ydata([war_us, war_us])
     a["war_nk"].set_ydata([war_nk, war_nk])
+    # the label of the higher war payoff sits above its line, the lower one's below
     a["war_us_txt"].set_y(war_us)
+    a["war_us_txt"].set_va("bottom" if war_us >= war_nk else "top")
     a["war_nk_txt"].set_y(war_nk)
+    a["war_nk_txt"].set_va("bottom" if war_nk > war_us else "top")
     lo, hi = float(rng.low), float(rng.high)
     a["band"].set_x(lo)
     a["band"].set_width(max(hi - lo, 0.0))
@@ -324,11 +327,11 @@ def linkage_plot(ax, s_grid, d_grid, us_ok, nk_ok, deal, full_row, issue_label, 
         a["nash"], = ax.plot([], [], linestyle="none", marker="*", markersize=15,
                              color=PALETTE["yellow"], markeredgecolor="black", label="Nash deal")
         ax.plot([0], [0], linestyle="none", marker="o", color="black", markersize=6)
-        ax.annotate("status quo", (0, 0), (0.03, 0.04), fontsize=NOTE_SIZE)
+        ax.text(0.03, -0.035, "status quo (no deal)", fontsize=NOTE_SIZE, va="center")
         a["none"] = ax.text(0.5, 0.5, "", ha="center", va="center", fontsize=LABEL_SIZE,
                             bbox={"facecolor": "white", "edgecolor": "black"})
         ax.set_xlim(-0.02, 1.02)
-        ax.set_ylim(-0.02, 1.05)
+        ax.set_ylim(-0.07, 1.05)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE, frameon=False)
         a["title"] = _label_axes(ax, f"Denuclearization for: {issue_label}", "s: how much of the second issue the US concedes (0 to all)",
                                  "d: denuclearization\n(0 none, 1 complete)")

@@ -40,16 +40,16 @@ class RangeExplorer(FastExplorer):
     """Move the odds and the costs of war; see the range of deals both prefer to war."""
 
     title = "The bargaining range: deals both sides prefer to war"
-    figsize = (7.2, 3.9)
+    figsize = (7.2, 3.7)
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w
-        style = {"description_width": "14em"}
-        layout = w.Layout(width="34em")
+        style = {"description_width": "16em"}
+        layout = w.Layout(width="36em")
         slider = dict(min=0.0, max=1.0, step=0.01, style=style, layout=layout,
                       readout_format=".2f")
         return {
-            "p": w.FloatSlider(value=0.5, description="p: US chance of winning a war",
+            "p": w.FloatSlider(value=0.5, description="p: US chance to win a war",
                                **slider),
             "cost_us": w.FloatSlider(value=0.1, description="US cost of war",
                                      **{**slider, "max": 0.5}),

@@ -89,7 +89,7 @@ class LinkageExplorer(FastExplorer):
     def make_controls(self) -> Dict[str, Any]:
         w = self._w
         style = {"description_width": "16em"}
-        layout = w.Layout(width="36em")
+        layout = w.Layout(width="42em")
         return {
             "issue": w.Dropdown(options=[(v.label, k) for k, v in SECOND_ISSUES.items()],
                                 value="troops", description="Second issue on the table",

@@ -213,12 +213,16 @@ class NegotiationGame(FastExplorer):
     def _history_html(self) -> str:
         if not self.rounds:
             return ""
-        rows = "".join(f"<tr><td>{i}</td><td>{r.demand:.2f}</td><td>{r.p_war:.0%}</td>"
-                       f"<td>{r.nk_cost:.2f}</td><td>{r.outcome}</td><td>{r.payoff:.2f}</td></tr>"
+        cell = "<td style='padding:0 0.8em;text-align:right'>{}</td>"
+        rows = "".join("<tr>" + "".join(cell.format(v) for v in (
+                           i, f"{r.demand:.2f}", f"{r.p_war:.0%}", f"{r.nk_cost:.2f}", r.outcome,
+                           f"{r.payoff:.2f}", f"{r.best_payoff:.2f}")) + "</tr>"
                        for i, r in enumerate(self.rounds, start=1))
-        return ("<table><thead><tr><th>round</th><th>your demand</th><th>breakdown risk</th>"
-                "<th>counterpart's cost of war</th><th>outcome</th><th>your payoff</th></tr>"
-                f"</thead><tbody>{rows}</tbody></table>")
+        head = "".join(f"<th style='padding:0 0.8em'>{h}</th>" for h in (
+            "round", "your demand", "breakdown risk", "counterpart's cost of war", "outcome",
+            "your payoff", "best demand's payoff"))
+        return (f"<table><caption>Rounds played</caption><thead><tr>{head}</tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
 
     @property
     def widget(self):
