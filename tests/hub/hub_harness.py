@@ -8,7 +8,6 @@ process and user made here is recorded so that :meth:`Hub.teardown` removes them
 from __future__ import annotations
 
 import errno
-import json
 import os
 import pwd
 import secrets
@@ -69,42 +68,55 @@ def _copy_tree_linked(src: Path, dest: Path) -> None:
         run(["cp", "-a", str(src), str(dest)], timeout=600)
 
 
-def user_environment(base: Path, force_copy: bool = False) -> tuple[Path, str]:
-    """The Python environment the hub's users run, and how it was obtained.
+@dataclass
+class UserEnvironment:
+    """What the hub's users run.
 
-    The project's ``.venv`` is used as it is when an unprivileged user can run it. When the
-    checkout sits under a folder other users cannot traverse (CI clones under /root, mode
-    700), the venv is copied with hard links to ``base/venv`` (same inodes, so no extra
-    space, and the files keep their world-readable modes), the course package is copied to
-    ``base/course-src`` and put on the path with a ``.pth`` file, replacing the editable
-    install's pointer into the unreadable checkout. Every tool then runs as
+    Attributes
+    ----------
+    venv : Path
+        The Python environment of the user servers (and of ``course`` run by the instructor).
+    src : Path
+        A checkout of the course's tools readable by every user (holds ``deploy/``).
+    how : str
+        ``"project venv"`` or ``"hard-linked copy"``.
+    """
+
+    venv: Path
+    src: Path
+    how: str
+
+
+def user_environment(base: Path, force_copy: bool = False) -> UserEnvironment:
+    """Find or make a Python environment and course checkout every user can read.
+
+    The project's ``.venv`` and checkout are used as they are when an unprivileged user can
+    run them. When the checkout sits under a folder other users cannot traverse (CI clones
+    under /root, mode 700), the venv is copied with hard links to ``base/venv`` (same
+    inodes: no extra space, and the files keep their world-readable modes; a plain copy
+    across file systems), ``course_utils/`` and ``deploy/`` are copied to
+    ``base/course-src``, and a ``.pth`` file puts that copy on the path in place of the
+    editable install's pointer into the unreadable checkout. Every tool then runs as
     ``python -m ...``, because the copied scripts' ``#!`` lines still name the old path.
-
-    Returns
-    -------
-    tuple of (Path, str)
-        The environment's folder and ``"project venv"`` or ``"hard-linked copy"``.
     """
     venv = REPO / ".venv"
     if not force_copy and can_run_as("nobody", venv / "bin" / "python"):
-        return venv, "project venv"
+        return UserEnvironment(venv, REPO, "project venv")
     copy = base / "venv"
     _copy_tree_linked(venv, copy)
     site = next((copy / "lib").glob("python3*/site-packages"))
     for pointer in site.glob("__editable__*course_utils*"):
         pointer.unlink()  # unlink only: the hard-linked original stays intact
-    for pointer in site.glob("__editable__*course*utils*.pth"):
-        pointer.unlink()
-    course_src = base / "course-src"
-    course_src.mkdir()
-    shutil.copytree(REPO / "course_utils", course_src / "course_utils",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    (site / "zz_course_src.pth").write_text(f"{course_src}\n")
-    for path in (copy, course_src):
+    src = base / "course-src"
+    src.mkdir()
+    for name in ("course_utils", "deploy"):
+        shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (site / "zz_course_src.pth").write_text(f"{src}\n")
+    for path in (copy, src):
         path.chmod(0o755)
     if not can_run_as("nobody", copy / "bin" / "python"):
         raise HarnessError(f"the copied environment {copy} is not usable by other users either")
-    return copy, "hard-linked copy"
+    return UserEnvironment(copy, src, "hard-linked copy")
 
 
 def install_proxy(dest: Path) -> Path:
@@ -315,14 +327,10 @@ class Hub:
         """
         problems = []
         if self.process is not None and self.process.poll() is None:
-            for name in self.users:  # stop servers through the hub first (clean shutdown)
-                try:
-                    self.api("DELETE", f"/users/{name}/server", timeout=30)
-                except requests.RequestException:
-                    pass
+            # On SIGTERM the hub stops all user servers at once (cleanup_servers), then the proxy.
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
@@ -359,11 +367,3 @@ def _kill_pid(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except OSError:
         pass
-
-
-def json_or_text(reply: requests.Response) -> Any:
-    """The reply's JSON, or its text when it is not JSON (for assertion messages)."""
-    try:
-        return reply.json()
-    except json.JSONDecodeError:
-        return reply.text

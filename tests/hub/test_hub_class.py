@@ -29,16 +29,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hub_harness import (
-    DEPLOY, REPO, Hub, HarnessError, install_proxy, json_or_text, run, user_environment,
-)
+from hub_harness import DEPLOY, REPO, Hub, install_proxy, run, user_environment
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
 
 ASSIGNMENT = "ps1_bargaining"
 COURSE_ID = "kim-trump-bargaining"
 KINDS = ("correct", "partial", "blank")  # one student each, in this order
-COURSE_SRC = Path(os.environ.get("COURSE_HUB_COURSE_SRC", REPO))  # DEV ONLY
 
 
 def _require_root() -> None:
@@ -125,8 +122,8 @@ def test_class_loop_on_jupyterhub() -> None:
     from course_utils.grading.engine import grade_notebook  # the course's own grading
     from course_utils.grading.synthetic import make_submission
 
-    source_path = COURSE_SRC / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    release_path = COURSE_SRC / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    source_path = REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    release_path = REPO / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert source_path.exists() and release_path.exists(), f"{ASSIGNMENT} is missing from source/ or release/"
     source_nb = nbformat.read(source_path, as_version=4)
     hidden = _hidden_test_lines(source_nb)
@@ -139,10 +136,11 @@ def test_class_loop_on_jupyterhub() -> None:
     sampler: MemorySampler | None = None
     timings: dict[str, float] = {}
     try:
-        venv, how = user_environment(base, force_copy=os.environ.get("COURSE_HUB_COPY_VENV") == "1")
+        users_env = user_environment(base, force_copy=os.environ.get("COURSE_HUB_COPY_VENV") == "1")
+        venv = users_env.venv
         proxy = install_proxy(base / "proxy")
         timings["installs"] = time.monotonic() - started
-        print(f"\nhub test: user servers run {venv} ({how})")
+        print(f"\nhub test: user servers run {venv} ({users_env.how})")
         hub = Hub(base=base, venv=venv, course_id=COURSE_ID)
         tag = secrets.token_hex(3)
         instructor = f"kt{tag}i"
@@ -154,7 +152,7 @@ def test_class_loop_on_jupyterhub() -> None:
         # ------------------------------------------------ the deploy/ set-up, as an admin runs it
         setup = run([
             str(venv / "bin" / "python"), str(DEPLOY / "setup_single_server.py"),
-            "--course-src", str(COURSE_SRC), "--course-id", COURSE_ID,
+            "--course-src", str(REPO), "--course-id", COURSE_ID,
             "--instructor", instructor, "--students", *students,
             "--exchange", str(base / "exchange"), "--config-dir", str(base / "etc" / "jupyter"),
             "--venv", str(venv),
@@ -224,7 +222,7 @@ def test_class_loop_on_jupyterhub() -> None:
         feedback = _as_user(instructor, hub, [*course_cmd, "feedback", ASSIGNMENT],
                             cwd=course)
         assert feedback.returncode == 0, f"course feedback failed:\n{feedback.stdout[-2000:]}\n{feedback.stderr[-2000:]}"
-        staged = _as_user(instructor, hub, [str(venv / "bin" / "python"), str(DEPLOY / "stage_feedback.py"),
+        staged = _as_user(instructor, hub, [str(venv / "bin" / "python"), str(users_env.src / "deploy" / "stage_feedback.py"),
                                             ASSIGNMENT, "--course-dir", str(course)], cwd=course)
         assert staged.returncode == 0, f"stage_feedback failed:\n{staged.stdout}\n{staged.stderr}"
         released_fb = formgrader("POST", f"assignment/{ASSIGNMENT}/release_feedback")
