@@ -33,14 +33,14 @@ QUESTIONS = {
     "selfgrade": Question(
         prompt="You finished an assignment and have no instructor. How do you get it graded?",
         options={
-            "a": "Run `course selfgrade` with the path of your notebook, then read the feedback it writes.",
+            "a": "Run course selfgrade with the path of your notebook, then read the feedback it writes.",
             "b": "Edit the notebook in release/ until the Validate button shows no error.",
             "c": "There is no way without an instructor.",
         },
         correct="a",
         hint="Validate runs only the visible tests; the full tests are hidden in the student version.",
         hints={"b": "Validate runs only the visible tests: a passing Validate is not a grade."},
-        explanation=("`course selfgrade NOTEBOOK` grades your copy against the full tests, "
+        explanation=("The command course selfgrade NOTEBOOK grades your copy against the full tests, "
                      "hidden ones included, and writes a feedback page with hints."),
     ),
 }
