@@ -9,7 +9,7 @@ meaning is carried by a second channel too: line style, marker, hatch or a direc
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -56,6 +56,16 @@ def new_figure(width: float = 6.4, height: float = 3.6, dpi: int = 80) -> Figure
 # =========================================================================== data and bargaining
 # (lessons 0-4: crisis data, bargaining range, issue linkage, risk-return)
 
+if TYPE_CHECKING:  # names for annotations only: importing them here would cost import time
+    import datetime as dt
+
+    from matplotlib.axes import Axes
+    from matplotlib.collections import LineCollection
+    from matplotlib.text import Text
+
+    from .data import Event, Launch, NuclearTest, YearCounts
+    from .models import Linkage, Offer, Range
+
 #: Font sizes used by the lesson 0-4 plots, readable at the widgets' size (about 80 dpi).
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE, NOTE_SIZE = 11, 10, 9, 8
 
@@ -69,7 +79,7 @@ TIMELINE_ROWS = (
 )
 
 
-def _label_axes(ax, title: str, xlabel: str, ylabel: str):
+def _label_axes(ax: Axes, title: str, xlabel: str, ylabel: str) -> Text:
     """Title (left-aligned), axis labels and tick sizes; returns the title ``Text``."""
     text = ax.set_title(title, fontsize=TITLE_SIZE, loc="left")
     ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
@@ -78,7 +88,7 @@ def _label_axes(ax, title: str, xlabel: str, ylabel: str):
     return text
 
 
-def freeze_layout(figure) -> None:
+def freeze_layout(figure: Figure) -> None:
     """Lay the figure out once (constrained layout), then keep that layout.
 
     Saving a figure that still has a layout engine draws it twice (once to lay it out); an
@@ -88,14 +98,15 @@ def freeze_layout(figure) -> None:
     figure.set_layout_engine(None)
 
 
-def decimal_year(date) -> float:
+def decimal_year(date: dt.date) -> float:
     """A ``datetime.date`` as a fractional year (2017-07-04 -> about 2017.5), for time axes."""
     start = type(date)(date.year, 1, 1)
     days = (type(date)(date.year + 1, 1, 1) - start).days
     return date.year + (date - start).days / days
 
 
-def launch_bars(ax, counts, artists=None):
+def launch_bars(ax: Axes, counts: YearCounts, artists: Optional[Dict[str, Any]] = None
+                ) -> Dict[str, Any]:
     """Stacked bars of missiles launched per year and class (``data.YearCounts``).
 
     Every class of :data:`MISSILE_CLASS_STYLE` gets one collection of bars (empty when it is
@@ -139,7 +150,8 @@ def launch_bars(ax, counts, artists=None):
     return artists
 
 
-def crisis_timeline(ax, nuclear_tests, icbm_launches, events):
+def crisis_timeline(ax: Axes, nuclear_tests: Sequence[NuclearTest], icbm_launches: Sequence[Launch],
+                    events: Sequence[tuple[int, Event]]) -> list[Text]:
     """Draw the dated events on rows (see :data:`TIMELINE_ROWS`), once; returns the texts.
 
     ``nuclear_tests`` are ``data.NuclearTest`` rows (labelled with their USGS magnitude),
@@ -184,7 +196,7 @@ def crisis_timeline(ax, nuclear_tests, icbm_launches, events):
     return texts
 
 
-def set_year_window(axes, start: int, end: int, texts=()) -> None:
+def set_year_window(axes: Sequence[Axes], start: int, end: int, texts: Sequence[Text] = ()) -> None:
     """Show the whole years ``start..end`` on every axes of the crisis figure; ``texts`` (from
     :func:`crisis_timeline`) outside the window, or all of them when the window is longer than
     12 years, are hidden."""
@@ -202,7 +214,7 @@ def set_year_window(axes, start: int, end: int, texts=()) -> None:
     axes[-1].tick_params(axis="x", which="major", length=0)
 
 
-def year_grid(ax, first: int, last: int):
+def year_grid(ax: Axes, first: int, last: int) -> LineCollection:
     """Light vertical lines at the start of each year ``first..last`` (one cheap collection,
     instead of a minor tick per year)."""
     from matplotlib.collections import LineCollection
@@ -216,7 +228,9 @@ def year_grid(ax, first: int, last: int):
         text.set_visible(span <= 12 and lo <= text.get_position()[0] <= hi)
 
 
-def bargaining_range_plot(ax, rng, war_us, war_nk, options, deals, artists=None):
+def bargaining_range_plot(ax: Axes, rng: Range, war_us: float, war_nk: float,
+                          options: Optional[Sequence[float]], deals: Sequence[float],
+                          artists: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """Fearon's diagram: each side's payoff from every split, its war payoff and the range.
 
     ``rng`` is a ``models.Range``; ``war_us`` and ``war_nk`` are the war payoffs
@@ -282,7 +296,9 @@ def bargaining_range_plot(ax, rng, war_us, war_nk, options, deals, artists=None)
     return a
 
 
-def linkage_plot(ax, s_grid, d_grid, us_ok, nk_ok, deal, full_row, issue_label, artists=None):
+def linkage_plot(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.ndarray,
+                 nk_ok: np.ndarray, deal: Linkage, full_row: Optional[tuple[float, float]],
+                 issue_label: str, artists: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """Deals over two linked issues: which ``(s, d)`` each side prefers to the status quo.
 
     ``us_ok`` and ``nk_ok`` are boolean grids (rows: ``d_grid``, columns: ``s_grid``) of where
@@ -357,7 +373,8 @@ def linkage_plot(ax, s_grid, d_grid, us_ok, nk_ok, deal, full_row, issue_label, 
     return a
 
 
-def risk_return_plot(axes, curve, chosen, best, artists=None):
+def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Optional[Offer],
+                     artists: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """The risk-return trade-off: expected payoff (top) and risk of breakdown (bottom) of every
     demand, the chosen demand (vertical line, circle markers) and the best one (star).
 
@@ -418,7 +435,9 @@ def risk_return_plot(axes, curve, chosen, best, artists=None):
     return a
 
 
-def score_plot(ax, rounds, yours, optimal, outcomes, artists=None, ylim=None):
+def score_plot(ax: Axes, rounds: int, yours: Sequence[float], optimal: Sequence[float],
+               outcomes: Sequence[str], artists: Optional[Dict[str, Any]] = None,
+               ylim: Optional[tuple[float, float]] = None) -> Dict[str, Any]:
     """Running score of a negotiation game: your cumulative payoff (solid, circles) against
     what the best demand would have earned against the same counterparts (dashed, squares);
     rounds that broke down are marked with an ``x`` on your line. ``ylim=(low, high)`` fixes
@@ -450,7 +469,8 @@ def score_plot(ax, rounds, yours, optimal, outcomes, artists=None, ylim=None):
     ax.set_ylim(ylim[0] - 0.1, ylim[1] + 0.2)
     return a
 
-def breakdown_plot(ax, curve, chosen, artists=None):
+def breakdown_plot(ax: Axes, curve: Offer, chosen: Offer, artists: Optional[Dict[str, Any]] = None
+                   ) -> Dict[str, Any]:
     """Risk of breakdown of every demand (dashed) and of the demand being considered (circle,
     vertical dotted line, and the figure written on the plot). For the negotiation game, which
     shows the risk but not the best demand."""
