@@ -10,6 +10,7 @@ line): a failure is its exception type and message, plus a hint for the common o
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,9 @@ pre{background:#f6f6f6;border:1px solid #ddd;padding:.5rem;white-space:pre-wrap;
 """
 
 
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>')
+
+
 def _text(value: object) -> str:
     return "".join(value) if isinstance(value, list) else str(value or "")
 
@@ -138,7 +142,8 @@ def render_feedback(
     earned = sum(p.score or 0.0 for p in parts.values())
     total = sum(p.max_score for p in parts.values())
     pending = [p for p in parts.values() if not p.auto and p.score is None]
-    title = f"Feedback: {assignment} / {notebook} — {student_id}"
+    title = f"Feedback: {assignment}{'' if notebook == assignment else ' / ' + notebook} — {student_id}"
+    comments = any(p.comment for p in parts.values())
     out = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
@@ -152,12 +157,13 @@ def render_feedback(
         out.append(f'<div class="flags"><p><b>Notes from the grader</b> (your instructor will look at these):</p>'
                    f"<ul>{items}</ul></div>")
     out.append("<h2>Results by part</h2><table><thead><tr><th scope=\"col\">Part</th><th scope=\"col\">Points</th>"
-               "<th scope=\"col\">Result</th><th scope=\"col\">Comment</th></tr></thead><tbody>")
+               "<th scope=\"col\">Result</th>" + ("<th scope=\"col\">Comment</th>" if comments else "")
+               + "</tr></thead><tbody>")
     for part in parts.values():
         out.append(
             f"<tr><td><a href=\"#{html.escape(part.grade_id)}\">{html.escape(part.grade_id)}</a></td>"
             f"<td>{_fmt(part.score)} / {part.max_score:g}</td><td>{_result_html(part)}</td>"
-            f"<td>{html.escape(part.comment)}</td></tr>"
+            + (f"<td>{html.escape(part.comment)}</td>" if comments else "") + "</tr>"
         )
     out.append("</tbody></table><h2>Your notebook</h2>")
     for cell in executed.cells:
@@ -182,7 +188,7 @@ def render_feedback(
                     out.append(f"<p><b>Comment:</b> {html.escape(part.comment)}</p>")
             out.append("</div>")
         elif cell.get("cell_type") == "markdown" and (meta.get("locked") or source.strip() in given):
-            out.append(f'<div class="cell">{markdown2html(source)}</div>')
+            out.append(f'<div class="cell">{_ANCHOR.sub("", markdown2html(source))}</div>')
         elif cell.get("cell_type") == "code" and source.strip() in given:
             out.append(f'<div class="cell"><div class="label">Given code</div><pre>{html.escape(source)}</pre>'
                        f"{_outputs_html(cell)}</div>")

@@ -1,0 +1,227 @@
+"""Grading pieces that need no kernel: finding submissions, scoring executed cells, feedback
+pages, leak detection, the item analysis and the command's error lines."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils.cli import build_parser, main
+from course_utils.grading.build import find_leaks
+from course_utils.grading.collect import collect_submissions, student_id_from_filename
+from course_utils.grading.course import CourseError, load_course
+from course_utils.grading.engine import grade_cells
+from course_utils.grading.feedback import PartView, render_feedback
+from course_utils.grading.report import item_analysis
+from course_utils.grading.synthetic import toy_notebook, write_toy_course
+
+NB = ["ps1_bargaining"]
+
+
+def _touch(path: Path, text: str = "{}") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+# ----------------------------------------------------------------------------- file names
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("doejane_12345_678_ps1_bargaining.ipynb", ("doejane", "ps1_bargaining")),
+        ("doejane_LATE_12345_678_ps1_bargaining.ipynb", ("doejane", "ps1_bargaining")),
+        ("doejane_12345_678_ps1_bargaining-1.ipynb", ("doejane", "ps1_bargaining")),
+        ("s042_ps1_bargaining.ipynb", ("s042", "ps1_bargaining")),
+        ("ann.lee-ps1_bargaining.ipynb", ("ann.lee", "ps1_bargaining")),
+        ("ps1_bargaining.ipynb", None),
+        ("doejane_12345_678_ps2_deterrence.ipynb", None),
+        ("bad id_ps1_bargaining.ipynb", None),
+        ("notes_ps1_bargaining.txt", None),
+    ],
+)
+def test_lms_file_names(name, expected):
+    assert student_id_from_filename(name, NB) == expected
+
+
+def test_collect_lms_folder_and_zip_find_the_same_students(tmp_path):
+    folder = tmp_path / "downloads"
+    for name in ("doejane_12345_678_ps1_bargaining.ipynb", "s042_ps1_bargaining.ipynb", "readme.ipynb"):
+        _touch(folder / name)
+    _touch(folder / "__MACOSX" / "._s042_ps1_bargaining.ipynb")
+    found = collect_submissions(folder, "ps1_bargaining", NB, tmp_path / "x")
+    assert [s.student_id for s in found.submissions] == ["doejane", "s042"]
+    assert any("readme.ipynb" in line for line in found.skipped)
+
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in folder.rglob("*.ipynb"):
+            zf.write(path, path.relative_to(folder))
+    (tmp_path / "unzipped").mkdir()
+    zipped = collect_submissions(archive, "ps1_bargaining", NB, tmp_path / "unzipped")
+    assert zipped.layout == "zip"
+    assert [s.student_id for s in zipped.submissions] == ["doejane", "s042"]
+
+
+def test_collect_nbgrader_and_per_student_layouts(tmp_path):
+    _touch(tmp_path / "a" / "alice" / "ps1_bargaining" / "ps1_bargaining.ipynb")
+    _touch(tmp_path / "a" / "alice" / "ps1_bargaining" / "timestamp.txt", "2026-01-01 10:00:00 UTC")
+    _touch(tmp_path / "a" / "bob" / "ps1_bargaining" / "ps1_bargaining.ipynb")
+    found = collect_submissions(tmp_path / "a", "ps1_bargaining", NB, tmp_path / "x")
+    assert found.layout == "nbgrader"
+    assert [(s.student_id, s.timestamp) for s in found.submissions] == [
+        ("alice", "2026-01-01 10:00:00 UTC"), ("bob", None)]
+
+    _touch(tmp_path / "b" / "carol" / "ps1_bargaining.ipynb")
+    found = collect_submissions(tmp_path / "b", "ps1_bargaining", NB, tmp_path / "x")
+    assert [s.student_id for s in found.submissions] == ["carol"]
+
+
+def test_collect_errors_are_one_clear_line(tmp_path):
+    dup = tmp_path / "dup"
+    _touch(dup / "doejane_1_2_ps1_bargaining.ipynb")
+    _touch(dup / "doejane_ps1_bargaining.ipynb")
+    with pytest.raises(CourseError, match="'doejane' appears twice"):
+        collect_submissions(dup, "ps1_bargaining", NB, tmp_path / "x")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CourseError, match="no submissions of ps1_bargaining found"):
+        collect_submissions(tmp_path / "empty", "ps1_bargaining", NB, tmp_path / "x")
+    bad = _touch(tmp_path / "bad.zip", "PK\x03\x04 not really a zip")
+    with pytest.raises(CourseError, match="neither a folder nor a zip|cannot read the zip"):
+        collect_submissions(bad, "ps1_bargaining", NB, tmp_path / "x")
+    with pytest.raises(CourseError, match="does not exist"):
+        collect_submissions(tmp_path / "nope", "ps1_bargaining", NB, tmp_path / "x")
+
+
+# ----------------------------------------------------------------------------- scoring
+def _executed(outputs_by_id: dict[str, list]) -> nbformat.NotebookNode:
+    nb = toy_notebook()
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.from_dict(o) for o in outputs_by_id.get(gid, [])]
+            cell.execution_count = 1
+    return nb
+
+
+def test_scores_follow_nbgrader_rules_and_messages_hide_tracebacks():
+    err = {"output_type": "error", "ename": "AssertionError", "evalue": "split must multiply",
+           "traceback": ["assert split(8, 0.25) == 2  # hidden line"]}
+    warn = {"output_type": "stream", "name": "stderr", "text": "DeprecationWarning: old\n"}
+    parts, score, max_score, manual = grade_cells(_executed({"split_test": [err], "cost_test": [warn]}))
+    assert (score, max_score, manual) == (0.0, 3.0, 2.0)
+    assert parts["split_test"].message == "AssertionError: split must multiply"
+    assert "hidden line" not in parts["split_test"].message
+    assert parts["cost_test"].message.startswith("printed to stderr: DeprecationWarning")
+    assert parts["why_deal"].auto is False and parts["why_deal"].score is None
+
+    parts, score, max_score, _ = grade_cells(_executed({}))
+    assert (score, max_score) == (3.0, 3.0)
+    assert parts["split_test"].message == "passed"
+
+
+def test_feedback_page_never_shows_test_source_or_traceback():
+    err = {"output_type": "error", "ename": "AssertionError", "evalue": "split must multiply the surplus by the share",
+           "traceback": ["\x1b[0;31mAssertionError\x1b[0m assert split(8, 0.25) == 2"]}
+    nb = _executed({"split_test": [err]})
+    views = {gid: PartView(gid, p.score, p.max_score, p.auto, p.message, "")
+             for gid, p in grade_cells(nb)[0].items()}
+    views["why_deal"] = dataclasses.replace(views["why_deal"], score=1.5, comment="Good start; say why war is costly.")
+    page = render_feedback(nb, views, student_id="doejane", assignment="toy", notebook="toy", flags=["test cell edited"])
+    assert "split(8, 0.25)" not in page and "split(10, 0.5)" not in page
+    assert "BEGIN HIDDEN" not in page and "Traceback" not in page
+    assert "split must multiply the surplus by the share" in page
+    assert "Hint:" in page and "test cell edited" in page
+    assert "Good start" in page and "1.5 / 2" in page
+
+
+def test_leaks_are_found(tmp_path):
+    source = toy_notebook()
+    leaky = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("assert split(8, 0.25) == 2, 'split must multiply the surplus by the share'"),
+        nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1"),
+    ])
+    path = tmp_path / "toy.ipynb"
+    nbformat.write(leaky, str(path))
+    problems = find_leaks(path, source)
+    assert any("BEGIN SOLUTION" in p for p in problems)
+    assert any("secret line leaked" in p and "split(8, 0.25)" in p for p in problems)
+    clean = tmp_path / "clean.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), str(clean))
+    assert find_leaks(clean, source) == []
+
+
+def test_item_analysis_puts_hardest_part_first():
+    info = {"a": (2.0, True), "b": (1.0, True), "w": (2.0, False)}
+    rows = [
+        {"status": "graded", "a": "2", "b": "0", "w": ""},
+        {"status": "flagged", "a": "2", "b": "1", "w": "1"},
+        {"status": "failed", "a": "", "b": "", "w": ""},
+    ]
+    stats = item_analysis(rows, info)
+    assert [s.part for s in stats] == ["b", "w", "a"]
+    b = stats[0]
+    assert (b.mean, b.full_share, b.graded) == (0.5, 0.5, 2)
+    assert stats[1].pending == 1 and stats[1].graded == 1
+
+
+# ----------------------------------------------------------------------------- the command
+@pytest.mark.parametrize("command", ["build", "grade", "feedback", "report", "selfgrade", "demo"])
+def test_every_subcommand_has_help_with_an_example(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args([command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "example" in out and f"course {command}" in out
+
+
+def test_error_lines_not_tracebacks(tmp_path, capsys):
+    write_toy_course(tmp_path / "c")
+    course = ["--course-dir", str(tmp_path / "c")]
+    (tmp_path / "empty").mkdir()
+    bad_zip = _touch(tmp_path / "bad.zip", "this is not a zip")
+    cases = [
+        ([*course, "grade", "nope", "--submissions", str(tmp_path)], "unknown assignment 'nope'"),
+        ([*course, "grade", "toy", "--submissions", str(tmp_path / "empty")], "no submissions of toy found"),
+        ([*course, "grade", "toy", "--submissions", str(bad_zip)], "neither a folder nor a zip"),
+        ([*course, "grade", "toy", "--submissions", str(tmp_path / "missing")], "does not exist"),
+        ([*course, "feedback", "toy"], "no grades for toy yet"),
+        ([*course, "report", "toy"], "no grades for toy yet"),
+        ([*course, "build", "nope"], "unknown assignment 'nope'"),
+        ([*course, "selfgrade", str(tmp_path / "missing.ipynb")], "does not exist"),
+    ]
+    for argv, expected in cases:
+        assert main(argv) == 1, argv
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("course: error: ") and expected in err[0], (argv, err)
+
+
+def test_course_dir_is_found_from_a_subfolder(tmp_path, monkeypatch):
+    write_toy_course(tmp_path)
+    (tmp_path / "source" / "toy" / "deep").mkdir()
+    monkeypatch.chdir(tmp_path / "source" / "toy" / "deep")
+    course = load_course()
+    assert course.root == tmp_path.resolve()
+    assert course.course_id == "toy-course"
+    assert course.assignments() == ["toy"]
+
+
+def test_grades_csv_round_trip(tmp_path):
+    from course_utils.grading.batch import StudentResult, read_grades, result_row, write_grades
+
+    ok = StudentResult("amy", "graded", score=4, max_score=5, auto_score=3, auto_max_score=3,
+                       parts={"t1": (3.0, 3.0, True, "passed"), "w": (1.0, 2.0, False, "")})
+    bad = StudentResult("bo", "failed", reason="not valid JSON")
+    path = tmp_path / "grades.csv"
+    write_grades(path, {"amy": result_row(ok), "bo": result_row(bad)}, ["t1", "w"])
+    with path.open() as handle:
+        header = next(csv.reader(handle))
+    assert header[:4] == ["student_id", "score", "max_score", "status"]
+    assert "flags" in header and header[-2:] == ["t1", "w"]
+    rows = read_grades(path)
+    assert rows["amy"]["score"] == "4" and rows["amy"]["t1"] == "3"
+    assert rows["bo"]["status"] == "failed" and rows["bo"]["score"] == "" and "JSON" in rows["bo"]["flags"]
