@@ -611,8 +611,8 @@ def plot_disarmament(ax, delta: float, fallback_armed: float, fallback_disarmed:
     grid = np.linspace(0.0, upkeep_max, 201)
     price = np.asarray(disarmament_price(delta, fallback_armed, fallback_disarmed, grid))
     here = disarmament_price(delta, fallback_armed, fallback_disarmed, upkeep)
-    # the y range moves in coarse steps, so that most slider moves keep the axes (and ticks)
-    top = _nice_ceiling(max(float(price.max()), max_upfront, 0.5) * 1.12)
+    needed = max(float(price.max()), max_upfront, 0.5) * 1.12
+    top = _nice_ceiling(needed)
     if artists is None:
         a: Artists = {}
         a["affordable"] = _band(ax, None, "affordable", [0, upkeep_max], 0, max_upfront,
@@ -631,7 +631,11 @@ def plot_disarmament(ax, delta: float, fallback_armed: float, fallback_disarmed:
     artists["cap"].set_ydata([max_upfront] * 2)
     artists["curve"].set_ydata(price)
     artists["point"].set_data([upkeep], [here])
-    ax.set_ylim(0, top)
+    # keep the y range (and its ticks) while everything fits and still fills a third of it, so
+    # most slider moves redraw only the lines
+    current = ax.get_ylim()[1]
+    if needed > current or needed < current / 3:
+        ax.set_ylim(0, top)
     return artists
 
 
