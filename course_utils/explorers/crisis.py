@@ -13,7 +13,6 @@ from typing import Any, Dict, NamedTuple
 from .. import data, plots
 from ._fast import FastExplorer
 
-FIRST_YEAR, LAST_YEAR = 1984, 2026
 #: The window the lesson opens on: the crisis year, the year before and the year of the talks.
 DEFAULT_WINDOW = (2016, 2018)
 
@@ -41,13 +40,15 @@ class CrisisExplorer(FastExplorer):
 
     def make_controls(self) -> Dict[str, Any]:
         w = self._w
+        years = data.launches_per_year().years  # the span of the CNS table
+        self.first_year, self.last_year = int(years[0]), int(years[-1])
         style = {"description_width": "8em"}
         layout = w.Layout(width="30em")
         return {
-            "start_year": w.IntSlider(value=DEFAULT_WINDOW[0], min=FIRST_YEAR, max=LAST_YEAR,
-                                      description="From year", style=style, layout=layout,
-                                      continuous_update=False),
-            "end_year": w.IntSlider(value=DEFAULT_WINDOW[1], min=FIRST_YEAR, max=LAST_YEAR,
+            "start_year": w.IntSlider(value=DEFAULT_WINDOW[0], min=self.first_year,
+                                      max=self.last_year, description="From year", style=style,
+                                      layout=layout, continuous_update=False),
+            "end_year": w.IntSlider(value=DEFAULT_WINDOW[1], min=self.first_year, max=self.last_year,
                                     description="To year", style=style, layout=layout,
                                     continuous_update=False),
             "classes": w.SelectMultiple(options=list(data.MISSILE_CLASSES),
@@ -64,7 +65,7 @@ class CrisisExplorer(FastExplorer):
 
     # ------------------------------------------------------------------ model (here: data)
     def compute(self, start_year: int, end_year: int, classes) -> CrisisView:
-        start, end = sorted((int(start_year), int(end_year)))
+        start, end = sorted((int(start_year), int(end_year)))  # "from 2018 to 2016" is 2016-2018
         chosen = tuple(c for c in data.MISSILE_CLASSES if c in tuple(classes))
         counts = data.launches_per_year(classes=chosen)
         in_window = (counts.years >= start) & (counts.years <= end)
@@ -87,7 +88,7 @@ class CrisisExplorer(FastExplorer):
             self._timeline = plots.crisis_timeline(bottom, data.load_nuclear_tests(), icbm,
                                                    _numbered_events())
             for axes in (top, bottom):
-                plots.year_grid(axes, FIRST_YEAR, LAST_YEAR + 1)
+                plots.year_grid(axes, self.first_year, self.last_year + 1)
             self._frame = None
             # only the bars are redrawn when nothing but the classes changes
             artists = {"bars": plots.launch_bars(top, result.counts)}
