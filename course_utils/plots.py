@@ -115,7 +115,6 @@ def launch_bars(ax: Axes, counts: YearCounts, artists: Optional[Dict[str, Any]] 
     :func:`crisis_timeline`. On later calls pass the returned dict as ``artists``: only the
     bars' outlines change (one collection per class keeps redrawing fast).
     """
-    import numpy as np
     from matplotlib.collections import PolyCollection
 
     heights = {c: np.zeros(len(counts.years)) for c in MISSILE_CLASS_STYLE}
@@ -240,8 +239,6 @@ def bargaining_range_plot(ax: Axes, rng: Range, war_us: float, war_nk: float,
     labelled in words; implementable splits are diamonds, filled inside the range and hollow
     outside.
     """
-    import numpy as np
-
     x = np.linspace(0.0, 1.0, 11)
     opts = np.asarray([] if options is None else options, dtype=float)
     inside = np.isin(opts, np.asarray(deals, dtype=float))
@@ -307,8 +304,6 @@ def linkage_plot(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.nda
     complete denuclearization is acceptable to both (``None`` if none). The US boundary is a solid
     line, North Korea's dashed; deals both accept are a hatched region; the Nash deal is a star.
     """
-    import numpy as np
-
     both = us_ok & nk_ok
 
     def boundary(ok, first):
@@ -408,7 +403,6 @@ def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Op
                     "US expected\npayoff (share)")
         _label_axes(bottom, "", "US demand x (share settled on US terms)",
                     "P(breakdown)")
-        top.set_ylim(-0.02, 1.02)
         bottom.set_ylim(-0.03, 1.03)
         for ax in axes:
             ax.set_xlim(0, 1)
@@ -417,6 +411,8 @@ def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Op
         top.tick_params(labelbottom=False)
         artists = a
     a = artists
+    # expected payoffs fall below zero when war costs the US more than it expects to win
+    top.set_ylim(min(-0.02, float(np.min(curve.expected_utility)) - 0.05), 1.02)
     a["eu"].set_data(curve.demand, curve.expected_utility)
     a["war"].set_data(curve.demand, curve.p_war)
     for line in a["vline"]:
@@ -442,8 +438,6 @@ def score_plot(ax: Axes, rounds: int, yours: Sequence[float], optimal: Sequence[
     what the best demand would have earned against the same counterparts (dashed, squares);
     rounds that broke down are marked with an ``x`` on your line. ``ylim=(low, high)`` fixes
     the score axis (otherwise it follows the scores)."""
-    import numpy as np
-
     r = np.arange(1, len(yours) + 1)
     cum_you, cum_best = np.cumsum(yours), np.cumsum(optimal)
     broke = np.asarray([o == "breakdown" for o in outcomes], dtype=bool)
