@@ -175,6 +175,18 @@ def test_linkage_follows_the_model(make, issue):
     assert len(set(pngs)) == 3
 
 
+def test_linkage_us_value_moves_the_deal(make):
+    ex = make(LinkageExplorer, issue="region", arsenal_value=0.8)
+    pngs = []
+    for a in (0.5, 1.0, 2.0):
+        ex.set(us_value=a)
+        price = SECOND_ISSUES["region"]
+        assert ex.state["result"].deal == models.issue_linkage(a, price.us_cost, price.nk_value, 0.8)
+        assert f"a = {a:.2f}" in ex.summary
+        pngs.append(ex.png())
+    assert len(set(pngs)) == 3
+
+
 def test_linkage_article_ordering_of_demands(make):
     """At f = 0.8: the guarantee is too weak for full denuclearization, troops and the region
     can buy it, and arsenal cuts leave no deal at all (the lesson's story)."""
@@ -205,6 +217,11 @@ def test_risk_return_follows_the_model(make):
     assert len(set(pngs)) == len(pngs)
     ex.set(demand=0.7, cost_nk_max=0.5)
     assert "You are at the best demand" in ex.summary
+    for name, values in [("p", [0.2, 0.8]), ("cost_us", [0.0, 0.4])]:
+        pngs = _sweep_pngs(ex, name, values)
+        assert len(set(pngs)) == 2, f"moving {name} must redraw the plot"
+        v = ex.values
+        assert ex.state["result"].best == models.risk_return_offer(v["p"], v["cost_us"], v["cost_nk_max"])
 
 
 def test_negotiation_game_rounds_follow_the_hidden_type(make):
