@@ -267,3 +267,55 @@ def test_no_pyplot_figure_is_left_open(make):
         make(cls).png()
     if "matplotlib.pyplot" in sys.modules:
         assert sys.modules["matplotlib.pyplot"].get_fignums() == []
+
+
+# ---------------------------------------------------------------------------- lesson questions
+def _question(lesson: str, key: str):
+    from course_utils.checks import get_question
+
+    return get_question(lesson, key)
+
+
+def _correct_text(lesson: str, key: str) -> str:
+    q = _question(lesson, key)
+    return q.options[q.correct]
+
+
+def test_lesson01_answers_agree_with_the_data():
+    counts = data.launches_per_year(start_year=2016, end_year=2017)
+    n2016, n2017 = (int(t) for t in counts.total())
+    assert f"{n2016} missiles launched in 2016 and {n2017} in 2017" in _question(
+        "lesson01", "launches_2017").explanation
+    assert n2017 < n2016  # the prediction's point: fewer launches, not more
+    icbm_2017 = counts.for_year(2017)["ICBM"]
+    biggest = max(t.magnitude_mb for t in data.load_nuclear_tests())
+    assert _correct_text("lesson01", "what_changed") == (
+        f"The first ICBM tests (three, CNS) and the largest nuclear test (USGS mb {biggest}).")
+    assert icbm_2017 == 3 and data.launches_per_year(["ICBM"], end_year=2016).total().sum() == 0
+
+
+def test_lesson02_answers_agree_with_the_models():
+    assert _correct_text("lesson02", "width") == f"{models.bargaining_range(0.5, 0.1, 0.15).width:.2f}"
+    assert models.indivisible_deals(0.5, 0.1, 0.1) == ()
+    assert _correct_text("lesson02", "indivisible").startswith("Neither")
+
+
+def test_lesson03_answers_agree_with_the_models():
+    no_deal = [i.label for i in SECOND_ISSUES.values()
+               if not models.issue_linkage(1.0, i.us_cost, i.nk_value, 0.8).gains_exist]
+    assert [_correct_text("lesson03", "no_deal")] == no_deal
+    guarantee = models.issue_linkage(1.0, SECOND_ISSUES["guarantee"].us_cost,
+                                     SECOND_ISSUES["guarantee"].nk_value, 0.8)
+    assert not guarantee.full_denuclearization_possible
+    assert f"f / e = {guarantee.min_concession_for_full:.2f} > 1" in _correct_text("lesson03", "guarantee_short")
+
+
+def test_lesson04_answers_agree_with_the_models():
+    best = models.risk_return_offer(0.5, 0.1, 0.5)
+    explanation = _question("lesson04", "best_demand").explanation
+    assert f"= {best.demand:.1f}" in explanation and f"{best.p_war:.0%}" in explanation
+    assert f"{best.expected_utility:.2f}" in explanation
+    wider = models.risk_return_offer(0.5, 0.1, 0.8)
+    assert _correct_text("lesson04", "more_uncertainty") == (
+        f"It rises, to {wider.demand:.2f}, and the risk of breakdown rises a little "
+        f"(to about {wider.p_war:.0%}).")
