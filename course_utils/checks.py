@@ -107,7 +107,8 @@ class _Choice:
                 style={"description_width": "0px"},
             )
             button = w.Button(description=self.button_text, button_style="primary",
-                              tooltip=self.button_text)
+                              tooltip=self.button_text,
+                              layout=w.Layout(width="auto"))  # the label must not be cut off
             message = w.HTML("")
 
             def on_click(_):
