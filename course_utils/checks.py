@@ -108,7 +108,7 @@ class _Choice:
             )
             button = w.Button(description=self.button_text, button_style="primary",
                               tooltip=self.button_text,
-                              layout=w.Layout(width="auto"))  # the label must not be cut off
+                              layout=w.Layout(width="auto", align_self="flex-start"))  # whole label
             message = w.HTML("")
 
             def on_click(_):
