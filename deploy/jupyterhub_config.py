@@ -17,6 +17,10 @@ COURSE_VENV                /opt/course/venv                 Python environment o
 COURSE_JUPYTER_CONFIG_DIR  (unset: /etc/jupyter is used)    folder holding the global
                                                             nbgrader_config.py
 NBGRADER_EXCHANGE_ROOT     /srv/nbgrader/exchange           exchange folder (mode 1777)
+COURSE_HUB_BIND_URL        http://:8000                     where the hub listens
+COURSE_HUB_PROXY           /opt/course/proxy/node_modules/  configurable-http-proxy command
+                           .bin/configurable-http-proxy
+COURSE_HUB_PROXY_PID_FILE  /var/run/jupyterhub-proxy.pid    lets a restarted hub stop an old proxy
 =========================  ===============================  =====================================
 """
 
@@ -61,6 +65,9 @@ c.Spawner.cmd = [str(COURSE_VENV / "bin" / "python"), "-m", "jupyterhub.singleus
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 120
+# A Jupyter server without a terminal ignores SIGINT (it waits for a "y" on stdin), so the
+# spawner's first signal only costs time when a server is stopped; go on to SIGTERM soon.
+c.LocalProcessSpawner.interrupt_timeout = 2
 c.Spawner.http_timeout = 120
 c.Spawner.environment = {
     "PATH": f"{COURSE_VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",
@@ -122,6 +129,9 @@ c.Spawner.server_token_scopes = [
 c.JupyterHub.bind_url = os.environ.get("COURSE_HUB_BIND_URL", "http://:8000")
 c.JupyterHub.cleanup_servers = True
 c.ConfigurableHTTPProxy.should_start = True
+c.ConfigurableHTTPProxy.command = [
+    os.environ.get("COURSE_HUB_PROXY", "/opt/course/proxy/node_modules/.bin/configurable-http-proxy")
+]
 c.ConfigurableHTTPProxy.pid_file = os.environ.get(
     "COURSE_HUB_PROXY_PID_FILE", "/var/run/jupyterhub-proxy.pid"
 )

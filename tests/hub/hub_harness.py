@@ -158,6 +158,7 @@ class Hub:
     service_token: str = ""
     log_path: Path | None = None
     environment: dict[str, str] = field(default_factory=dict)
+    teardown_times: dict[str, float] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ users
     def add_user(self, name: str) -> Path:
@@ -326,6 +327,7 @@ class Hub:
             What could not be cleaned up (empty when everything went).
         """
         problems = []
+        started = time.monotonic()
         if self.process is not None and self.process.poll() is None:
             # On SIGTERM the hub stops all user servers at once (cleanup_servers), then the proxy.
             self.process.send_signal(signal.SIGTERM)
@@ -334,16 +336,20 @@ class Hub:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        self.teardown_times["hub stopped"] = time.monotonic() - started
         proxy_pid = self.base / "hub-state" / "proxy.pid"
         if proxy_pid.exists():
             _kill_pid(int(proxy_pid.read_text().strip() or 0))
         for pid in self._processes_of_users():
             _kill_pid(pid)
+        self.teardown_times["processes gone"] = time.monotonic() - started
         for name in self.users:
             done = subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)
             if done.returncode not in (0, 6, 12):  # 6: no such user, 12: home already gone
                 problems.append(f"userdel {name}: {done.stderr.strip()}")
+        self.teardown_times["users deleted"] = time.monotonic() - started
         shutil.rmtree(self.base, ignore_errors=True)
+        self.teardown_times["files removed"] = time.monotonic() - started
         return problems
 
 

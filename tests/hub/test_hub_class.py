@@ -309,6 +309,8 @@ def test_class_loop_on_jupyterhub() -> None:
         if hub is None:
             shutil.rmtree(base, ignore_errors=True)
         timings["total (with teardown)"] = time.monotonic() - started
+        if hub is not None:
+            timings.update({f"teardown: {k}": v for k, v in hub.teardown_times.items()})
         print(f"\nhub test: {json.dumps({k: round(v, 1) for k, v in timings.items()})}")
         if sampler is not None:
             print(f"hub test: peak memory {sampler.peak / 2**20:.0f} MiB over {sampler.peak_count} processes")
