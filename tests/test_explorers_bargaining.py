@@ -114,6 +114,14 @@ def test_crisis_class_filter_and_reversed_window(make):
     assert "No nuclear test in this window" in ex.summary
 
 
+def test_crisis_refuses_unknown_classes(make):
+    ex = make(CrisisExplorer)
+    with pytest.raises(ValueError, match="classes must be a tuple of classes among SRBM"):
+        ex.set(classes=("ICBM", "Scud"))
+    with pytest.raises(ValueError, match="got 'ICBM'"):
+        ex.set(classes="ICBM")
+
+
 def test_crisis_window_changes_the_plot(make):
     ex = make(CrisisExplorer)
     pngs = _sweep_pngs(ex, "start_year", [2010, 2014, 2016])
