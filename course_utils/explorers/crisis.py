@@ -131,7 +131,8 @@ class CrisisExplorer(FastExplorer):
         if result.nuclear_tests:
             tests = "; ".join(f"{t.date.isoformat()} (mb {t.magnitude_mb:.1f})"
                               for t in result.nuclear_tests)
-            parts.append(f"Nuclear tests (USGS): {len(result.nuclear_tests)}: {tests}.")
+            n = len(result.nuclear_tests)
+            parts.append(f"{n} nuclear test{'s' if n > 1 else ''} (USGS): {tests}.")
         else:
             parts.append("No nuclear test in this window.")
         listed = f"{len(result.events)} timeline events in the window, listed below the plot"
