@@ -8,6 +8,7 @@ process and user made here is recorded so that :meth:`Hub.teardown` removes them
 from __future__ import annotations
 
 import errno
+import importlib.util
 import os
 import pwd
 import secrets
@@ -134,6 +135,85 @@ def install_proxy(dest: Path) -> Path:
     if not command.exists():
         raise HarnessError(f"npm finished but {command} is missing")
     return command
+
+
+def postgres_available() -> str:
+    """Why a PostgreSQL gradebook cannot be used here, or ``""`` when it can."""
+    if importlib.util.find_spec("psycopg2") is None:
+        return "psycopg2 is not installed (requirements-test.txt installs psycopg2-binary)"
+    if not sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        return "PostgreSQL is not installed (apt-get install postgresql)"
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        return "there is no 'postgres' system user"
+    return ""
+
+
+@dataclass
+class Postgres:
+    """A throw-away PostgreSQL server on a Unix socket in ``base`` (no TCP port)."""
+
+    base: Path
+    bindir: Path = field(default_factory=lambda: sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
+    port: int = 0
+    pid: int = 0
+
+    @property
+    def data(self) -> Path:
+        return self.base / "pg-data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.base / "pg-socket"
+
+    def _as_postgres(self, *args: str) -> subprocess.CompletedProcess:
+        return run(["runuser", "-u", "postgres", "--", *args], cwd="/", timeout=180)
+
+    def start(self) -> None:
+        """initdb (peer authentication only) and start the server; record its PID."""
+        entry = pwd.getpwnam("postgres")
+        for folder, mode in ((self.data, 0o700), (self.socket_dir, 0o755)):
+            folder.mkdir(mode=mode)
+            os.chown(folder, entry.pw_uid, entry.pw_gid)
+        self._as_postgres(str(self.bindir / "initdb"), "-D", str(self.data), "--auth-local=peer",
+                          "--auth-host=reject", "--no-sync", "-U", "postgres")
+        self.port = free_port()
+        self._as_postgres(
+            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-w", "-t", "120",
+            "-l", str(self.data / "server.log"),
+            "-o", f"-k {self.socket_dir} -p {self.port} -c listen_addresses='' -c fsync=off",
+            "start",
+        )
+        self.pid = int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def create_database(self, owner: str, name: str) -> str:
+        """Create role ``owner`` (a Linux user: peer authentication) and its database ``name``.
+
+        Returns
+        -------
+        str
+            The SQLAlchemy URL ``owner`` connects with.
+        """
+        where = ["-h", str(self.socket_dir), "-p", str(self.port)]
+        self._as_postgres(str(self.bindir / "createuser"), *where, owner)
+        self._as_postgres(str(self.bindir / "createdb"), *where, "-O", owner, name)
+        return f"postgresql+psycopg2://{owner}@/{name}?host={self.socket_dir}&port={self.port}"
+
+    def stop(self) -> None:
+        """Stop the server by its PID (SIGINT: PostgreSQL's fast shutdown)."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGINT)
+            except ProcessLookupError:
+                return
+            for _ in range(100):
+                try:
+                    os.kill(self.pid, 0)
+                except ProcessLookupError:
+                    return
+                time.sleep(0.1)
+            _kill_pid(self.pid)
 
 
 @dataclass
