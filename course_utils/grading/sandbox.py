@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ExecResult", "Limits", "execute_notebook", "course_paths", "privilege_drop_status", "DEFAULT_LIMITS"]
+__all__ = ["ExecResult", "Limits", "execute_notebook", "course_paths", "privilege_drop_status", "probe_unprivileged", "DEFAULT_LIMITS"]
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,14 @@ _BASE_DIR = Path(tempfile.gettempdir()) / "course-sandbox"
 
 
 def _base_dir() -> Path:
-    _BASE_DIR.mkdir(mode=0o711, exist_ok=True)
+    """``/tmp/course-sandbox`` for root (one set of slots for every grader on the machine),
+    ``/tmp/course-sandbox-<uid>`` for anybody else (a self-study learner's own grading)."""
+    base = _BASE_DIR if os.geteuid() == 0 else _BASE_DIR.with_name(f"{_BASE_DIR.name}-{os.geteuid()}")
+    base.mkdir(mode=0o711, exist_ok=True)
     with contextlib.suppress(PermissionError):
-        os.chmod(_BASE_DIR, 0o711)
-    (_BASE_DIR / "locks").mkdir(mode=0o700, exist_ok=True)
-    return _BASE_DIR
+        os.chmod(base, 0o711)
+    (base / "locks").mkdir(mode=0o700, exist_ok=True)
+    return base
 
 
 @contextlib.contextmanager
@@ -203,14 +206,37 @@ def privilege_drop_status() -> tuple[bool, str]:
     reason : str
         Empty when ``ok``; otherwise a short reason for the flag.
     """
+    return probe_unprivileged(sys.executable)
+
+
+def probe_unprivileged(python: str) -> tuple[bool, str]:
+    """Try to run ``python`` as an unprivileged user id, importing what a grading kernel needs.
+
+    Parameters
+    ----------
+    python : str
+        Path of the interpreter the kernels will run.
+
+    Returns
+    -------
+    ok : bool
+        True when the unprivileged user could start it and import ipykernel and course_utils.
+    reason : str
+        Empty when ``ok``; otherwise one line saying why not (e.g. the repository is in a
+        folder other users cannot enter).
+    """
     if os.name != "posix":
         return False, "not a POSIX system"
     if os.geteuid() != 0:
         return False, "the grader does not run as root, so it cannot switch to another user"
-    probe_uid = _BASE_UID + _SLOTS  # never used by a sandbox slot
+    with _slot() as probe_uid:  # a user id no other grader is using right now
+        return _probe_as(python, probe_uid)
+
+
+def _probe_as(python: str, probe_uid: int) -> tuple[bool, str]:
     try:
         proc = subprocess.run(
-            [sys.executable, "-c", "import ipykernel, course_utils, numpy"],
+            [python, "-c", "import ipykernel, course_utils, numpy"],
             preexec_fn=lambda: _drop_privileges(probe_uid),
             cwd="/",
             env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"},
@@ -225,7 +251,7 @@ def privilege_drop_status() -> tuple[bool, str]:
     if proc.returncode != 0:
         lines = (proc.stderr or "").strip().splitlines()
         last = lines[-1] if lines else f"exit status {proc.returncode}"
-        return False, f"an unprivileged user cannot run {sys.executable} ({last[:160]})"
+        return False, f"an unprivileged user cannot run {python} ({last[:160]})"
     return True, ""
 
 
@@ -467,7 +493,8 @@ def _make_client_class() -> type:
     class SandboxClient(NotebookClient):  # type: ignore[misc]
         """nbclient with output caps, a guard before test cells and a whole-run deadline."""
 
-        def __init__(self, nb: Any, *, limits: Limits, token: str, deadline: float, **kw: Any):
+        def __init__(self, nb: Any, *, limits: Limits, token: str, deadline: float,
+                     kill_hook: Any = None, **kw: Any):
             super().__init__(nb, **kw)
             self._limits = limits
             self._token = token
@@ -480,6 +507,9 @@ def _make_client_class() -> type:
             self.crashed = False
             self._last_reply: dict[str, Any] | None = None
             self.kernel_pid: int | None = None
+            self.max_restarts = 2
+            self._restarts = 0
+            self._kill_hook = kill_hook
             self.on_cell_executed = self._remember_reply
 
         def _remember_reply(self, cell: Any, cell_index: int, execute_reply: Any) -> None:
@@ -580,13 +610,48 @@ def _make_client_class() -> type:
 
         execute = run_sync(async_execute)
 
-        async def _run_cells(self) -> None:
-            assert self.kc is not None
+        async def _start(self) -> bool:
+            """Snapshot the fresh kernel's trusted state; False if the kernel does not answer."""
             with contextlib.suppress(AttributeError):
                 self.kernel_pid = self.km.provisioner.process.pid
             startup = max(5.0, min(120.0, self._deadline - time.monotonic()))
-            reply = await self._silent(_SNAPSHOT_CODE % {"token": self._token}, startup)
-            if reply is None or reply["content"].get("status") != "ok":
+            try:
+                reply = await self._silent(_SNAPSHOT_CODE % {"token": self._token}, startup)
+            except DeadKernelError:
+                reply = None
+            return reply is not None and reply["content"].get("status") == "ok"
+
+        async def _recover(self, index: int, what: str) -> bool:
+            """Replace a dead or stuck kernel and replay the non-test cells before ``index``.
+
+            The cell at ``index`` is skipped; later cells run as usual, so parts answered before
+            and after the offending cell keep their points. At most ``max_restarts`` times.
+            """
+            self.crashed = True
+            if self._restarts >= self.max_restarts or self._deadline - time.monotonic() < 5:
+                self.sandbox_flags.append(f"{what} in cell {index}; the rest was not run")
+                return False
+            self._restarts += 1
+            self.sandbox_flags.append(f"{what} in cell {index}; kernel restarted, that cell skipped")
+            try:
+                self._kill_hook(self.kernel_pid)
+                await ensure_async(self.km.restart_kernel(now=True))
+                await ensure_async(self.kc.wait_for_ready(timeout=max(5.0, min(60.0, self._deadline - time.monotonic()))))
+                if not await self._start():
+                    raise RuntimeError("no set-up")
+                for earlier in self.nb.cells[:index]:
+                    if earlier.get("cell_type") == "code" and not _is_test_cell(earlier) and earlier.source.strip():
+                        left = min(self._cell_timeout, self._deadline - time.monotonic())
+                        if left <= 0 or await self._silent(earlier.source, left) is None:
+                            raise RuntimeError("replay did not finish")
+            except Exception as exc:  # noqa: BLE001 - any failure here ends the run for this notebook
+                self.sandbox_flags.append(f"the kernel could not be restarted after cell {index} ({exc.__class__.__name__})")
+                return False
+            return True
+
+        async def _run_cells(self) -> None:
+            assert self.kc is not None
+            if not await self._start():
                 self.crashed = True
                 self.sandbox_flags.append("the grading kernel did not finish its set-up")
                 self._fail_rest(0, "the grading kernel did not finish its set-up")
@@ -623,12 +688,11 @@ def _make_client_class() -> type:
                 try:
                     await self.async_execute_cell(cell, index, execution_count=self.code_cells_executed + 1)
                 except DeadKernelError:
-                    self.crashed = True
-                    self.sandbox_flags.append(f"the kernel died while running cell {index}; the rest was not run")
-                    if is_test:
-                        cell.outputs.append(_error_output("GradingError", "the kernel died"))
-                    self._fail_rest(index + 1, "not run: the kernel died")
-                    return
+                    cell.outputs.append(_error_output("GradingError", "the kernel died while running this cell"))
+                    if not await self._recover(index, "the kernel died"):
+                        self._fail_rest(index + 1, "not run: the kernel died")
+                        return
+                    continue
                 except Exception as exc:  # CellTimeoutError from iopub, anything unexpected
                     self.sandbox_flags.append(f"cell {index} could not be run ({exc.__class__.__name__})")
                     if is_test:
@@ -640,6 +704,8 @@ def _make_client_class() -> type:
                         await self._silent("", min(10.0, max(1.0, self._deadline - time.monotonic())), expr=_UNGUARD_CALL)
                 status = reply["content"].get("status") if reply else "error"
                 ename = reply["content"].get("ename") if reply else None
+                if any(o.get("output_type") == "error" and o.get("ename") == "MemoryError" for o in cell.outputs):
+                    self.sandbox_flags.append(f"cell {index} ran out of memory (limit {self._limits.memory_bytes // 2**20} MiB)")
                 if ename == "CellTimeoutError":
                     self.timed_out = True
                     self.sandbox_flags.append(f"cell {index} ran over {self._cell_timeout:g} s and was interrupted")
@@ -649,12 +715,9 @@ def _make_client_class() -> type:
                     except DeadKernelError:
                         alive = None
                     if alive is None:
-                        self.crashed = True
-                        self.sandbox_flags.append(
-                            f"the kernel did not recover from the timeout in cell {index}; the rest was not run"
-                        )
-                        self._fail_rest(index + 1, "not run: the kernel stopped responding")
-                        return
+                        if not await self._recover(index, "the kernel did not recover from a timeout"):
+                            self._fail_rest(index + 1, "not run: the kernel stopped responding")
+                            return
                 elif is_test and status != "ok" and not any(
                     o.get("output_type") == "error" for o in cell.outputs
                 ):
@@ -856,11 +919,20 @@ def execute_notebook(
         km = _KM(transport="ipc", ip=str(run / "ipc" / "kernel"), connection_file=str(conn_file))
         token = secrets.token_hex(16)
         client_cls = _make_client_class()
+
+        def kill_kernel(pid: int | None) -> None:
+            if uid is not None:
+                _kill_uid(uid)
+            elif pid is not None:
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGKILL)
+
         client = client_cls(
             nb,
             limits=limits,
             token=token,
             deadline=deadline,
+            kill_hook=kill_kernel,
             km=km,
             timeout=max(1, int(cell_timeout + 0.999)),
             startup_timeout=int(max(10, min(120, total_timeout))),

@@ -1,0 +1,1 @@
+"""Adversarial submissions for the grading-integrity tests (see corpus.py)."""

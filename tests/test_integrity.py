@@ -1,0 +1,302 @@
+"""Unit tests of grading integrity: restoring a tampered notebook, and the sandboxed kernel.
+
+The notebook-level tests use a small assignment made here (no kernel). The sandbox tests run a
+few small notebooks in real kernels with short timeouts; the whole adversarial class built from
+ps1 is in test_integrity_corpus.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import stat
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from course_utils.grading import sandbox
+from course_utils.grading.integrity import check_and_restore, release_version, suspicious_code
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _meta(gid: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
+          points: float | None = None) -> dict:
+    meta = {"grade": grade, "solution": solution, "locked": locked or (grade and not solution),
+            "grade_id": gid, "schema_version": 3}
+    if grade:
+        meta["points"] = points or 1
+    return {"nbgrader": meta}
+
+
+def _test_cell(gid: str, source: str, points: float = 2) -> nbformat.NotebookNode:
+    return new_code_cell(source, metadata=_meta(gid, grade=True, points=points))
+
+
+@pytest.fixture()
+def source() -> nbformat.NotebookNode:
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Toy assignment", metadata=_meta("intro", locked=True)),
+        new_code_cell("import math"),
+        new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+                      metadata=_meta("q1", solution=True)),
+        _test_cell("q1_tests", "assert f(1) == 2\n### BEGIN HIDDEN TESTS\nassert f(5) == 10\n### END HIDDEN TESTS"),
+        new_code_cell("### BEGIN SOLUTION\ny = 3.0\n### END SOLUTION", metadata=_meta("q2", solution=True)),
+        _test_cell("q2_tests", "assert type(y) is float\n### BEGIN HIDDEN TESTS\nassert y == 3.0\n### END HIDDEN TESTS"),
+        new_markdown_cell("### BEGIN SOLUTION\nModel answer\n### END SOLUTION",
+                          metadata=_meta("q3", grade=True, solution=True, points=3)),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    return nb
+
+
+@pytest.fixture()
+def answered(source) -> nbformat.NotebookNode:
+    nb = release_version(source)
+    nb.cells[2].source = "def f(x):\n    return 2 * x"
+    nb.cells[4].source = "y = 3.0"
+    nb.cells[6].source = "My written answer."
+    return nb
+
+
+def _ids(nb) -> list[str | None]:
+    return [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+
+
+def _by_id(nb, gid):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+
+
+# ------------------------------------------------------------------------ check_and_restore
+def test_release_has_stubs_and_no_hidden_tests(source):
+    rel = release_version(source)
+    assert "raise NotImplementedError()" in rel.cells[2].source
+    assert "HIDDEN" not in rel.cells[3].source and "f(5)" not in rel.cells[3].source
+    assert "BEGIN SOLUTION" in source.cells[2].source  # the source itself is untouched
+
+
+def test_untouched_answers_give_no_flags_and_hidden_tests_come_back(source, answered):
+    before = copy.deepcopy(answered)
+    nb, flags = check_and_restore(answered, source)
+    assert flags == []
+    assert answered == before
+    assert _ids(nb) == ["intro", None, "q1", "q1_tests", "q2", "q2_tests", "q3"]
+    assert _by_id(nb, "q1_tests").source == source.cells[3].source  # hidden tests included
+    assert _by_id(nb, "q1").source == "def f(x):\n    return 2 * x"
+    assert _by_id(nb, "q3").source == "My written answer."
+    assert nb.cells[1].source == "import math"  # the student's copy of an ordinary cell is kept
+    nbformat.validate(nb)
+
+
+@pytest.mark.parametrize(("tamper", "flag"), [
+    (lambda nb: nb.cells.pop(3), "test cell 'q1_tests' was deleted; restored"),
+    (lambda nb: setattr(nb.cells[3], "source", "pass"), "test cell 'q1_tests' was edited; restored"),
+    (lambda nb: nb.cells.insert(4, copy.deepcopy(nb.cells[3])), "'q1_tests' appears more than once"),
+    (lambda nb: nb.cells.insert(0, nb.cells.pop(5)), "moved out of the assignment's order"),
+    (lambda nb: nb.cells.__setitem__(3, new_markdown_cell(nb.cells[3].source, metadata=nb.cells[3].metadata)),
+     "test cell 'q1_tests' was retyped from code to markdown; restored"),
+    (lambda nb: nb.cells[3].metadata["nbgrader"].__setitem__("points", 99), "'q1_tests' had its points changed"),
+    (lambda nb: nb.cells.pop(0), "locked cell 'intro' was deleted; restored"),
+])
+def test_tampered_tests_are_restored_from_the_source(source, answered, tamper, flag):
+    tamper(answered)
+    nb, flags = check_and_restore(answered, source)
+    assert any(flag in f for f in flags), flags
+    assert _ids(nb).count("q1_tests") == 1
+    restored = _by_id(nb, "q1_tests")
+    assert restored.cell_type == "code"
+    assert restored.source == source.cells[3].source
+    assert restored.metadata["nbgrader"]["points"] == 2
+    assert [g for g in _ids(nb) if g] == ["intro", "q1", "q1_tests", "q2", "q2_tests", "q3"]
+
+
+def test_split_test_cell_keeps_one_full_copy(source, answered):
+    first, second = copy.deepcopy(answered.cells[3]), copy.deepcopy(answered.cells[3])
+    first.source, second.source = "assert True", "assert f(1) == 2"
+    answered.cells[3:4] = [first, second]
+    nb, flags = check_and_restore(answered, source)
+    assert any("edited" in f for f in flags) and any("more than once" in f for f in flags)
+    assert [c.source for c in nb.cells if c.source == source.cells[3].source] == [source.cells[3].source]
+
+
+def test_retyped_answer_cell_gets_its_type_back_with_the_students_text(source, answered):
+    answered.cells[2] = new_markdown_cell(answered.cells[2].source, metadata=answered.cells[2].metadata)
+    answered.cells[6] = new_code_cell("My written answer.", metadata=answered.cells[6].metadata)
+    nb, flags = check_and_restore(answered, source)
+    assert "answer cell 'q1' was retyped from code to markdown; its type was restored" in flags
+    assert any("answer cell 'q3' was retyped from markdown to code" in f for f in flags)
+    assert _by_id(nb, "q1").cell_type == "code" and _by_id(nb, "q1").source.startswith("def f")
+    assert _by_id(nb, "q3").cell_type == "markdown"
+
+
+def test_deleted_answer_gets_the_stub(source, answered):
+    answered.cells.pop(2)
+    nb, flags = check_and_restore(answered, source)
+    assert "answer cell 'q1' was deleted; the empty stub was put back" in flags
+    assert "raise NotImplementedError()" in _by_id(nb, "q1").source
+
+
+def test_scratch_cells_stay_after_their_answer_and_lose_fake_metadata(source, answered):
+    answered.cells.insert(3, new_code_cell("helper = 1"))
+    answered.cells.append(new_code_cell("print('bonus')", metadata=_meta("bonus", grade=True, points=50)))
+    nb, flags = check_and_restore(answered, source)
+    assert any("unknown grade id 'bonus'" in f for f in flags)
+    sources = [c.source for c in nb.cells]
+    assert sources.index("helper = 1") == sources.index("def f(x):\n    return 2 * x") + 1
+    bonus = next(c for c in nb.cells if c.source == "print('bonus')")
+    assert "nbgrader" not in bonus.metadata
+    assert sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade")) == 7
+
+
+def test_real_ps1_release_round_trip_has_no_flags():
+    src = nbformat.read(ROOT / "source/ps1_bargaining/ps1_bargaining.ipynb", as_version=4)
+    rel = nbformat.read(ROOT / "release/ps1_bargaining/ps1_bargaining.ipynb", as_version=4)
+    nb, flags = check_and_restore(rel, src)
+    assert flags == []
+    tests = [c for c in src.cells if c.metadata.get("nbgrader", {}).get("grade")
+             and not c.metadata["nbgrader"].get("solution")]
+    assert [c.source for c in nb.cells if c in tests] == [c.source for c in tests]
+    assert sum("BEGIN HIDDEN TESTS" in c.source for c in nb.cells) >= 8
+
+
+# ------------------------------------------------------------------------ suspicious_code
+def test_suspicious_code_is_silent_on_the_course_solutions():
+    for name in ("ps1_bargaining", "ps2_deterrence"):
+        src = nbformat.read(ROOT / f"source/{name}/{name}.ipynb", as_version=4)
+        for cell in src.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and not meta.get("grade") and not meta.get("locked"):
+                assert suspicious_code(cell.source) == [], (name, cell.source[:80])
+
+
+@pytest.mark.parametrize(("code", "reason"), [
+    ("import math\nmath.isclose = lambda *a, **k: True", "patches module 'math'"),
+    ("import numpy as np\nnp.allclose = lambda *a: True", "patches module 'np'"),
+    ("type = lambda x: float", "rebinds the built-in name 'type'"),
+    ("class X:\n    def __eq__(self, o):\n        return True", "defines __eq__"),
+    ("class F(float):\n    pass", "subclasses float"),
+    ("class F:\n    __module__ = 'numpy'", "fakes a type's module"),
+    ("import os\nif os.environ.get('NBGRADER_EXECUTION'):\n    pass", "reads environment variables"),
+    ("import os\nos._exit(0)", "tries to stop the kernel"),
+    ("import socket", "opens network connections"),
+    ("open('/tmp/x', 'w')", "writes files"),
+    ("get_ipython().ast_transformers.clear()", "reaches into IPython"),
+    ("%timeit x = 1\nimport os\nos.fork()", "starts processes"),
+])
+def test_suspicious_code_names_the_trick(code, reason):
+    assert any(reason in r for r in suspicious_code(code)), suspicious_code(code)
+
+
+# ------------------------------------------------------------------------ sandbox
+def _run(cells, tmp_path, **kw):
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    kw.setdefault("cell_timeout", 5)
+    kw.setdefault("total_timeout", 60)
+    return sandbox.execute_notebook(nb, work, **kw)
+
+
+def _text(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs)
+
+
+def _failed(cell) -> bool:
+    return any(o.output_type == "error" for o in cell.outputs)
+
+
+def test_bad_timeouts_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="cell_timeout must be a positive number"):
+        sandbox.execute_notebook(new_notebook(), tmp_path, cell_timeout=0, total_timeout=10)
+    with pytest.raises(ValueError, match="total_timeout must be a positive number"):
+        sandbox.execute_notebook(new_notebook(), tmp_path, cell_timeout=1, total_timeout=-1)
+
+
+@pytest.mark.slow
+def test_kernel_is_fenced_and_tests_see_trusted_builtins(tmp_path):
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "data.csv").write_text("a,b\n")
+    os.symlink("/etc/passwd", tmp_path / "work" / "passwd")
+    cells = [
+        new_code_cell("import os, socket\nprint(os.getuid(), sorted(os.listdir('.')))\n"
+                      "print([k for k in os.environ if 'NBGRADER' in k])\n"
+                      "try:\n    socket.create_connection(('1.1.1.1', 80), timeout=2)\n    print('NET OK')\n"
+                      "except OSError as e:\n    print('NO NET')"),
+        new_code_cell("import math, numpy as np, builtins\nclass S(str):\n    pass\ns = S('a')\n"
+                      "math.isclose = lambda *a, **k: True\nnp.allclose = lambda *a, **k: True\n"
+                      "builtins.abs = lambda x: 0\ntype = lambda o: str\nmax = 'mine'\n"
+                      "get_ipython().ast_transformers.append(__import__('ast').NodeTransformer())"),
+        _test_cell("t1", "import math\nassert math.isclose(1, 2)"),
+        _test_cell("t2", "assert not np.allclose(1, 2) and abs(-1) == 1"),
+        _test_cell("t3", "assert type(s) is S"),
+        new_code_cell("print(max)"),
+        new_code_cell("while True:\n    pass"),
+        new_code_cell("print('x' * 300_000)"),
+        _test_cell("t4", "assert s == 'a'"),
+    ]
+    res = _run(cells, tmp_path, limits=sandbox.Limits(stream_chars=10_000))
+    nb = res.nb
+    first = _text(nb.cells[0])
+    if sandbox.privilege_drop_status()[0]:
+        assert not first.startswith("0 ")
+    assert "['data.csv']" in first and "[]" in first  # no symlink copied, no grading variables
+    if sandbox._network_isolation_available()[0]:
+        assert "NO NET" in first
+    assert _failed(nb.cells[2]), "math.isclose was not restored"
+    assert not _failed(nb.cells[3]), nb.cells[3].outputs
+    assert not _failed(nb.cells[4]), nb.cells[4].outputs
+    assert _text(nb.cells[5]).strip() == "mine"  # the student's own names come back after a test
+    assert _failed(nb.cells[6]) and res.timed_out
+    assert len(_text(nb.cells[7])) < 20_000
+    assert not _failed(nb.cells[8])
+    assert any("symlink 'passwd'" in f for f in res.flags)
+    assert any("cell 6 ran over 5 s" in f for f in res.flags)
+    assert any("cell 7: printed output over" in f for f in res.flags)
+
+
+@pytest.mark.slow
+def test_dead_kernel_is_restarted_and_later_tests_still_count(tmp_path):
+    cells = [
+        new_code_cell("x = 41"),
+        _test_cell("before", "assert x == 41"),
+        new_code_cell("import os\nos._exit(3)"),
+        new_code_cell("x += 1"),
+        _test_cell("after", "assert x == 42"),
+    ]
+    res = _run(cells, tmp_path)
+    assert res.crashed
+    assert any("the kernel died in cell 2; kernel restarted" in f for f in res.flags), res.flags
+    assert not _failed(res.nb.cells[1]) and not _failed(res.nb.cells[4]), res.nb.cells[4].outputs
+
+
+@pytest.mark.slow
+def test_whole_notebook_limit_fails_the_tests_not_reached(tmp_path):
+    cells = [new_code_cell("import time\ntime.sleep(3)") for _ in range(4)] + [_test_cell("late", "pass")]
+    res = _run(cells, tmp_path, cell_timeout=10, total_timeout=7)
+    assert res.timed_out
+    assert any("whole-notebook time limit" in f for f in res.flags), res.flags
+    assert _failed(res.nb.cells[-1])
+
+
+@pytest.mark.slow
+def test_without_privilege_drop_grading_goes_on_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "privilege_drop_status", lambda: (False, "test says no"))
+    res = _run([new_code_cell("y = 1"), _test_cell("t", "assert y == 1")], tmp_path)
+    assert any(f.startswith("privilege drop unavailable: test says no") for f in res.flags)
+    assert not _failed(res.nb.cells[1])
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching users needs root")
+def test_probe_reports_a_python_other_users_cannot_reach(tmp_path):
+    private = tmp_path / "private"
+    private.mkdir()
+    os.symlink(sys.executable, private / "python")
+    os.chmod(private, stat.S_IRWXU)
+    assert sandbox.probe_unprivileged(sys.executable) == (True, "")
+    ok, reason = sandbox.probe_unprivileged(str(private / "python"))
+    assert not ok and "PermissionError" in reason, reason
