@@ -114,6 +114,20 @@ def launch_bars(ax: Axes, counts: YearCounts, artists: Optional[Dict[str, Any]] 
     without colour. Bars are centred on ``year + 0.5`` so they share an axis with
     :func:`crisis_timeline`. On later calls pass the returned dict as ``artists``: only the
     bars' outlines change (one collection per class keeps redrawing fast).
+
+    Parameters
+    ----------
+    ax : Axes
+        Where to draw.
+    counts : data.YearCounts
+        Launches per year and class, for every year of the span (zeros kept).
+    artists : dict, optional
+        What the previous call returned.
+
+    Returns
+    -------
+    dict
+        ``{missile class: PolyCollection}``.
     """
     from matplotlib.collections import PolyCollection
 
@@ -238,6 +252,26 @@ def bargaining_range_plot(ax: Axes, rng: Range, war_us: float, war_nk: float,
     is a solid line with circles, North Korea's dashed with squares; the range is a hatched band
     labelled in words; implementable splits are diamonds, filled inside the range and hollow
     outside.
+
+    Parameters
+    ----------
+    ax : Axes
+        Where to draw.
+    rng : models.Range
+        The bargaining range.
+    war_us, war_nk : float
+        Each side's expected payoff from war.
+    options : sequence of float or None
+        The splits that can be implemented (None: any split).
+    deals : sequence of float
+        Those of ``options`` inside the range.
+    artists : dict, optional
+        What the previous call returned (its artists are updated in place).
+
+    Returns
+    -------
+    dict
+        The artists by role (``"us"``, ``"nk"``, ``"band"``, ...).
     """
     x = np.linspace(0.0, 1.0, 11)
     opts = np.asarray([] if options is None else options, dtype=float)
@@ -303,6 +337,28 @@ def linkage_plot(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.nda
     ``models.Linkage`` result, ``full_row`` the ``(s_low, s_high)`` concessions for which
     complete denuclearization is acceptable to both (``None`` if none). The US boundary is a solid
     line, North Korea's dashed; deals both accept are a hatched region; the Nash deal is a star.
+
+    Parameters
+    ----------
+    ax : Axes
+        Where to draw.
+    s_grid, d_grid : numpy.ndarray
+        The concessions (columns) and denuclearization levels (rows) of the grids.
+    us_ok, nk_ok : numpy.ndarray of bool
+        Where each side prefers the deal to the status quo.
+    deal : models.Linkage
+        The Nash deal and what it gives.
+    full_row : (float, float) or None
+        The concessions that make complete denuclearization acceptable to both.
+    issue_label : str
+        The second issue, named in the title.
+    artists : dict, optional
+        What the previous call returned.
+
+    Returns
+    -------
+    dict
+        The artists by role (``"us"``, ``"nk"``, ``"region"``, ``"nash"``, ``"title"``, ...).
     """
     both = us_ok & nk_ok
 
@@ -373,8 +429,23 @@ def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Op
     """The risk-return trade-off: expected payoff (top) and risk of breakdown (bottom) of every
     demand, the chosen demand (vertical line, circle markers) and the best one (star).
 
-    ``curve`` is a ``models.Offer`` of arrays over a grid of demands; ``chosen`` and ``best``
-    are scalar ``Offer`` results (``best`` may be ``None`` to hide it).
+    Parameters
+    ----------
+    axes : (Axes, Axes)
+        Top (expected payoff) and bottom (breakdown risk) axes.
+    curve : models.Offer
+        Arrays over a grid of demands.
+    chosen : models.Offer
+        The demand on the slider.
+    best : models.Offer or None
+        The best demand (None hides it).
+    artists : dict, optional
+        What the previous call returned.
+
+    Returns
+    -------
+    dict
+        The artists by role.
     """
     top, bottom = axes
     if artists is None:
