@@ -327,3 +327,38 @@ def test_lesson04_answers_agree_with_the_models():
     assert _correct_text("lesson04", "more_uncertainty") == (
         f"It rises, to {wider.demand:.2f}, and the risk of breakdown rises a little "
         f"(to about {wider.p_war:.0%}).")
+
+
+# ---------------------------------------------------------------------------- fast redraws
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+@pytest.mark.parametrize("cls,moves", [
+    (CrisisExplorer, [{"start_year": 2010}, {"classes": ("ICBM", "IRBM")}, {"end_year": 2024}]),
+    (RangeExplorer, [{"p": 0.3}, {"deals": "three steps (0, freeze 0.5, 1)"}, {"cost_nk": 0.3}]),
+    (LinkageExplorer, [{"issue": "guarantee"}, {"arsenal_value": 1.2}, {"us_value": 1.5}]),
+    (RiskReturnExplorer, [{"demand": 0.9}, {"p": 0.05, "cost_us": 0.5}, {"cost_nk_max": 0.9}]),
+    (NegotiationGame, [{"demand": 0.8}, {"demand": 0.55}]),
+])
+def test_widget_picture_matches_a_full_draw(make, cls, moves):
+    """What the widget shows (kept background + redrawn artists) is the figure a full
+    ``savefig`` draws: nothing stale left behind, nothing missing."""
+    import io
+
+    ex = make(cls)
+    for move in moves:
+        ex.set(**move)
+        if isinstance(ex, NegotiationGame):
+            ex.commit()
+    buf = io.BytesIO()
+    ex.figure.savefig(buf, format="png")
+    fast, full = _pixels(ex.image.value), _pixels(buf.getvalue())
+    assert fast.shape == full.shape
+    differs = np.abs(fast - full).max(axis=2) > 60
+    # drawing order may differ slightly (redrawn artists come last); a stale label is ~0.2%
+    assert differs.mean() < 0.0015, f"{differs.mean():.3%} of pixels differ from a full draw"
