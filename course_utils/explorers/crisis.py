@@ -52,7 +52,8 @@ class CrisisExplorer(FastExplorer):
                                     description="To year", style=style, layout=layout,
                                     continuous_update=False),
             "classes": w.SelectMultiple(options=list(data.MISSILE_CLASSES),
-                                        value=list(data.MISSILE_CLASSES), rows=4,
+                                        value=list(data.MISSILE_CLASSES),
+                                        rows=len(data.MISSILE_CLASSES),
                                         description="Missile classes",
                                         style=style, layout=w.Layout(width="30em")),
         }
