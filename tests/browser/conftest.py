@@ -58,6 +58,11 @@ LAB_SETTINGS = {
 }
 
 
+#: every temporary HOME a server or the browser of this session used (the stray-process check
+#: looks for processes mentioning them)
+_SANDBOXES: list[Path] = []
+
+
 # ---------------------------------------------------------------------- browser availability
 def _running_in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
@@ -98,15 +103,23 @@ def browser(chromium: Path):
     """One headless Chromium for the whole session."""
     from playwright.sync_api import sync_playwright
 
+    # Chromium's own HOME (profile, crash database): its crash handler outlives its parent for
+    # a moment, and the stray-process check finds it by this path.
+    home = Path(tempfile.mkdtemp(prefix="course-browser-chromium-"))
+    _SANDBOXES.append(home)
     pw = sync_playwright().start()
     try:
-        b = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        b = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS,
+                               env={**os.environ, "HOME": str(home),
+                                    "XDG_CONFIG_HOME": str(home / ".config"),
+                                    "XDG_CACHE_HOME": str(home / ".cache")})
     except Exception:
         pw.stop()
         raise
     yield b
     b.close()
     pw.stop()
+    shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture
@@ -120,10 +133,6 @@ def page(browser):
 
 
 # ---------------------------------------------------------------------- the Lab server
-#: every temporary HOME a server of this session used (the stray-process check looks for them)
-_SANDBOXES: list[Path] = []
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

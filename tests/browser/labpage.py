@@ -101,6 +101,17 @@ def readout_text(box: Any) -> str:
     return box.locator(".course-readout").first.inner_text().strip()
 
 
+def _waited(page: Any, predicate: str, arg: Any, timeout_ms: float) -> bool:
+    """Wait until the JS ``predicate(arg)`` holds; False if it did not within the timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(predicate, arg=arg, timeout=timeout_ms, polling=100)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 @dataclass
 class Move:
     """What one keyboard action did to an explorer."""
@@ -127,8 +138,10 @@ def _control_and_keys(box: Any) -> tuple[Any, str, list[str]]:
         return handle, f"slider {label.strip()!r}", ["ArrowLeft" if at_max else "ArrowRight"]
     select = box.locator(".widget-dropdown select")
     if select.count():
+        # Space opens the list, an arrow moves, Enter picks. A bare ArrowDown on the closed
+        # list is taken by JupyterLab's "select cell below" (ipywidgets issue #3912).
         last = select.first.evaluate("s => s.selectedIndex >= s.options.length - 1")
-        return select.first, "dropdown", ["ArrowUp" if last else "ArrowDown"]
+        return select.first, "dropdown", [" ", "ArrowUp" if last else "ArrowDown", "Enter"]
     toggles = box.locator(".widget-toggle-buttons button:not(.mod-active)")
     if toggles.count():
         return toggles.first, "toggle buttons", [" "]
@@ -158,18 +171,29 @@ def move_one_control(page: Any, box: Any, max_presses: int = 3) -> Move:
         for key in keys:
             page.keyboard.press(key)
             pressed.append(key)
-        page.wait_for_function(
-            "([box, src]) => (box.querySelector(':scope > .widget-image')"
-            ".getAttribute('src') || '') !== src",
-            arg=[box_handle, src_before], timeout=WIDGET_WAIT_MS, polling=100)
-        try:
-            # the HTML widget rewrites its content: look the readout up on every poll
-            page.wait_for_function(
-                "([box, text]) => { const r = box.querySelector('.course-readout');"
-                " return r !== null && r.innerText.trim() !== text; }",
-                arg=[box_handle, text_before], timeout=5_000, polling=100)
-            break
-        except Exception:  # noqa: BLE001 - readout unchanged after this step; press again
-            continue
+        if not _waited(page, "([box, src]) => (box.querySelector(':scope > .widget-image')"
+                       ".getAttribute('src') || '') !== src", [box_handle, src_before],
+                       WIDGET_WAIT_MS):
+            break  # the plot did not redraw: the caller's assertion says so
+        # the HTML widget rewrites its content: look the readout up on every poll
+        if _waited(page, "([box, text]) => { const r = box.querySelector('.course-readout');"
+                         " return r !== null && r.innerText.trim() !== text; }",
+                   [box_handle, text_before], 5_000):
+            break  # otherwise the readout is unchanged after this step: press again
     return Move(name, pressed, src_before, image_state(box)["src"], text_before,
                 readout_text(box))
+
+
+def press_button(page: Any, box: Any) -> Move:
+    """Focus the explorer's first button (e.g. "Make this offer"), press Enter, and wait for
+    the readout to change."""
+    button = box.locator("button.widget-button").first
+    label = button.inner_text().strip()
+    src_before, text_before = image_state(box)["src"], readout_text(box)
+    button.focus()
+    page.keyboard.press("Enter")
+    _waited(page, "([box, text]) => { const r = box.querySelector('.course-readout');"
+                  " return r !== null && r.innerText.trim() !== text; }",
+            [box.element_handle(), text_before], WIDGET_WAIT_MS)
+    return Move(f"button {label!r}", ["Enter"], src_before, image_state(box)["src"],
+                text_before, readout_text(box))

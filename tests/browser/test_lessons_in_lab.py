@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from labpage import explorers, image_state, move_one_control, open_notebook, output_problems
-from labpage import readout_text, run_all_cells, shot
+from labpage import press_button, readout_text, run_all_cells, shot
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +72,13 @@ def test_lesson_runs_and_explorers_respond(lesson: Path, course_lab, page, artif
             assert move.readout_after != move.readout_before, (
                 f"{lesson.name} explorer {i + 1}: the readout stayed {move.readout_before!r} "
                 f"after {move.keys} on its {move.control}")
+
+            if box.locator("button.widget-button").count():  # e.g. the negotiation game
+                move = press_button(page, box)
+                shot(box, artifacts, f"{name}-explorer{i + 1}-after-{move.control}")
+                assert move.readout_after != move.readout_before, (
+                    f"{lesson.name} explorer {i + 1}: Enter on its {move.control} left the "
+                    f"readout at {move.readout_before!r}")
 
         problems = output_problems(panel)
         assert not problems, f"{lesson.name} shows errors after moving controls: {problems}"
