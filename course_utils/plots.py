@@ -155,8 +155,10 @@ def launch_bars(ax: Axes, counts: YearCounts, artists: Optional[Dict[str, Any]] 
         from matplotlib.ticker import MaxNLocator
 
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE,
-                  title="class", title_fontsize=NOTE_SIZE, frameon=False)
+        handles = list(artists.values())[::-1]  # top of the legend = top of the stack
+        ax.legend(handles, [h.get_label() for h in handles], loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE, title="class",
+                  title_fontsize=NOTE_SIZE, frameon=False)
         return artists
     for cls, coll in artists.items():
         coll.set_verts(verts[cls])
