@@ -282,7 +282,7 @@ class Hub:
                 f"{self.service_token!r}}}]",
                 "c.JupyterHub.load_roles = c.JupyterHub.load_roles + [{'name': 'course-ci', "
                 "'scopes': ['admin:users', 'admin:servers', 'tokens', 'access:servers', "
-                "'read:groups', 'list:groups'], 'services': ['course-ci']}]",
+                "'admin:groups'], 'services': ['course-ci']}]",
                 "",
             ])
         )
@@ -378,6 +378,22 @@ class Hub:
                 data={"username": name, "password": password, "_xsrf": xsrf},
                 allow_redirects=False, timeout=60, headers={"Referer": page.url},
             )
+
+    def server_environment(self, name: str) -> dict[str, str]:
+        """The ``JUPYTERHUB_*`` variables of user ``name``'s running server (what a terminal
+        in that server inherits: its hub token among them), read from ``/proc``."""
+        uid = pwd.getpwnam(name).pw_uid
+        for entry in Path("/proc").iterdir():
+            try:
+                if not entry.name.isdigit() or entry.stat().st_uid != uid:
+                    continue
+                if b"jupyterhub.singleuser" not in (entry / "cmdline").read_bytes():
+                    continue
+                pairs = (item.split(b"=", 1) for item in (entry / "environ").read_bytes().split(b"\0") if b"=" in item)
+                return {k.decode(): v.decode() for k, v in pairs if k.startswith(b"JUPYTERHUB_")}
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+        raise HarnessError(f"no running server process of {name}")
 
     # ------------------------------------------------------------------ teardown
     def _processes_of_users(self) -> list[int]:

@@ -96,7 +96,8 @@ class MemorySampler(threading.Thread):
         self.join(timeout=5)
 
 
-def _as_user(user: str, hub: Hub, args: list[str], *, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+def _as_user(user: str, hub: Hub, args: list[str], *, cwd: Path, timeout: float = 600,
+             extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run ``args`` as Linux user ``user`` with the environment a terminal in the user's
     hub server has (deploy/jupyterhub_config.py sets these variables)."""
     home = pwd.getpwnam(user).pw_dir
@@ -105,6 +106,7 @@ def _as_user(user: str, hub: Hub, args: list[str], *, cwd: Path, timeout: float 
         f"JUPYTER_CONFIG_PATH={hub.environment['COURSE_JUPYTER_CONFIG_DIR']}",
         f"NBGRADER_EXCHANGE_ROOT={hub.environment['NBGRADER_EXCHANGE_ROOT']}",
         f"COURSE_ID={COURSE_ID}", "MPLBACKEND=Agg",
+        *(f"{key}={value}" for key, value in (extra_env or {}).items()),
     ]
     return subprocess.run(
         ["runuser", "-u", user, "--", "env", "-i", *env, *args],
@@ -315,6 +317,19 @@ def test_class_loop_on_jupyterhub() -> None:
         tried = _as_user(s2, hub, [str(venv / "bin" / "python"), "-c", probe, json.dumps(targets)], cwd=Path("/"))
         outcome = json.loads(tried.stdout)
         assert outcome == {key: "denied" for key in targets}, outcome
+
+        # ------------------------------------------------ enrolment from the instructor's terminal
+        # `nbgrader db student add` puts a student into the hub group with the token of the
+        # instructor's server; deploy/ grants it the group scopes (without them: 403, exit 0).
+        late = students[2]
+        group = f"nbgrader-{COURSE_ID}"
+        removed = hub.api("DELETE", f"/groups/{group}/users", json={"users": [late]})
+        assert removed.status_code == 200 and late not in removed.json()["users"], removed.text
+        enrolled = _as_user(instructor, hub, [str(venv / "bin" / "python"), "-m", "nbgrader", "db", "student",
+                                              "add", late, "--last-name", "Late"],
+                            cwd=course, extra_env=hub.server_environment(instructor))
+        members = hub.api("GET", f"/groups/{group}").json()["users"]
+        assert late in members, f"{late} not re-enrolled:\n{enrolled.stdout[-1500:]}\n{enrolled.stderr[-1500:]}"
 
         # ------------------------------------------------ log-in: the right password only
         refused = hub.login(s1, hub.passwords[s1] + "x")
