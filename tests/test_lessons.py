@@ -74,6 +74,9 @@ def test_committed_without_outputs(path: Path):
                 f"{path.name}, cell {i}: outputs are committed; strip them "
                 "(jupyter nbconvert --clear-output --inplace)")
     assert "widgets" not in nb.metadata, f"{path.name}: widget state is committed"
+    # without a kernelspec JupyterLab asks the student to pick a kernel before anything runs
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", (
+        f"{path.name}: set metadata.kernelspec to the python3 kernel")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
