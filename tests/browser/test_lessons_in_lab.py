@@ -35,7 +35,8 @@ def test_lessons_are_there():
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
-def test_lesson_runs_and_explorers_respond(lesson: Path, course_lab, page, artifacts):
+def test_lesson_runs_and_explorers_respond(lesson: Path, course_lab, page, artifacts,
+                                           record_property):
     name = lesson.stem
     panel, dialogs = open_notebook(page, course_lab.lab_url(f"notebooks/{lesson.name}"))
     if dialogs:
@@ -62,6 +63,8 @@ def test_lesson_runs_and_explorers_respond(lesson: Path, course_lab, page, artif
             assert image["width"] > 0 and image["height"] > 0, (
                 f"{lesson.name} explorer {i + 1}: the plot image did not decode ({image})")
             assert readout_text(box), f"{lesson.name} explorer {i + 1}: the readout is empty"
+            record_property(f"explorer{i + 1}_plot_px",
+                            f"{image['width']}x{image['height']} shown {image['shown_width']} wide")
             shot(box, artifacts, f"{name}-explorer{i + 1}-before")
 
             move = move_one_control(page, box)
