@@ -275,6 +275,22 @@ def test_dead_kernel_is_restarted_and_later_tests_still_count(tmp_path):
 
 
 @pytest.mark.slow
+def test_threads_started_by_the_notebook_are_stopped_or_fail_the_tests(tmp_path):
+    polite = ("import threading, time\ndef _spin():\n    while True:\n        time.sleep(0.001)\n"
+              "threading.Thread(target=_spin, daemon=True).start()")
+    stubborn = ("import threading, time\ndef _cling():\n    while True:\n        try:\n"
+                "            while True:\n                time.sleep(0.001)\n"
+                "        except BaseException:\n            pass\n"
+                "threading.Thread(target=_cling, daemon=True).start()")
+    res = _run([new_code_cell(polite), _test_cell("a", "pass"), new_code_cell(stubborn),
+                _test_cell("b", "pass")], tmp_path)
+    assert "1 thread(s) the notebook started were stopped before cell 1" in res.flags
+    assert not _failed(res.nb.cells[1])
+    assert any("kept running before cell 3" in f for f in res.flags), res.flags
+    assert _failed(res.nb.cells[3])
+
+
+@pytest.mark.slow
 def test_whole_notebook_limit_fails_the_tests_not_reached(tmp_path):
     cells = [new_code_cell("import time\ntime.sleep(3)") for _ in range(4)] + [_test_cell("late", "pass")]
     res = _run(cells, tmp_path, cell_timeout=10, total_timeout=7)

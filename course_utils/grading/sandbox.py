@@ -421,7 +421,46 @@ def __course_integrity_setup(token):
     setattr_ = setattr
     delattr_ = delattr
 
+    import ctypes, time
+    set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    c_ulong, py_object = ctypes.c_ulong, ctypes.py_object
+    current_frames, get_ident, enumerate_threads = sys._current_frames, threading.get_ident, threading.enumerate
+    sleep = time.sleep
+
+    def from_cell(code):
+        name = getattr(code, "co_filename", "") or ""
+        return "ipykernel_" in name or name.startswith(("<ipython-input", "<string>", "<stdin>"))
+
+    def student_threads():
+        # threads running (or set to run) code written in the notebook
+        me, found = get_ident(), set()
+        for t in enumerate_threads():
+            target = getattr(t, "_target", None) or getattr(t, "function", None)
+            if t.ident not in (None, me) and (type(t).__module__ == "__main__"
+                                              or from_cell(getattr(target, "__code__", None))):
+                found.add(t.ident)
+        for tid, frame in current_frames().items():
+            f = frame
+            while tid != me and tid not in found and f is not None:
+                if from_cell(f.f_code):
+                    found.add(tid)
+                f = f.f_back
+        return found
+
+    def stop_threads():
+        tids = student_threads()
+        stopped = len(tids)
+        for _ in range(25):
+            if not tids:
+                break
+            for tid in tids:
+                set_async_exc(c_ulong(tid), py_object(SystemExit))
+            sleep(0.02)  # lets them run into the exception
+            tids = tids & set(current_frames())
+        return stopped, len(tids)
+
     def guard():
+        stopped, alive = stop_threads()
         try:  # reap children the grader killed (a fork bomb's), so they stop counting
             while os.waitpid(-1, os.WNOHANG)[0]:
                 pass
@@ -488,7 +527,7 @@ def __course_integrity_setup(token):
                             ("operator", operator)):
             if alias in shell.user_ns:
                 shell.user_ns[alias] = real
-        return token
+        return (token, stopped, alive)
 
     stash = {}
 
@@ -632,11 +671,21 @@ def _make_client_class() -> type:
                 if msg["parent_header"].get("msg_id") == msg_id:
                     return msg
 
-        def _guard_ok(self, reply: Any) -> bool:
+        def _guard_answer(self, reply: Any) -> tuple[int, int] | None:
+            """``(threads stopped, threads still running)`` from a guard reply with the right
+            token, or None when the guard did not answer as it should (a subverted kernel)."""
+            import ast
+
             if reply is None or reply["content"].get("status") != "ok":
-                return False
+                return None
             r = reply["content"].get("user_expressions", {}).get("r", {})
-            return r.get("status") == "ok" and r.get("data", {}).get("text/plain") == repr(self._token)
+            try:
+                token, stopped, alive = ast.literal_eval(r.get("data", {}).get("text/plain", ""))
+            except (ValueError, SyntaxError, TypeError):
+                return None
+            if r.get("status") != "ok" or token != self._token:
+                return None
+            return int(stopped), int(alive)
 
         def _fail_rest(self, start: int, reason: str) -> None:
             for cell in self.nb.cells[start:]:
@@ -733,10 +782,21 @@ def _make_client_class() -> type:
                             guard = await self._silent("", min(10.0, left), expr=_GUARD_CALL)
                         except DeadKernelError:
                             guard = None
-                        if not self._guard_ok(guard):
+                        answer = self._guard_answer(guard)
+                        if answer is None:
                             trusted = False
                             self.sandbox_flags.append(
                                 f"the grading kernel was tampered with before cell {index}; remaining tests fail"
+                            )
+                        elif answer[1]:
+                            trusted = False
+                            self.sandbox_flags.append(
+                                f"{answer[1]} thread(s) the notebook started kept running before cell {index}; "
+                                "remaining tests fail"
+                            )
+                        elif answer[0]:
+                            self.sandbox_flags.append(
+                                f"{answer[0]} thread(s) the notebook started were stopped before cell {index}"
                             )
                     if not trusted:
                         cell.outputs = [_error_output("GradingError", "the grading kernel was tampered with")]

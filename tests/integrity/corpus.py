@@ -322,6 +322,21 @@ def _silent_traceback(ctx: Context) -> None:
         "type(_ip).showtraceback = lambda *a, **k: None")))
 
 
+def _thread_repatch(ctx: Context) -> None:
+    ctx.write("t_thread_repatch", _wrong_a2(ctx, (
+        "import ast, threading, time\n"
+        "class _NoAsserts(ast.NodeTransformer):\n"
+        "    def visit_Assert(self, node):\n"
+        "        return ast.Pass()\n"
+        "_ip = get_ipython()\n"
+        "def _keep_patching():  # puts the transformer back as soon as the grader removes it\n"
+        "    while True:\n"
+        "        if not any(isinstance(t, _NoAsserts) for t in _ip.ast_transformers):\n"
+        "            _ip.ast_transformers.append(_NoAsserts())\n"
+        "        time.sleep(0.001)\n"
+        "threading.Thread(target=_keep_patching, daemon=True).start()")))
+
+
 def _env_branching(ctx: Context) -> None:
     ctx.write("t_env_branching", _set(ctx.honest(), "ps1_a2_answer", (
         "import os\n"
@@ -518,6 +533,7 @@ CASES: list[Case] = [
     Case("t_ast_transformer", _ast_transformer, ("ps1_a2_test",), flag="reaches into IPython"),
     Case("t_custom_exc", _custom_exc, ("ps1_a2_test",), flag="reaches into IPython"),
     Case("t_silent_traceback", _silent_traceback, ("ps1_a2_test",), flag="reaches into IPython"),
+    Case("t_thread_repatch", _thread_repatch, ("ps1_a2_test",), flag="thread(s) the notebook started were stopped"),
     Case("t_env_branching", _env_branching, ("ps1_a2_test",), flag="reads environment variables"),
     Case("t_loop_answer", _loop_answer, ("ps1_a2_test",), flag="and was interrupted"),
     Case("t_loop_scratch", _loop_scratch, (), flag="and was interrupted"),
