@@ -568,10 +568,8 @@ def _error_output(ename: str, evalue: str) -> Any:
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
-def _output_size(out: Any) -> int:
-    if out.get("output_type") == "stream":
-        return len(out.get("text", ""))
-    data = out.get("data", {})
+def _data_size(data: dict) -> int:
+    """Characters of a rich output's mime bundle (base64 images count as they are stored)."""
     return sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in data.values())
 
 
@@ -631,10 +629,7 @@ def _make_client_class() -> type:
                 self._total_bytes += len(text)
                 return super().output(outs, msg, display_id, cell_index)
             if msg_type in ("display_data", "execute_result", "update_display_data"):
-                size = sum(
-                    len(v) if isinstance(v, str) else len(json.dumps(v))
-                    for v in content.get("data", {}).values()
-                )
+                size = _data_size(content.get("data", {}))
                 if size > lim.output_bytes or self._total_bytes + size > lim.notebook_output_bytes:
                     self.sandbox_flags.append(
                         f"cell {cell_index}: an output of {size} bytes exceeded the size limit; replaced"
@@ -897,15 +892,20 @@ def course_paths(source_notebook: Path) -> list[Path]:
     list of Path
     """
     source_dir = Path(source_notebook).resolve().parent.parent
-    root = source_dir.parent
-    names = ("submitted", "autograded", "feedback", "reports", "gradebook.db", "exchange")
-    return [source_dir, *(root / n for n in names if (root / n).exists())]
+    return _hidden_in(source_dir.parent, source_dir)
+
+
+_HIDDEN_NAMES = ("submitted", "autograded", "feedback", "reports", "gradebook.db", "exchange")
+
+
+def _hidden_in(root: Path, source_dir: Path) -> list[Path]:
+    return [p for p in (source_dir, *(root / n for n in _HIDDEN_NAMES)) if p.exists()]
 
 
 def _default_protect() -> list[str]:
+    """The repository's own course folders (always hidden from grading kernels)."""
     root = Path(__file__).resolve().parents[2]
-    names = ("source", "submitted", "autograded", "feedback", "reports", "gradebook.db", "exchange")
-    return [str(root / n) for n in names if (root / n).exists()]
+    return [str(p) for p in _hidden_in(root, root / "source")]
 
 
 @functools.cache
