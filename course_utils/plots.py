@@ -105,8 +105,8 @@ def decimal_year(date: dt.date) -> float:
     return date.year + (date - start).days / days
 
 
-def launch_bars(ax: Axes, counts: YearCounts, artists: Optional[Dict[str, Any]] = None
-                ) -> Dict[str, Any]:
+def launch_bars(ax: Axes, counts: YearCounts, artists: Optional[Dict[str, Any]] = None,
+                window: Optional[tuple[int, int]] = None) -> Dict[str, Any]:
     """Stacked bars of missiles launched per year and class (``data.YearCounts``).
 
     Every class of :data:`MISSILE_CLASS_STYLE` gets one collection of bars (empty when it is
@@ -123,6 +123,8 @@ def launch_bars(ax: Axes, counts: YearCounts, artists: Optional[Dict[str, Any]] 
         Launches per year and class, for every year of the span (zeros kept).
     artists : dict, optional
         What the previous call returned.
+    window : (int, int), optional
+        The years shown: bars outside are left out (cheaper to draw than to clip).
 
     Returns
     -------
@@ -135,11 +137,13 @@ def launch_bars(ax: Axes, counts: YearCounts, artists: Optional[Dict[str, Any]] 
     for j, cls in enumerate(counts.classes):
         heights[cls] = counts.counts[:, j].astype(float)
     left, right = counts.years + 0.1, counts.years + 0.9
+    shown = (np.ones(len(counts.years), dtype=bool) if window is None
+             else (counts.years >= window[0]) & (counts.years <= window[1]))
     bottom = np.zeros(len(counts.years))
     verts = {}
     for cls in MISSILE_CLASS_STYLE:
         top = bottom + heights[cls]
-        keep = heights[cls] > 0
+        keep = (heights[cls] > 0) & shown
         verts[cls] = [[(l, b), (l, t), (r, t), (r, b)]
                       for l, r, b, t in zip(left[keep], right[keep], bottom[keep], top[keep])]
         bottom = top

@@ -102,9 +102,10 @@ class CrisisExplorer(FastExplorer):
                 plots.year_grid(axes, self.first_year, self.last_year + 1)
             self._frame = None
             # only the bars are redrawn when nothing but the classes changes
-            artists = {"bars": plots.launch_bars(top, result.counts)}
+            artists = {"bars": plots.launch_bars(top, result.counts,
+                                                 window=(result.start, result.end))}
         else:
-            plots.launch_bars(top, result.counts, artists["bars"])
+            plots.launch_bars(top, result.counts, artists["bars"], window=(result.start, result.end))
         in_window = (result.counts.years >= result.start) & (result.counts.years <= result.end)
         ymax = max(5, 1.1 * float(result.counts.total()[in_window].max(initial=0)))
         frame = (result.start, result.end, ymax)
