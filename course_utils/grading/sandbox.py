@@ -598,6 +598,7 @@ def _make_client_class() -> type:
             self.kernel_pid: int | None = None
             self.max_restarts = 2
             self._restarts = 0
+            self._no_replay: set[int] = set()
             self._kill_hook = kill_hook
             self._uid = uid
             self.on_cell_executed = self._remember_reply
@@ -736,7 +737,10 @@ def _make_client_class() -> type:
                 await ensure_async(self.kc.wait_for_ready(timeout=max(5.0, min(60.0, self._deadline - time.monotonic()))))
                 if not await self._start():
                     raise RuntimeError("no set-up")
-                for earlier in self.nb.cells[:index]:
+                self._no_replay.add(index)
+                for i, earlier in enumerate(self.nb.cells[:index]):
+                    if i in self._no_replay:
+                        continue  # cells that timed out or killed the kernel are not run again
                     if earlier.get("cell_type") == "code" and not _is_test_cell(earlier) and earlier.source.strip():
                         left = min(self._cell_timeout, self._deadline - time.monotonic())
                         if left <= 0 or await self._silent(earlier.source, left) is None:
@@ -821,6 +825,7 @@ def _make_client_class() -> type:
                     self.sandbox_flags.append(f"cell {index} ran out of memory (limit {self._limits.memory_bytes // 2**20} MiB)")
                 if ename == "CellTimeoutError":
                     self.timed_out = True
+                    self._no_replay.add(index)
                     self.sandbox_flags.append(f"cell {index} ran over {self._cell_timeout:g} s and was interrupted")
                     cell.outputs.append(_error_output("CellTimeoutError", f"cell ran over {self._cell_timeout:g} s"))
                     try:
