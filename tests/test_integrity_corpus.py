@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.integrity.corpus import ASSIGNMENT, CASES, HONEST, HONEST_ZERO, NOTEBOOK, build_class, load_context
+from integrity.corpus import ASSIGNMENT, CASES, HONEST, HONEST_ZERO, NOTEBOOK, build_class, load_context
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
