@@ -1,0 +1,165 @@
+"""Grading speed: ``course grade --workers 2`` against stock nbgrader and the execution floor.
+
+One run grades the same synthetic class of ps1_bargaining (default 40 students: correct, partly
+right, wrong and blank submissions in turn) three ways and prints the wall times:
+
+1. ``course grade ps1_bargaining --workers 2`` (restored tests, sandboxed kernels, gradebook,
+   grades.csv, autograded/);
+2. stock ``nbgrader autograde ps1_bargaining`` (one process, students one after another);
+3. the floor: the same submission notebooks executed by nbclient in 2 worker processes, a fresh
+   kernel each, no grading at all.
+
+Targets (issue 5, on a 2-core machine): course >= 1.8x faster than stock, and <= 1.3x the floor.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_grading.py            # 40 students
+    .venv/bin/python benchmarks/bench_grading.py --students 10 --skip-stock
+
+Everything is written under a temporary folder, removed at the end (``--keep`` keeps it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = "ps1_bargaining"
+KINDS = ("correct", "partial", "wrong", "blank")
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _make_course(folder: Path) -> Path:
+    """A copy of the course's ps1 with a generated release and a gradebook that knows it."""
+    from course_utils.grading.build import generate_release, normalise_release
+    from course_utils.grading.course import load_course
+
+    (folder / "source").mkdir(parents=True)
+    shutil.copytree(ROOT / "source" / ASSIGNMENT, folder / "source" / ASSIGNMENT)
+    shutil.copy(ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
+    course = load_course(folder)
+    generate_release(course, ASSIGNMENT)
+    normalise_release(course.release_dir / ASSIGNMENT)
+    return folder
+
+
+def _write_class(course_dir: Path, target: Path, students: int) -> list[Path]:
+    """``target/<student>/ps1_bargaining/ps1_bargaining.ipynb`` for each synthetic student."""
+    from course_utils.grading.synthetic import make_submission
+
+    src = course_dir / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    rel = course_dir / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    source_nb = nbformat.read(str(src), as_version=4)
+    release_nb = nbformat.read(str(rel), as_version=4)
+    paths = []
+    for i in range(students):
+        path = target / f"s{i:03d}" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(make_submission(release_nb, source_nb, KINDS[i % len(KINDS)]), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _run(cmd: list[str], cwd: Path) -> float:
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        raise SystemExit(f"command failed ({' '.join(cmd[:4])} ...):\n{tail}")
+    return elapsed
+
+
+def _execute_one(path: str, cwd: str) -> None:
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    # ipc transport (Unix sockets, at an absolute path), as the grading sandbox uses: no TCP port
+    # races between workers.
+    with tempfile.TemporaryDirectory(prefix="floor-") as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        NotebookClient(nb, km=km, timeout=60, startup_timeout=120, allow_errors=True,
+                       resources={"metadata": {"path": cwd}}).execute(cwd=cwd)
+
+
+def _floor(paths: list[Path], workers: int, cwd: Path) -> float:
+    import multiprocessing
+
+    start = time.perf_counter()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_execute_one, [str(p) for p in paths], [str(cwd)] * len(paths)))
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-stock", action="store_true", help="do not time stock nbgrader")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    try:
+        ours = _make_course(tmp / "course")
+        stock = _make_course(tmp / "stock")
+        subs = _write_class(ours, tmp / "class", args.students)
+        _write_class(stock, stock / "submitted", args.students)
+        load_before = os.getloadavg()
+
+        t_course = _run([sys.executable, "-m", "course_utils", "--course-dir", str(ours), "grade", ASSIGNMENT,
+                         "--submissions", str(tmp / "class"), "--workers", str(args.workers), "--no-progress"], ours)
+        t_floor = _floor(subs, args.workers, ours / "source" / ASSIGNMENT)
+        t_stock = None
+        if not args.skip_stock:
+            t_stock = _run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"], stock)
+        load_after = os.getloadavg()
+
+        print(f"Grading benchmark, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+        print(f"machine: {os.cpu_count()} cores, {_cpu_model()}, {platform.system()} {platform.release()}, "
+              f"Python {platform.python_version()}; load average {load_before[0]:.1f} before, "
+              f"{load_after[0]:.1f} after")
+        print(f"class: {args.students} synthetic {ASSIGNMENT} submissions ({', '.join(KINDS)} in turn)")
+        print(f"course grade --workers {args.workers}:       {t_course:7.1f} s  "
+              f"({t_course / args.students:.2f} s per student)")
+        if t_stock is not None:
+            print(f"stock nbgrader autograde (1 process): {t_stock:7.1f} s  ({t_stock / args.students:.2f} s per student)")
+        print(f"floor: nbclient, {args.workers} workers, no grading: {t_floor:5.1f} s  "
+              f"({t_floor / args.students:.2f} s per student)")
+        if t_stock is not None:
+            print(f"speed-up over stock: {t_stock / t_course:.2f}x (target >= 1.8x)")
+        print(f"cost over the floor: {t_course / t_floor:.2f}x (target <= 1.3x)")
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
