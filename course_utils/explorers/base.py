@@ -39,7 +39,7 @@ class Explorer:
         self._w = w
         self.controls: Dict[str, Any] = self.make_controls()
         for name, value in initial.items():
-            self._control(name).value = value
+            self._control(name).value = self._checked(name, value)
         self.figure = new_figure(*self.figsize)
         self.ax = self.make_axes(self.figure)
         self.artists: Any = None  # what draw() returned last time, for in-place updates
@@ -95,17 +95,25 @@ class Explorer:
     def set(self, **values: Any) -> "Explorer":
         """Move one or more controls, as a student would; the plot and readout follow."""
         for name, value in values.items():
-            control = self._control(name)
-            options = getattr(control, "options", None)
-            if options is not None and not isinstance(control, self._w.SelectMultiple):
-                allowed = [o[1] if isinstance(o, tuple) else o for o in options]
-                if value not in allowed:
-                    raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
-            lo, hi = getattr(control, "min", None), getattr(control, "max", None)
-            if lo is not None and hi is not None and not (lo <= value <= hi):
-                raise ValueError(f"{name} must lie in [{lo}, {hi}]; got {value!r}")
-            control.value = value
+            self._control(name).value = self._checked(name, value)
         return self
+
+    def _checked(self, name: str, value: Any) -> Any:
+        """``value`` if control ``name`` accepts it; else a ``ValueError`` saying what it accepts."""
+        control = self._control(name)
+        options = getattr(control, "options", None)
+        if options is not None:
+            allowed = [o[1] if isinstance(o, tuple) else o for o in options]
+            if isinstance(control, self._w.SelectMultiple):  # a tuple of options
+                if isinstance(value, str) or not all(v in allowed for v in value):
+                    raise ValueError(f"{name} must be a tuple of options among {allowed}; got {value!r}")
+                return tuple(value)
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
+        lo, hi = getattr(control, "min", None), getattr(control, "max", None)
+        if lo is not None and hi is not None and not (lo <= value <= hi):
+            raise ValueError(f"{name} must lie in [{lo}, {hi}]; got {value!r}")
+        return value
 
     def png(self) -> bytes:
         """The figure rendered as PNG (what the widget shows)."""

@@ -58,16 +58,6 @@ class CrisisExplorer(FastExplorer):
                                         style=style, layout=w.Layout(width="30em")),
         }
 
-    def set(self, **values: Any) -> "CrisisExplorer":
-        """As :meth:`Explorer.set`; ``classes`` is a tuple of missile classes, e.g. ``("ICBM",)``."""
-        if "classes" in values:
-            chosen = values["classes"]
-            if isinstance(chosen, str) or not all(c in data.MISSILE_CLASSES for c in chosen):
-                raise ValueError(f"classes must be a tuple of classes among "
-                                 f"{', '.join(data.MISSILE_CLASSES)}; got {chosen!r}")
-            values["classes"] = tuple(chosen)
-        return super().set(**values)
-
     def make_axes(self, figure):
         # not sharex: shared axes measure each other's tick labels on every draw
         top, bottom = figure.subplots(2, 1, height_ratios=(3, 2))
