@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from course_utils.grading.course import Course, CourseError, ensure_tools_on_path, load_course
+from course_utils.grading.course import Course, CourseError, ensure_tools_on_path, load_course, quiet_kernels
 
 __all__ = ["BuildError", "BuildResult", "build", "generate_release", "normalise_release", "find_leaks"]
 
@@ -195,7 +195,7 @@ def build(
             source_nb = nbformat.read(str(src_path), as_version=4)
             release_nb = nbformat.read(str(rel_path), as_version=4)
             result.problems.extend(find_leaks(rel_path, source_nb))
-            with tempfile.TemporaryDirectory(prefix="course-build-") as tmp:
+            with tempfile.TemporaryDirectory(prefix="course-build-") as tmp, quiet_kernels():
                 solved = Path(tmp) / src_path.name
                 solved.write_text(make_submission(release_nb, source_nb, "correct"), encoding="utf-8")
                 good = grade_notebook(solved, src_path, cell_timeout=timeout, total_timeout=20 * timeout)

@@ -8,12 +8,14 @@ command adds ``reports/<assignment>/`` (grades.csv, plots, summary).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
-__all__ = ["Course", "CourseError", "find_course_dir", "load_course", "ensure_tools_on_path"]
+__all__ = ["Course", "CourseError", "find_course_dir", "load_course", "ensure_tools_on_path", "quiet_kernels"]
 
 _CONFIG = "nbgrader_config.py"
 
@@ -33,6 +35,42 @@ def ensure_tools_on_path() -> None:
     parts = os.environ.get("PATH", "").split(os.pathsep)
     if parts[0] != bindir:
         os.environ["PATH"] = os.pathsep.join([bindir, *[p for p in parts if p != bindir]])
+
+
+@contextlib.contextmanager
+def quiet_kernels(log: Path | None = None) -> Iterator[None]:
+    """Send what kernels print straight to file descriptors 1 and 2 into ``log``.
+
+    Kernel processes inherit the grader's terminal and print start-up notices there; the
+    command's own messages are written after the block. Without ``log`` a temporary file is
+    used (a sandboxed kernel whose output goes to /dev/null failed to start in a trial).
+    """
+    import tempfile
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    scratch = None
+    if log is None:
+        scratch = tempfile.NamedTemporaryFile(prefix="course-kernels-", suffix=".log", delete=False)
+        scratch.close()
+        log = Path(scratch.name)
+    target = os.open(str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        os.dup2(target, 1)
+        os.dup2(target, 2)
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, target):
+            os.close(fd)
+        if scratch is not None:
+            Path(scratch.name).unlink(missing_ok=True)
 
 
 def find_course_dir(start: Path | None = None) -> Path:

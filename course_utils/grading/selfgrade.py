@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils.grading.course import Course, CourseError
+from course_utils.grading.course import Course, CourseError, quiet_kernels
 
 __all__ = ["find_source", "selfgrade"]
 
@@ -85,8 +85,9 @@ def selfgrade(
         raise CourseError(f"notebook {notebook} does not exist")
     source = find_source(course, notebook, assignment)
     echo(f"Grading {notebook} against the full tests of {source.parent.name}/{source.name} ...")
-    grade = grade_notebook(notebook, source, cell_timeout=cell_timeout or course.cell_timeout,
-                           total_timeout=max(300.0, 10 * (cell_timeout or course.cell_timeout)))
+    with quiet_kernels():
+        grade = grade_notebook(notebook, source, cell_timeout=cell_timeout or course.cell_timeout,
+                               total_timeout=max(300.0, 10 * (cell_timeout or course.cell_timeout)))
     hints = _answer_hints(grade.executed)
     width = max((len(g) for g in grade.parts), default=10)
     views: dict[str, PartView] = {}
@@ -100,8 +101,11 @@ def selfgrade(
             if tip:
                 echo(f"       {'':<{width}}  hint: {tip}")
         else:
-            state = "no answer written" if part.score == 0 else "written answer, graded by an instructor"
-            echo(f"  --   {gid:<{width}}  ?/{part.max_score:g}  {state} (not autograded)")
+            if part.score == 0:
+                echo(f"  --   {gid:<{width}}  0/{part.max_score:g}  no answer written (a written answer, not autograded)")
+            else:
+                echo(f"  --   {gid:<{width}}  ?/{part.max_score:g}  written answer: compare it with the "
+                     "model answer or ask an instructor (not autograded)")
     for flag in grade.flags:
         echo(f"  note: {flag}")
     echo(f"Automatic score: {grade.score:g} / {grade.max_score:g}"
