@@ -115,7 +115,7 @@ def plot_scores(totals: list[float], max_score: float, path: Path, title: str) -
     ax = fig.add_subplot()
     top = max(max_score, max(totals, default=0.0), 1.0)
     # One bar per point when that is readable (each bar centred on its score), else 20 bins.
-    step = 1.0 if top <= 30 else top / 20
+    step = 1.0 if top <= 50 else float(np.ceil(top / 25))
     edges = np.arange(-step / 2, top + step, step)
     counts, edges, _ = ax.hist(totals, bins=edges, color=PALETTE["blue"], edgecolor=PALETTE["black"],
                                hatch="//", rwidth=0.85)
@@ -146,7 +146,7 @@ def plot_parts(stats: list[ItemStats], path: Path, title: str) -> None:
     from course_utils.plots import PALETTE, new_figure
 
     shown = [s for s in stats if s.graded]
-    fig = new_figure(7.5, max(2.8, 0.62 * len(shown) + 1.6), dpi=110)
+    fig = new_figure(8.0, max(3.2, 0.75 * len(shown) + 1.8), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     y = np.arange(len(shown))[::-1]  # hardest (first) at the top
@@ -159,8 +159,9 @@ def plot_parts(stats: list[ItemStats], path: Path, title: str) -> None:
         for bar in bars:
             ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, f"{bar.get_width():.0f}%",
                     va="center", fontsize=10)
-    ax.set_yticks(y, [f"{s.part} ({s.max_score:g} pt{'s' if s.max_score != 1 else ''}"
-                      f"{', written' if not s.auto else ''})" for s in shown], fontsize=10)
+    ax.set_yticks(y, [f"{s.part}\n({s.max_score:g} pt{'s' if s.max_score != 1 else ''}"
+                      f"{', written' if not s.auto else ''}"
+                      f"{f'; {s.pending} not graded yet' if s.pending else ''})" for s in shown], fontsize=10)
     ax.set_xlim(0, 112)
     ax.set_xlabel("Percent", fontsize=12)
     ax.set_title(title, fontsize=13)
@@ -168,7 +169,7 @@ def plot_parts(stats: list[ItemStats], path: Path, title: str) -> None:
                              label="mean score (% of points)"),
                        Patch(facecolor=PALETTE["sky"], hatch="..", edgecolor=PALETTE["black"],
                              label="students with full marks (%)")],
-              loc="lower right", fontsize=9, framealpha=0.95)
+              loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=10, frameon=False)
     fig.savefig(path)
 
 
