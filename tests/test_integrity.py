@@ -260,6 +260,19 @@ def test_kernel_is_fenced_and_tests_see_trusted_builtins(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0, reason="private temporary folders need root")
+def test_files_the_kernel_writes_stay_private_and_bounded(tmp_path):
+    marker = f"course-integrity-{os.getpid()}"
+    code = ("import os\nwritten = 0\ntry:\n    for i in range(64):\n"
+            f"        with open(f'/tmp/{marker}-{{i}}', 'wb') as f:\n"
+            "            f.write(b'x' * 2**20 * 16)\n        written += 16\n"
+            "except OSError as e:\n    print('stopped at', written, 'MiB:', e.strerror)")
+    res = _run([new_code_cell(code)], tmp_path, limits=sandbox.Limits(disk_bytes=64 * 2**20))
+    assert "stopped at" in _text(res.nb.cells[0]) and "No space left" in _text(res.nb.cells[0])
+    assert not [f for f in os.listdir("/tmp") if f.startswith(marker)]
+
+
+@pytest.mark.slow
 def test_dead_kernel_is_restarted_and_later_tests_still_count(tmp_path):
     cells = [
         new_code_cell("x = 41"),

@@ -74,6 +74,9 @@ class Limits:
         Largest single rich output (image, HTML, ...) kept; bigger ones are replaced and flagged.
     notebook_output_bytes : int
         Total output kept for the whole notebook.
+    disk_bytes : int
+        Size of the kernel's private temporary folders (working folder, ``/tmp``); files it
+        writes live in memory and vanish with it.
     """
 
     memory_bytes: int = 2 * 1024**3
@@ -82,6 +85,7 @@ class Limits:
     stream_chars: int = 100_000
     output_bytes: int = 2 * 1024**2
     notebook_output_bytes: int = 10 * 1024**2
+    disk_bytes: int = 256 * 1024**2
 
 
 DEFAULT_LIMITS = Limits()
@@ -359,10 +363,14 @@ def _launch_main(argv: list[str]) -> None:
             _unshare(_CLONE_NEWNET)
         except OSError as exc:
             notes.append(f"network isolation unavailable: {exc.strerror or exc}; the kernel may reach the network")
-    if cfg["protect"]:
+    run_fd = -1
+    if cfg["protect"] or cfg["private_tmp"]:
         try:
             _unshare(_CLONE_NEWNS)
             _mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)
+            # the real run folder, reachable even once /tmp is covered (opened inside the new
+            # namespace: a bind mount's source must belong to it)
+            run_fd = os.open(cfg["run"], os.O_PATH | os.O_DIRECTORY)
             for target in cfg["protect"]:
                 if os.path.isdir(target):
                     _mount("tmpfs", target, "tmpfs", _MS_RDONLY, "size=4k,mode=0555")
@@ -370,20 +378,55 @@ def _launch_main(argv: list[str]) -> None:
                     _mount("/dev/null", target, None, _MS_BIND, None)
         except OSError as exc:
             notes.append(f"privilege drop unavailable: protected paths not hidden ({exc.strerror or exc})")
-    if cfg["uid"] is not None:
-        uid = cfg["uid"]
+        else:
+            if cfg["private_tmp"] and run_fd >= 0:
+                try:
+                    _private_tmp(cfg, run_fd)
+                except OSError as exc:
+                    notes.append(f"privilege drop unavailable: no private /tmp ({exc.strerror or exc})")
+    uid = cfg["uid"]
+    if uid is not None:
         for path in cfg["chown"]:
             with contextlib.suppress(OSError):
                 os.chown(path, uid, uid)
-        try:
-            _drop_privileges(uid)
-        except OSError as exc:
-            notes.append(f"privilege drop unavailable: setuid failed ({exc})")
-    if notes:
-        with contextlib.suppress(OSError), open(cfg["notes"], "a") as fh:
+        for sub in ("work", "home", "cfg"):  # the kernel's own folders (copies, if private)
+            for root, _dirs, files in os.walk(os.path.join(cfg["run"], sub)):
+                with contextlib.suppress(OSError):
+                    os.chown(root, uid, uid)
+                    for name in files:
+                        os.chown(os.path.join(root, name), uid, uid)
+    if notes:  # written by root into the real run folder, which the kernel cannot write
+        real_run = f"/proc/self/fd/{run_fd}" if run_fd >= 0 else cfg["run"]
+        with contextlib.suppress(OSError), open(f"{real_run}/launcher-notes.txt", "a") as fh:
             fh.write("\n".join(notes) + "\n")
+    if run_fd >= 0:
+        os.close(run_fd)
+    if uid is not None:
+        _drop_privileges(uid)  # if this fails the launcher exits and the run is reported as crashed
     os.chdir(cfg["cwd"])
     os.execve(cmd[0], cmd, cfg["env"])
+
+
+def _private_tmp(cfg: dict, run_fd: int) -> None:
+    """Give the kernel its own size-limited temporary folders (RAM, gone when it exits).
+
+    ``/tmp`` (which holds the run folder), ``/var/tmp`` and ``/dev/shm`` become fresh tmpfs
+    mounts; the run folder is rebuilt inside the new ``/tmp`` from the real one (work, home,
+    cfg copied; ipc bind-mounted, since the grader talks to the kernel through it), so whatever
+    the notebook writes counts against ``disk_bytes`` and never reaches the machine's disk.
+    """
+    import shutil as _shutil
+
+    real = f"/proc/self/fd/{run_fd}"
+    _mount("tmpfs", cfg["tmp_root"], "tmpfs", 0, f"size={cfg['disk_bytes']},mode=1777")
+    os.makedirs(cfg["run"], mode=0o711)
+    for sub in ("work", "home", "cfg"):
+        _shutil.copytree(f"{real}/{sub}", os.path.join(cfg["run"], sub), symlinks=True)
+    os.makedirs(os.path.join(cfg["run"], "ipc"))
+    _mount(f"{real}/ipc", os.path.join(cfg["run"], "ipc"), None, _MS_BIND, None)
+    for other in ("/var/tmp", "/dev/shm"):
+        if os.path.isdir(other) and other != cfg["tmp_root"]:
+            _mount("tmpfs", other, "tmpfs", 0, "size=64m,mode=1777")
 
 
 # --------------------------------------------------------------------------------------------
@@ -881,6 +924,14 @@ def _chown_tree(path: Path, uid: int) -> None:
             os.chown(os.path.join(root, name), uid, uid)
 
 
+def _private_tmp_possible(run: Path) -> bool:
+    """A private /tmp would hide the run folder's parent; fine unless the kernel's Python or the
+    course package lives under the temporary folder too (e.g. a CI checkout in /tmp)."""
+    tmp_root = Path(tempfile.gettempdir()).resolve()
+    needed = [Path(sys.executable).resolve(), Path(sys.prefix).resolve(), Path(__file__).resolve()]
+    return run.resolve().is_relative_to(tmp_root) and not any(p.is_relative_to(tmp_root) for p in needed)
+
+
 def course_paths(source_notebook: Path) -> list[Path]:
     """What a grading kernel must not see, for a notebook in ``<course>/source/<assignment>/``.
 
@@ -1021,7 +1072,10 @@ def execute_notebook(
             "chown": [str(conn_file)],
             "env": env,
             "cwd": str(work),
-            "notes": str(run / "launcher-notes.txt"),
+            "run": str(run),
+            "private_tmp": os.geteuid() == 0 and _private_tmp_possible(run),
+            "tmp_root": tempfile.gettempdir(),
+            "disk_bytes": int(limits.disk_bytes),
         }
         cfg_file = run / "launch.json"
         cfg_file.write_text(json.dumps(cfg))
