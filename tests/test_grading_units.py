@@ -225,3 +225,12 @@ def test_grades_csv_round_trip(tmp_path):
     rows = read_grades(path)
     assert rows["amy"]["score"] == "4" and rows["amy"]["t1"] == "3"
     assert rows["bo"]["status"] == "failed" and rows["bo"]["score"] == "" and "JSON" in rows["bo"]["flags"]
+
+
+def test_collect_docstring_examples_hold():
+    import doctest
+
+    import course_utils.grading.collect as collect
+
+    result = doctest.testmod(collect)
+    assert result.attempted >= 2 and result.failed == 0
