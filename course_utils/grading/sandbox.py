@@ -357,7 +357,7 @@ def _launch_main(argv: list[str]) -> None:
         try:
             resource.setrlimit(which, (value, value))
         except (OSError, ValueError) as exc:
-            notes.append(f"privilege drop unavailable: resource limit {which} not set ({exc})")
+            notes.append(f"sandbox limit unavailable: resource limit {which} not set ({exc})")
     if cfg["network"]:
         try:
             _unshare(_CLONE_NEWNET)
@@ -377,13 +377,13 @@ def _launch_main(argv: list[str]) -> None:
                 elif os.path.exists(target):
                     _mount("/dev/null", target, None, _MS_BIND, None)
         except OSError as exc:
-            notes.append(f"privilege drop unavailable: protected paths not hidden ({exc.strerror or exc})")
+            notes.append(f"sandbox limit unavailable: protected paths not hidden ({exc.strerror or exc})")
         else:
             if cfg["private_tmp"] and run_fd >= 0:
                 try:
                     _private_tmp(cfg, run_fd)
                 except OSError as exc:
-                    notes.append(f"privilege drop unavailable: no private /tmp ({exc.strerror or exc})")
+                    notes.append(f"sandbox limit unavailable: no private /tmp ({exc.strerror or exc})")
     uid = cfg["uid"]
     if uid is not None:
         for path in cfg["chown"]:
@@ -738,6 +738,9 @@ def _make_client_class() -> type:
                 setup = self.async_setup_kernel(**kwargs)
                 await setup.__aenter__()
             except Exception as exc:  # kernel could not start
+                import atexit
+
+                atexit.unregister(self._cleanup_kernel)
                 self.crashed = True
                 self.sandbox_flags.append(f"the grading kernel could not start ({exc.__class__.__name__}: {exc})")
                 self._fail_rest(0, "the grading kernel could not start")
@@ -1061,6 +1064,10 @@ def execute_notebook(
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         }
         protect_paths = sorted({str(Path(p).resolve()) for p in [*protect, *_default_protect()]})
+        private_tmp = os.geteuid() == 0 and _private_tmp_possible(run)
+        if os.geteuid() == 0 and not private_tmp:
+            flags.append("sandbox limit unavailable: no private /tmp (the course's Python lives under "
+                         f"{tempfile.gettempdir()}); the kernel writes to the real disk")
         cfg = {
             "uid": uid,
             "memory_bytes": int(limits.memory_bytes),
@@ -1073,7 +1080,7 @@ def execute_notebook(
             "env": env,
             "cwd": str(work),
             "run": str(run),
-            "private_tmp": os.geteuid() == 0 and _private_tmp_possible(run),
+            "private_tmp": private_tmp,
             "tmp_root": tempfile.gettempdir(),
             "disk_bytes": int(limits.disk_bytes),
         }
