@@ -10,7 +10,8 @@ from typing import Any
 
 NOTEBOOK = ".jp-NotebookPanel:visible"
 KERNEL_WAIT_MS = 180_000   # a kernel start plus all cells of a lesson, on a shared 2-core machine
-WIDGET_WAIT_MS = 60_000    # one redraw after a key press
+WIDGET_WAIT_MS = 30_000    # one redraw after a key press (a shared machine may be slow)
+KEY_GAP_MS = 300           # between the keys of one move: a dropdown's list must open first
 
 #: outputs a student must never see after "Run All": tracebacks, stderr text, broken widgets
 _PROBLEMS_JS = r"""(root) => {
@@ -124,51 +125,82 @@ class Move:
     readout_after: str
 
 
-def _control_and_keys(box: Any) -> tuple[Any, str, list[str]]:
-    """The first keyboard-operable control in the box and the keys that move it."""
-    slider = box.locator(".noUi-handle")
-    if slider.count():
-        handle = slider.first
-        at_max = handle.evaluate(
-            "h => parseFloat(h.getAttribute('aria-valuenow')) >= "
-            "parseFloat(h.getAttribute('aria-valuemax'))")
-        label = handle.evaluate(
-            "h => (h.closest('.widget-slider, .jupyter-widgets')"
-            ".querySelector('.widget-label') || {}).textContent || 'slider'")
-        return handle, f"slider {label.strip()!r}", ["ArrowLeft" if at_max else "ArrowRight"]
-    select = box.locator(".widget-dropdown select")
-    if select.count():
-        # Space opens the list, an arrow moves, Enter picks. A bare ArrowDown on the closed
-        # list is taken by JupyterLab's "select cell below" (ipywidgets issue #3912).
-        last = select.first.evaluate("s => s.selectedIndex >= s.options.length - 1")
-        return select.first, "dropdown", [" ", "ArrowUp" if last else "ArrowDown", "Enter"]
-    toggles = box.locator(".widget-toggle-buttons button:not(.mod-active)")
-    if toggles.count():
-        return toggles.first, "toggle buttons", [" "]
-    for css, name in ((".widget-checkbox input", "checkbox"),
-                      (".widget-radio-box input:not(:checked)", "radio buttons"),
-                      (".widget-toggle-button", "toggle button"),
-                      (".widget-button", "button")):
+def _label(control: Any, fallback: str) -> str:
+    """The description shown next to a control."""
+    return control.evaluate(
+        "(el, fallback) => { const w = el.closest('.widget-inline-hbox, .widget-hbox, "
+        ".widget-vbox'); const l = w && w.querySelector('.widget-label');"
+        " return ((l && l.textContent) || fallback).trim(); }", fallback)
+
+
+def _slider(box: Any) -> tuple[Any, list[str]] | None:
+    found = box.locator(".noUi-handle")
+    if not found.count():
+        return None
+    handle = found.first
+    at_max = handle.evaluate("h => parseFloat(h.getAttribute('aria-valuenow')) >= "
+                             "parseFloat(h.getAttribute('aria-valuemax'))")
+    return handle, ["ArrowLeft" if at_max else "ArrowRight"]
+
+
+def _dropdown(box: Any) -> tuple[Any, list[str]] | None:
+    # Space opens the list, an arrow moves, Enter picks. A bare ArrowDown on the closed list
+    # is taken by JupyterLab's "select cell below" (ipywidgets issue #3912).
+    found = box.locator(".widget-dropdown select")
+    if not found.count():
+        return None
+    last = found.first.evaluate("s => s.selectedIndex >= s.options.length - 1")
+    return found.first, [" ", "ArrowUp" if last else "ArrowDown", "Enter"]
+
+
+def _multi_select(box: Any) -> tuple[Any, list[str]] | None:
+    # what a list box offers a keyboard user: Shift with the arrow keys changes the selection
+    found = box.locator(".widget-select-multiple select")
+    return (found.first, ["Shift+ArrowDown"]) if found.count() else None
+
+
+def _first(css: str, keys: list[str]):
+    def pick(box: Any) -> tuple[Any, list[str]] | None:
         found = box.locator(css)
-        if found.count():
-            return found.first, name, [" "]
-    raise AssertionError("explorer has no keyboard-operable control (slider, dropdown, "
-                         "toggle, checkbox, radio or button)")
+        return (found.first, keys) if found.count() else None
+    return pick
 
 
-def move_one_control(page: Any, box: Any, max_presses: int = 3) -> Move:
-    """Focus the explorer's first control, press its key, and wait for the plot to change.
+#: every kind of control an explorer may have, how to find it and the keys that move it
+CONTROL_KINDS = {
+    "slider": _slider,
+    "dropdown": _dropdown,
+    "multi-select": _multi_select,
+    "toggle buttons": _first(".widget-toggle-buttons button:not(.mod-active)", [" "]),
+    "checkbox": _first(".widget-checkbox input", [" "]),
+    "radio buttons": _first(".widget-radio-box input:not(:checked)", [" "]),
+}
 
-    The key is pressed again (up to ``max_presses``) while the readout has not changed yet,
+
+def control_kinds(box: Any) -> list[str]:
+    """The kinds of control present in one explorer box (the first of each kind is used)."""
+    return [kind for kind, pick in CONTROL_KINDS.items() if pick(box) is not None]
+
+
+def move_one_control(page: Any, box: Any, kind: str, max_presses: int = 3) -> Move:
+    """Focus the box's first control of ``kind``, press its keys, and wait for the plot
+    and the readout to change.
+
+    The keys are pressed again (up to ``max_presses``) while the readout has not changed yet,
     because one small step may leave a rounded readout the same.
     """
-    control, name, keys = _control_and_keys(box)
+    picked = CONTROL_KINDS[kind](box)
+    assert picked is not None, f"the explorer has no {kind}"
+    control, keys = picked
+    name = f"{kind} {_label(control, '')!r}"
     src_before, text_before = image_state(box)["src"], readout_text(box)
     box_handle = box.element_handle()
-    control.focus()
     pressed: list[str] = []
     for _ in range(max_presses):
-        for key in keys:
+        control.focus()
+        for n, key in enumerate(keys):
+            if n:
+                page.wait_for_timeout(KEY_GAP_MS)
             page.keyboard.press(key)
             pressed.append(key)
         if not _waited(page, "([box, src]) => (box.querySelector(':scope > .widget-image')"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from labpage import explorers, image_state, move_one_control, open_notebook, output_problems
+from labpage import control_kinds, explorers, image_state, move_one_control, open_notebook
+from labpage import output_problems
 from labpage import press_button, readout_text, run_all_cells, shot
 
 pytestmark = pytest.mark.browser
@@ -67,14 +68,17 @@ def test_lesson_runs_and_explorers_respond(lesson: Path, course_lab, page, artif
                             f"{image['width']}x{image['height']} shown {image['shown_width']} wide")
             shot(box, artifacts, f"{name}-explorer{i + 1}-before")
 
-            move = move_one_control(page, box)
-            shot(box, artifacts, f"{name}-explorer{i + 1}-after-{move.control}")
-            assert move.src_after != move.src_before, (
-                f"{lesson.name} explorer {i + 1}: the plot did not change after {move.keys} "
-                f"on its {move.control}")
-            assert move.readout_after != move.readout_before, (
-                f"{lesson.name} explorer {i + 1}: the readout stayed {move.readout_before!r} "
-                f"after {move.keys} on its {move.control}")
+            kinds = control_kinds(box)
+            assert kinds, f"{lesson.name} explorer {i + 1} has no control a keyboard can reach"
+            for kind in kinds:  # the first control of each kind, moved by keyboard
+                move = move_one_control(page, box, kind)
+                shot(box, artifacts, f"{name}-explorer{i + 1}-after-{kind}")
+                assert move.src_after != move.src_before, (
+                    f"{lesson.name} explorer {i + 1}: the plot did not change after "
+                    f"{move.keys} on its {move.control}")
+                assert move.readout_after != move.readout_before, (
+                    f"{lesson.name} explorer {i + 1}: the readout stayed "
+                    f"{move.readout_before!r} after {move.keys} on its {move.control}")
 
             if box.locator("button.widget-button").count():  # e.g. the negotiation game
                 move = press_button(page, box)
