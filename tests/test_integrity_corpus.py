@@ -102,6 +102,10 @@ def _run_corpus(repo_root: Path) -> dict:
         build_class(ctx)
         source_digest = _digest(course_root / "source")
         result, rows = _grade(course_root, class_dir)
+        from course_utils.grading.course import load_course
+        from course_utils.grading.report import write_report
+
+        summary = write_report(load_course(course_root), ASSIGNMENT).read_text(encoding="utf-8")
         alone_root = _make_course(repo_root, where / "alone")
         alone_ctx = load_context(repo_root, alone_root, where / "alone" / "class", listener.port)
         build_class(alone_ctx, cases=[], honest=True)
@@ -124,6 +128,7 @@ def _run_corpus(repo_root: Path) -> dict:
                 autograded / "honest_1" / ASSIGNMENT / NOTEBOOK)),
             connections=listener.connections, env_printed=printed,
             environment=sorted({e for r in result.results.values() for e in r.environment}),
+            summary=summary,
         )
     finally:
         listener.close()
@@ -173,6 +178,8 @@ def test_case_gets_its_grade_and_flag(graded, ctx, case):
     assert row["status"] == case.status, f"{case.sid}: status {row['status']}, flags: {row['flags']}"
     if case.flag:
         assert case.flag in row["flags"], f"{case.sid}: flag {case.flag!r} not in {row['flags']!r}"
+        assert f"**{case.sid}**: " in graded["summary"] and case.flag in graded["summary"], \
+            f"{case.sid} and its flag are missing from the report's summary.md"
     if case.status != "failed":
         _check_parts(row, _points(ctx), case.zero, case.sid)
 
