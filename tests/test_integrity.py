@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
+import tempfile
 import stat
 import sys
 from pathlib import Path
@@ -270,6 +272,32 @@ def test_files_the_kernel_writes_stay_private_and_bounded(tmp_path):
     res = _run([new_code_cell(code)], tmp_path, limits=sandbox.Limits(disk_bytes=64 * 2**20))
     assert "stopped at" in _text(res.nb.cells[0]) and "No space left" in _text(res.nb.cells[0])
     assert not [f for f in os.listdir("/tmp") if f.startswith(marker)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0, reason="hiding folders needs root")
+def test_protected_folders_read_as_empty(tmp_path, monkeypatch):
+    # a folder outside /tmp (which kernels never see anyway) that other users could read
+    base = next((Path(d) for d in ("/srv", "/opt", "/var/lib") if os.access(d, os.W_OK)), None)
+    if base is None:
+        pytest.skip("no folder outside /tmp to try")
+    hidden = Path(tempfile.mkdtemp(prefix="course-integrity-class-", dir=base))
+    named = hidden.with_name(hidden.name + "-named")
+    try:
+        os.chmod(hidden, 0o755)
+        (hidden / "alice.ipynb").write_text("{}")
+        named.mkdir(mode=0o755)
+        (named / "key.txt").write_text("secret")
+        monkeypatch.setenv(sandbox.PROTECT_ENV, str(hidden))
+        code = (f"import os\nfor p in ({str(hidden)!r}, {str(named)!r}):\n"
+                "    try:\n        print(sorted(os.listdir(p)))\n    except OSError as e:\n"
+                "        print('refused', e.errno)")
+        res = _run([new_code_cell(code)], tmp_path, protect=[named])
+        lines = _text(res.nb.cells[0]).splitlines()
+        assert lines == ["[]", "[]"], lines  # both exist and are readable, yet read as empty
+    finally:
+        shutil.rmtree(hidden, ignore_errors=True)
+        shutil.rmtree(named, ignore_errors=True)
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 import warnings
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -69,6 +70,8 @@ class StudentResult:
     executed: dict[str, str] = field(default_factory=dict)
     #: Notes about the grading machine (sandbox limits that could not be applied).
     environment: list[str] = field(default_factory=list)
+    #: Seconds the worker spent on this student.
+    seconds: float = 0.0
 
 
 @dataclass
@@ -123,6 +126,7 @@ def grade_student(
     """
     from course_utils.grading.engine import GradingError, grade_cells, grade_notebook, read_notebook
 
+    started = time.perf_counter()
     several = len(sources) > 1
     result = StudentResult(student_id, GRADED)
     try:
@@ -155,10 +159,11 @@ def grade_student(
                 result.flags.append("the kernel died while running the notebook; later tests scored zero")
             result.executed[notebook] = nbformat.writes(grade.executed)
     except GradingError as exc:
-        return StudentResult(student_id, FAILED, reason=str(exc))
+        return StudentResult(student_id, FAILED, reason=str(exc), seconds=time.perf_counter() - started)
     if result.flags:
         result.status = FLAGGED
         result.reason = result.flags[0]
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -356,6 +361,8 @@ def grade_class(
             results[result.student_id] = result
             rows[result.student_id] = result_row(result)
             write_grades(csv_path, rows, parts)
+            with log_path.open("a", encoding="utf-8") as log:
+                log.write(f"[course grade] {result.student_id}: {result.status} in {result.seconds:.2f} s\n")
 
         for result in list(results.values()):
             finish(result)
@@ -363,6 +370,7 @@ def grade_class(
         bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="student", disable=not progress,
                    file=sys.stderr)
         pending = dict(jobs)
+        os.environ["COURSE_SANDBOX_PROTECT"] = str(Path(submissions).resolve())  # kernels cannot see the class
         attempts: dict[str, int] = {}
         while pending:
             # "spawn": a forked worker would inherit the parent's ZeroMQ and asyncio state (the
@@ -394,6 +402,7 @@ def grade_class(
                 if not broken:
                     pending.clear()
         bar.close()
+        os.environ.pop("COURSE_SANDBOX_PROTECT", None)
 
     environment = sorted({e for r in results.values() for e in r.environment})
     for note in environment:
