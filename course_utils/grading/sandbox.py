@@ -1039,7 +1039,8 @@ def execute_notebook(
     drop_ok, drop_reason = privilege_drop_status()
     net_ok, net_reason = _network_isolation_available()
     if not drop_ok:
-        flags.append(f"privilege drop unavailable: {drop_reason}; limits apply to root where they can")
+        who = "root" if os.geteuid() == 0 else "the grading user"
+        flags.append(f"privilege drop unavailable: {drop_reason}; limits apply to {who} where they can")
     if not net_ok:
         flags.append(f"network isolation unavailable: {net_reason}; the kernel may reach the network")
 
