@@ -236,6 +236,8 @@ _CALLS = {
     "gc.get_objects": "searches the interpreter's objects", "gc.get_referrers": "searches the interpreter's objects",
     "sys.settrace": "installs a tracing hook", "sys.setprofile": "installs a tracing hook",
     "get_ipython": "reaches into IPython", "globals": None,
+    "exec": "runs code built at run time", "eval": "runs code built at run time",
+    "compile": "runs code built at run time", "__import__": "imports modules dynamically",
 }
 _MODULES = {
     "socket": "opens network connections", "urllib": "opens network connections",
