@@ -212,6 +212,17 @@ def _failed(cell) -> bool:
     return any(o.output_type == "error" for o in cell.outputs)
 
 
+def test_a_planted_sandbox_folder_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "_BASE_DIR", tmp_path / "course-sandbox")
+    os.symlink(tmp_path, tmp_path / "course-sandbox")
+    sandbox._base_dir.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match="is not a folder of this user"):
+            sandbox._base_dir()
+    finally:
+        sandbox._base_dir.cache_clear()
+
+
 def test_bad_timeouts_are_refused(tmp_path):
     with pytest.raises(ValueError, match="cell_timeout must be a positive number"):
         sandbox.execute_notebook(new_notebook(), tmp_path, cell_timeout=0, total_timeout=10)

@@ -123,13 +123,25 @@ _SLOTS = 64
 _BASE_DIR = Path(tempfile.gettempdir()) / "course-sandbox"
 
 
+@functools.cache
 def _base_dir() -> Path:
     """``/tmp/course-sandbox`` for root (one set of slots for every grader on the machine),
-    ``/tmp/course-sandbox-<uid>`` for anybody else (a self-study learner's own grading)."""
+    ``/tmp/course-sandbox-<uid>`` for anybody else (a self-study learner's own grading).
+
+    Raises
+    ------
+    RuntimeError
+        If a folder of that name is a symlink or belongs to somebody else (planted by another
+        user to reach the grader's files): grading stops until it is removed.
+    """
     base = _BASE_DIR if os.geteuid() == 0 else _BASE_DIR.with_name(f"{_BASE_DIR.name}-{os.geteuid()}")
-    base.mkdir(mode=0o711, exist_ok=True)
-    with contextlib.suppress(PermissionError):
-        os.chmod(base, 0o711)
+    with contextlib.suppress(FileExistsError):
+        base.mkdir(mode=0o711)
+    st = os.lstat(base)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
+        raise RuntimeError(f"{base} is not a folder of this user (a symlink or somebody else's); "
+                           "remove it and grade again")
+    os.chmod(base, 0o711)
     (base / "locks").mkdir(mode=0o700, exist_ok=True)
     return base
 
