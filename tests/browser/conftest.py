@@ -256,7 +256,8 @@ def start_lab(name: str, root: Path, artifacts: Path) -> LabServer:
     env = _server_env(sandbox)
     _write_lab_settings(Path(env["JUPYTER_CONFIG_DIR"]))
     port, token = _free_port(), secrets.token_hex(16)
-    log_path = artifacts / f"server-{name}.log"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # one Lab per xdist worker
+    log_path = artifacts / f"server-{name}{'-' + worker if worker else ''}.log"
     cmd = [
         str(VENV_BIN / "jupyter"), "lab", "--no-browser", "--ip", "127.0.0.1",
         "--port", str(port), f"--ServerApp.token={token}", "--allow-root",
