@@ -11,6 +11,7 @@ student's "failed" line, never the end of the batch; a rerun skips students alre
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import multiprocessing
 import os
@@ -181,7 +182,24 @@ def _warm_worker(log_path: str | None) -> None:
 
     import course_utils.grading.engine  # noqa: F401
     import course_utils.grading.integrity  # noqa: F401
-    import course_utils.grading.sandbox  # noqa: F401
+    from course_utils.grading.sandbox import privilege_drop_status
+
+    privilege_drop_status()  # a one-off check per process: done while the parent prepares
+
+
+def _ready() -> bool:
+    """A no-op task: submitting one per worker starts the workers early."""
+    return True
+
+
+def _new_pool(workers: int, log_path: Path) -> ProcessPoolExecutor:
+    # "spawn": a forked worker would inherit the parent's ZeroMQ and asyncio state (the parent
+    # may have run kernels already, e.g. in `course demo`) and hang.
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker, initargs=(str(log_path),),
+                               mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(workers):
+        pool.submit(_ready)
+    return pool
 
 
 def read_grades(path: Path) -> dict[str, dict[str, str]]:
@@ -243,9 +261,9 @@ def _copy_submitted(course: Course, assignment: str, sub: Submission) -> dict[st
     return copied
 
 
-def _record(course: Course, assignment: str, result: StudentResult, timestamp: str) -> None:
+def _record(gb: object, course: Course, assignment: str, result: StudentResult, timestamp: str) -> None:
     """Write a finished student's autograded notebooks and gradebook rows (parent only)."""
-    from course_utils.grading.gradebook import open_gradebook, record_notebook
+    from course_utils.grading.gradebook import record_notebook
 
     target = course.autograded_dir / result.student_id / assignment
     if target.exists():
@@ -254,13 +272,17 @@ def _record(course: Course, assignment: str, result: StudentResult, timestamp: s
         return
     target.mkdir(parents=True, exist_ok=True)
     (target / "timestamp.txt").write_text(timestamp + "\n", encoding="utf-8")
-    with open_gradebook(course) as gb, warnings.catch_warnings():
+    with warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy autoflush warnings; the rows are saved.
         warnings.simplefilter("ignore")
-        for notebook, text in result.executed.items():
-            (target / f"{notebook}.ipynb").write_text(text, encoding="utf-8")
-            record_notebook(gb, course.db_url, assignment, result.student_id, notebook,
-                            nbformat.reads(text, as_version=4), timestamp)
+        try:
+            for notebook, text in result.executed.items():
+                (target / f"{notebook}.ipynb").write_text(text, encoding="utf-8")
+                record_notebook(gb, assignment, result.student_id, notebook, nbformat.reads(text, as_version=4),
+                                timestamp)
+        except Exception:
+            gb.db.rollback()
+            raise
 
 
 def _status_line(result: StudentResult) -> str:
@@ -315,7 +337,7 @@ def grade_class(
     """
     from tqdm import tqdm
 
-    from course_utils.grading.gradebook import ensure_assignment
+    from course_utils.grading.gradebook import ensure_assignment, open_gradebook
 
     course.require(assignment)
     if workers is not None and workers < 1:
@@ -327,57 +349,62 @@ def grade_class(
     csv_path = report_dir / "grades.csv"
     say = echo or (lambda _line: None)
 
-    with tempfile.TemporaryDirectory(prefix="course-submissions-") as scratch:
+    with contextlib.ExitStack() as stack:
+        scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="course-submissions-"))
         found = collect_submissions(Path(submissions), assignment, list(sources), Path(scratch))
-        for line in found.skipped:
-            say(f"skipped {line}")
-        ensure_assignment(course, assignment, list(sources))
-        rows = read_grades(csv_path)
-        done = {sid for sid, row in rows.items() if row.get("status") in (GRADED, FLAGGED)}
-        todo = [s for s in found.submissions if force or s.student_id not in done]
-        resumed = [s.student_id for s in found.submissions if s.student_id in done and not force]
-        if resumed:
-            say(f"{len(resumed)} student(s) already graded, skipped (use --force to regrade): "
-                + ", ".join(resumed[:10]) + (" ..." if len(resumed) > 10 else ""))
         report_dir.mkdir(parents=True, exist_ok=True)
         log_path = report_dir / "grading.log"
-        results: dict[str, StudentResult] = {}
-        stamps: dict[str, str] = {}
-        jobs: dict[str, dict[str, str]] = {}
-        for sub in todo:
-            try:
-                jobs[sub.student_id] = _copy_submitted(course, assignment, sub)
-                stamps[sub.student_id] = _timestamp(sub)
-            except OSError as exc:
-                results[sub.student_id] = StudentResult(sub.student_id, FAILED, reason=f"cannot copy the files: {exc}")
-        write_grades(csv_path, rows, parts)
-
-        def finish(result: StudentResult) -> None:
-            try:
-                _record(course, assignment, result, stamps.get(result.student_id, ""))
-            except Exception as exc:  # the gradebook or disk failed for this student only
-                result = StudentResult(result.student_id, FAILED,
-                                       reason=f"could not record the grade: {type(exc).__name__}: {exc}")
-            results[result.student_id] = result
-            rows[result.student_id] = result_row(result)
+        # Kernels cannot see the class's files (read by the sandbox when a worker starts).
+        saved_protect = os.environ.get("COURSE_SANDBOX_PROTECT")
+        os.environ["COURSE_SANDBOX_PROTECT"] = str(Path(submissions).resolve())
+        # Workers start now and import the grading stack while the parent prepares.
+        pool: ProcessPoolExecutor | None = _new_pool(workers, log_path)
+        try:
+            for line in found.skipped:
+                say(f"skipped {line}")
+            ensure_assignment(course, assignment, list(sources))
+            gb = stack.enter_context(open_gradebook(course))  # one connection, parent only
+            rows = read_grades(csv_path)
+            done = {sid for sid, row in rows.items() if row.get("status") in (GRADED, FLAGGED)}
+            todo = [s for s in found.submissions if force or s.student_id not in done]
+            resumed = [s.student_id for s in found.submissions if s.student_id in done and not force]
+            if resumed:
+                say(f"{len(resumed)} student(s) already graded, skipped (use --force to regrade): "
+                    + ", ".join(resumed[:10]) + (" ..." if len(resumed) > 10 else ""))
+            results: dict[str, StudentResult] = {}
+            stamps: dict[str, str] = {}
+            jobs: dict[str, dict[str, str]] = {}
+            for sub in todo:
+                try:
+                    jobs[sub.student_id] = _copy_submitted(course, assignment, sub)
+                    stamps[sub.student_id] = _timestamp(sub)
+                except OSError as exc:
+                    results[sub.student_id] = StudentResult(sub.student_id, FAILED,
+                                                            reason=f"cannot copy the files: {exc}")
             write_grades(csv_path, rows, parts)
-            with log_path.open("a", encoding="utf-8") as log:
-                log.write(f"[course grade] {result.student_id}: {result.status} in {result.seconds:.2f} s\n")
 
-        for result in list(results.values()):
-            finish(result)
-        timeout = cell_timeout or course.cell_timeout
-        bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="student", disable=not progress,
-                   file=sys.stderr)
-        pending = dict(jobs)
-        os.environ["COURSE_SANDBOX_PROTECT"] = str(Path(submissions).resolve())  # kernels cannot see the class
-        attempts: dict[str, int] = {}
-        while pending:
-            # "spawn": a forked worker would inherit the parent's ZeroMQ and asyncio state (the
-            # parent may have run kernels already, e.g. in `course demo`) and hang.
-            with ProcessPoolExecutor(max_workers=min(workers, len(pending)), initializer=_warm_worker,
-                                     initargs=(str(log_path),),
-                                     mp_context=multiprocessing.get_context("spawn")) as pool:
+            def finish(result: StudentResult) -> None:
+                try:
+                    _record(gb, course, assignment, result, stamps.get(result.student_id, ""))
+                except Exception as exc:  # the gradebook or disk failed for this student only
+                    result = StudentResult(result.student_id, FAILED,
+                                           reason=f"could not record the grade: {type(exc).__name__}: {exc}")
+                results[result.student_id] = result
+                rows[result.student_id] = result_row(result)
+                write_grades(csv_path, rows, parts)
+                with log_path.open("a", encoding="utf-8") as log:
+                    log.write(f"[course grade] {result.student_id}: {result.status} in {result.seconds:.2f} s\n")
+
+            for result in list(results.values()):
+                finish(result)
+            timeout = cell_timeout or course.cell_timeout
+            bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="student", disable=not progress,
+                       file=sys.stderr)
+            pending = dict(jobs)
+            attempts: dict[str, int] = {}
+            while pending:
+                if pool is None:
+                    pool = _new_pool(min(workers, len(pending)), log_path)
                 futures: dict[Future, str] = {
                     pool.submit(grade_student, sid, files, sources, timeout, total_timeout): sid
                     for sid, files in pending.items()
@@ -392,17 +419,27 @@ def grade_class(
                         attempts[sid] = attempts.get(sid, 0) + 1
                         if attempts[sid] < 2:
                             continue  # retried in a fresh pool
-                        result = StudentResult(sid, FAILED, reason="the grading process died while grading this student")
+                        result = StudentResult(sid, FAILED,
+                                               reason="the grading process died while grading this student")
                     except Exception as exc:
                         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
                         result = StudentResult(sid, FAILED, reason=f"grader error: {last}")
                     pending.pop(sid, None)
                     finish(result)
                     bar.update(1)
-                if not broken:
+                if broken:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = None
+                else:
                     pending.clear()
-        bar.close()
-        os.environ.pop("COURSE_SANDBOX_PROTECT", None)
+            bar.close()
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if saved_protect is None:
+                os.environ.pop("COURSE_SANDBOX_PROTECT", None)
+            else:
+                os.environ["COURSE_SANDBOX_PROTECT"] = saved_protect
 
     environment = sorted({e for r in results.values() for e in r.environment})
     for note in environment:

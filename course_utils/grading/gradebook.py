@@ -60,24 +60,36 @@ def ensure_assignment(course: Course, assignment: str, notebooks: list[str]) -> 
 
 
 def record_notebook(
-    gb: object, db_url: str, assignment: str, student_id: str, notebook: str, executed: NotebookNode,
+    gb: object, assignment: str, student_id: str, notebook: str, executed: NotebookNode,
     timestamp: str | None,
 ) -> None:
     """Store one autograded notebook's scores and "No response." comments, as nbgrader does.
 
-    Manual grades already given by the instructor are kept (nbgrader's ``SaveAutoGrades`` only
-    sets ``auto_score`` and marks such parts for review).
+    The same rules as nbgrader's ``SaveAutoGrades`` on an already open gradebook (one
+    connection for the whole batch): ``auto_score`` from ``determine_grade``; a part with a
+    manual grade already, or without an automatic score, is marked for manual grading (manual
+    grades are kept); an answer cell left as handed out gets the comment "No response.".
     """
-    from nbgrader.preprocessors import SaveAutoGrades
+    from nbgrader import utils
 
     gb.update_or_create_student(student_id)
     kwargs = {"timestamp": timestamp} if timestamp else {}
     gb.update_or_create_submission(assignment, student_id, **kwargs)
-    resources = {"nbgrader": {"notebook": notebook, "assignment": assignment, "student": student_id,
-                              "db_url": db_url}}
-    saver = SaveAutoGrades()
-    saver.log = logging.getLogger(__name__)
-    saver.preprocess(executed, resources)
+    log = logging.getLogger(__name__)
+    for cell in executed.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if not gid:
+            continue
+        if utils.is_grade(cell):
+            grade = gb.find_grade(gid, notebook, assignment, student_id)
+            grade.auto_score, _ = utils.determine_grade(cell, log)
+            grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+        if utils.is_solution(cell) or utils.is_task(cell):
+            comment = gb.find_comment(gid, notebook, assignment, student_id)
+            untouched = meta.get("checksum") == utils.compute_checksum(cell) and not utils.is_task(cell)
+            comment.auto_comment = "No response." if untouched else None
+    gb.db.commit()
 
 
 @dataclass(frozen=True)
