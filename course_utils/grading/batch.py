@@ -357,17 +357,17 @@ def grade_class(
         # Kernels cannot see the class's files (read by the sandbox when a worker starts).
         saved_protect = os.environ.get("COURSE_SANDBOX_PROTECT")
         os.environ["COURSE_SANDBOX_PROTECT"] = str(Path(submissions).resolve())
+        rows = read_grades(csv_path)
+        done = {sid for sid, row in rows.items() if row.get("status") in (GRADED, FLAGGED)}
+        todo = [s for s in found.submissions if force or s.student_id not in done]
+        resumed = [s.student_id for s in found.submissions if s.student_id in done and not force]
         # Workers start now and import the grading stack while the parent prepares.
-        pool: ProcessPoolExecutor | None = _new_pool(workers, log_path)
+        pool: ProcessPoolExecutor | None = _new_pool(min(workers, len(todo)), log_path) if todo else None
         try:
             for line in found.skipped:
                 say(f"skipped {line}")
             ensure_assignment(course, assignment, list(sources))
             gb = stack.enter_context(open_gradebook(course))  # one connection, parent only
-            rows = read_grades(csv_path)
-            done = {sid for sid, row in rows.items() if row.get("status") in (GRADED, FLAGGED)}
-            todo = [s for s in found.submissions if force or s.student_id not in done]
-            resumed = [s.student_id for s in found.submissions if s.student_id in done and not force]
             if resumed:
                 say(f"{len(resumed)} student(s) already graded, skipped (use --force to regrade): "
                     + ", ".join(resumed[:10]) + (" ..." if len(resumed) > 10 else ""))
