@@ -879,7 +879,8 @@ def _make_client_class() -> type:
                         await self._silent("", min(10.0, max(1.0, self._deadline - time.monotonic())), expr=_UNGUARD_CALL)
                 status = reply["content"].get("status") if reply else "error"
                 ename = reply["content"].get("ename") if reply else None
-                if any(o.get("output_type") == "error" and o.get("ename") == "MemoryError" for o in cell.outputs):
+                if any(o.get("output_type") == "error" and str(o.get("ename", "")).endswith("MemoryError")
+                       for o in cell.outputs):
                     self.sandbox_flags.append(f"cell {index} ran out of memory (limit {self._limits.memory_bytes // 2**20} MiB)")
                 if ename == "CellTimeoutError":
                     self.timed_out = True

@@ -18,7 +18,7 @@ import copy
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -121,8 +121,6 @@ class Case:
         reported among the skipped files).
     flag : str
         Text that must appear in the flags (or the failure reason, or the skipped line).
-    zero_after : str or None
-        A test cell from which on every test scores zero (a kernel the student stopped for good).
     """
 
     sid: str
@@ -130,8 +128,6 @@ class Case:
     zero: tuple[str, ...] = ()
     status: str = "flagged"
     flag: str = ""
-    zero_after: str | None = None
-    notes: dict = field(default_factory=dict)
 
 
 def _honest(ctx: Context, sid: str) -> None:
@@ -375,8 +371,9 @@ def _kill_kernel(ctx: Context) -> None:
 
 def _memory_bomb(ctx: Context) -> None:
     ctx.write("t_memory_bomb", _set(ctx.honest(), "ps1_a2_answer", (
-        "def _grab():\n    hoard = []\n    while True:\n        hoard.append(bytearray(256 * 2**20))\n"
-        "_grab()\nmin_cost_nk_full = 0.3")))
+        "import numpy as np\n"
+        "_hoard = [np.empty(2**27) for _ in range(64)]  # 64 GiB, asked for without touching it\n"
+        "min_cost_nk_full = 0.3")))
 
 
 def _fork_bomb(ctx: Context) -> None:
