@@ -350,20 +350,17 @@ def _restore_answer(
     released: NotebookNode | None,
     flags: list[str],
 ) -> NotebookNode:
-    stub_text = _source_text(released) if released is not None else ""
+    # the release's cell is the template: the source's type and metadata, never the student's
+    template = released if released is not None else src
     if theirs is None:
         flags.append(f"answer cell '{gid}' was deleted; the empty stub was put back")
-        return _as_type(stub_text, released if released is not None else src)
-    text = _source_text(theirs)
-    template = released if released is not None else src
+        return _as_type(_source_text(template) if released is not None else "", template)
     if theirs.get("cell_type") != src.get("cell_type"):
         flags.append(
             f"answer cell '{gid}' was retyped from {src.get('cell_type')} to "
             f"{theirs.get('cell_type')}; its type was restored"
         )
-    new = _as_type(text, template)
-    # keep the student's checksum-free metadata out: grading relies on the source's metadata
-    return new
+    return _as_type(_source_text(theirs), template)
 
 
 def _restore_locked(
