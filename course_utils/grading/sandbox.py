@@ -146,12 +146,26 @@ def _base_dir() -> Path:
     return base
 
 
+@functools.cache
+def _uid_in_use(uid: int) -> bool:
+    """True when ``uid`` belongs to an account of this machine."""
+    import pwd
+
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def _slot() -> Iterator[int]:
     """Hold one of the sandbox slots (a file lock) and yield its user id."""
     locks = _base_dir() / "locks"
     while True:
         for n in range(_SLOTS):
+            if _uid_in_use(_BASE_UID + n):
+                continue  # a real account (e.g. on a JupyterHub): never run as it, never kill it
             fh = open(locks / f"slot-{n}.lock", "w")
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
