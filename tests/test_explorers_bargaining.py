@@ -20,7 +20,7 @@ from course_utils.explorers import (
 from course_utils.explorers.bargaining_range import DEAL_OPTIONS
 from course_utils.explorers.linkage import SECOND_ISSUES
 
-KEYBOARD_CONTROLS = (w.FloatSlider, w.IntSlider, w.Dropdown, w.SelectMultiple, w.ToggleButtons)
+KEYBOARD_CONTROLS = (w.FloatSlider, w.IntSlider, w.Dropdown, w.ToggleButtons, w.Checkbox)
 
 
 @pytest.fixture
@@ -55,7 +55,9 @@ def _sweep_pngs(ex, name, values):
 def test_widget_is_keyboard_operable_and_has_a_live_readout(make, cls):
     ex = make(cls)
     for name, control in ex.controls.items():
-        assert isinstance(control, KEYBOARD_CONTROLS), f"{name} is not a focusable standard control"
+        parts = getattr(control, "boxes", [control])  # a checkbox group is several checkboxes
+        assert all(isinstance(p, KEYBOARD_CONTROLS) for p in parts), \
+            f"{name} is not made of focusable standard controls"
         assert control.description, f"{name} has no visible label"
     box = ex.widget
     assert ex.image in box.children and ex.readout in box.children
@@ -64,8 +66,9 @@ def test_widget_is_keyboard_operable_and_has_a_live_readout(make, cls):
     assert ex.title in ex._repr_mimebundle_()["text/plain"]
     name, control = next(iter(ex.controls.items()))
     options = getattr(control, "options", None)
+    last = None if options is None else (options[-1][1] if isinstance(options[-1], tuple) else options[-1])
     ex.set(**{name: control.min if options is None else
-              (options[-1][1] if isinstance(options[-1], tuple) else options[-1])})
+              ((last,) if getattr(control, "multiple", False) else last)})
     assert ex.image.value == ex.png(), "the widget must show the picture of the current state"
 
 

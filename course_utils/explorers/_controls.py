@@ -6,6 +6,7 @@ Sliders show their value, carry a description wide enough to read, and a tooltip
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Sequence
 
 #: labels share one width so the sliders line up; the longest label fits in it
@@ -37,3 +38,45 @@ def toggle(description: str, options: Sequence[str], value: str) -> Any:
 
     return w.ToggleButtons(options=list(options), value=value, description=description,
                            style=_STYLE, tooltips=list(options))
+
+
+def checkbox_group(description: str, options: Sequence[str], value: Sequence[str]) -> Any:
+    """Several independent on/off choices, one checkbox each (Tab to reach, Space to toggle).
+
+    JupyterLab keeps the arrow keys for moving between cells, so a multi-select list cannot be
+    worked from the keyboard there; checkboxes can. The group's ``value`` is the tuple of checked
+    options, in option order, and can be observed like any control's.
+    """
+    return _checkbox_group_class()(description, options, value)
+
+
+@lru_cache(maxsize=None)
+def _checkbox_group_class():
+    import ipywidgets as w
+    import traitlets
+
+    class CheckboxGroup(w.VBox):
+        value = traitlets.Tuple()
+        multiple = True  # Explorer.set expects a tuple of options
+
+        def __init__(self, description: str, options: Sequence[str], value: Sequence[str]):
+            self.options = tuple(options)
+            self.description = description
+            self.boxes = [w.Checkbox(value=o in value, description=o, indent=False,
+                                      layout=w.Layout(width="auto", margin="0 1.5em 0 0"))
+                          for o in self.options]
+            grid = w.HBox(self.boxes, layout=w.Layout(flex_flow="row wrap"))
+            super().__init__([w.Label(description), grid], layout=w.Layout(**_LAYOUT))
+            self.value = tuple(o for o in self.options if o in value)
+            for box in self.boxes:
+                box.observe(self._from_boxes, names="value")
+            self.observe(self._to_boxes, names="value")
+
+        def _from_boxes(self, _change=None) -> None:
+            self.value = tuple(o for o, b in zip(self.options, self.boxes) if b.value)
+
+        def _to_boxes(self, change) -> None:
+            for option, box in zip(self.options, self.boxes):
+                box.value = option in change["new"]
+
+    return CheckboxGroup

@@ -44,7 +44,9 @@ class Explorer:
         self.ax = self.make_axes(self.figure)
         self.artists: Any = None  # what draw() returned last time, for in-place updates
         self.result: Any = None
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+        # shown at its own size (stretching a PNG blurs its text), never wider than the page
+        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto",
+                                                            align_self="flex-start"))
         self.readout = w.HTML()
         self._widget = None
         self.update()
@@ -104,7 +106,7 @@ class Explorer:
         options = getattr(control, "options", None)
         if options is not None:
             allowed = [o[1] if isinstance(o, tuple) else o for o in options]
-            if isinstance(control, self._w.SelectMultiple):  # a tuple of options
+            if getattr(control, "multiple", isinstance(control, self._w.SelectMultiple)):
                 if isinstance(value, str) or not all(v in allowed for v in value):
                     raise ValueError(f"{name} must be a tuple of options among {allowed}; got {value!r}")
                 return tuple(value)

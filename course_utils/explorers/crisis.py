@@ -11,6 +11,7 @@ import html
 from typing import Any, Dict, NamedTuple
 
 from .. import data, plots
+from ._controls import checkbox_group
 from ._fast import FastExplorer
 
 #: The window the lesson opens on: the crisis year, the year before and the year of the talks.
@@ -51,11 +52,8 @@ class CrisisExplorer(FastExplorer):
             "end_year": w.IntSlider(value=DEFAULT_WINDOW[1], min=self.first_year, max=self.last_year,
                                     description="To year", style=style, layout=layout,
                                     continuous_update=False),
-            "classes": w.SelectMultiple(options=list(data.MISSILE_CLASSES),
-                                        value=list(data.MISSILE_CLASSES),
-                                        rows=len(data.MISSILE_CLASSES),
-                                        description="Missile classes",
-                                        style=style, layout=w.Layout(width="30em")),
+            "classes": checkbox_group("Missile classes (Space ticks or clears the focused box)",
+                                      data.MISSILE_CLASSES, data.MISSILE_CLASSES),
         }
 
     def make_axes(self, figure):
