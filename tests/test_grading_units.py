@@ -234,3 +234,24 @@ def test_collect_docstring_examples_hold():
 
     result = doctest.testmod(collect)
     assert result.attempted >= 2 and result.failed == 0
+
+
+def test_demo_refuses_a_folder_it_did_not_make_and_its_zip_is_canvas_style(tmp_path):
+    from course_utils.grading.build import generate_release, normalise_release
+    from course_utils.grading.demo import DEMO_STUDENTS, make_class_zip, run_demo
+
+    theirs = tmp_path / "theirs"
+    _touch(theirs / "thesis.tex", "precious")
+    write_toy_course(tmp_path / "c")
+    with pytest.raises(CourseError, match="not a demo class"):
+        run_demo(load_course(tmp_path / "c"), theirs, echo=lambda _line: None)
+    assert (theirs / "thesis.tex").read_text() == "precious"
+
+    course = load_course(tmp_path / "c")
+    generate_release(course, "toy")
+    normalise_release(course.release_dir / "toy")
+    archive = make_class_zip(course.release_dir / "toy" / "toy.ipynb", course.source_dir / "toy" / "toy.ipynb",
+                             tmp_path / "class.zip")
+    (tmp_path / "unzipped").mkdir()
+    found = collect_submissions(archive, "toy", ["toy"], tmp_path / "unzipped")
+    assert [s.student_id for s in found.submissions] == sorted(name for name, _, _ in DEMO_STUDENTS)
