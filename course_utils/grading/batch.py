@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import nbformat
 
@@ -454,9 +454,3 @@ def grade_class(
         f"skipped {len(resumed)}; grades in {csv_path}")
     return BatchResult(assignment, csv_path, results, found.skipped, resumed)
 
-
-def iter_parts(rows: Iterable[dict[str, str]], parts: list[str]) -> Iterable[tuple[str, list[float]]]:
-    """Per part, the scores of the students that have one (graded or flagged rows only)."""
-    rows = [r for r in rows if r.get("status") in (GRADED, FLAGGED)]
-    for part in parts:
-        yield part, [float(r[part]) for r in rows if r.get(part) not in (None, "")]

@@ -226,9 +226,7 @@ def _answer_hints(executed: NotebookNode) -> dict[str, str]:
     return hints
 
 
-def _parts_of(
-    executed: NotebookNode, row: dict[str, str] | None, manual: dict[str, object], prefix: str
-) -> dict[str, PartView]:
+def _parts_of(executed: NotebookNode, manual: dict[str, object]) -> dict[str, PartView]:
     """Combine the executed notebook's scores with the gradebook's manual grades and comments."""
     from course_utils.grading.engine import grade_cells
 
@@ -288,7 +286,7 @@ def write_feedback(course: Course, assignment: str) -> list[Path]:
         for nb_path in sorted(folder.glob("*.ipynb")):
             executed = nbformat.read(str(nb_path), as_version=4)
             manual = book.get(sid, {}).get(nb_path.stem, {})
-            parts = _parts_of(executed, row, manual, nb_path.stem)
+            parts = _parts_of(executed, manual)
             page = render_feedback(executed, parts, student_id=sid, assignment=assignment,
                                    notebook=nb_path.stem, flags=flags, given=given_texts(course, assignment, nb_path.stem))
             out = target / sid / f"{nb_path.stem}.html"

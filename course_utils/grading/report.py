@@ -46,12 +46,11 @@ def _float(text: str | None) -> float | None:
         return None
 
 
-def _merge_manual(course: Course, assignment: str, rows: dict[str, dict[str, str]], parts: list[str]) -> set[str]:
-    """Put the formgrader's manual scores into ``rows``; returns the names of manual parts."""
+def _merge_manual(course: Course, assignment: str, rows: dict[str, dict[str, str]], parts: list[str]) -> None:
+    """Put the manual scores entered in the formgrader into ``rows`` (in place)."""
     from course_utils.grading.gradebook import manual_grades
 
     book = manual_grades(course, assignment)
-    manual_parts: set[str] = set()
     several = any(":" in p for p in parts)
     for sid, notebooks in book.items():
         row = rows.get(sid)
@@ -62,7 +61,6 @@ def _merge_manual(course: Course, assignment: str, rows: dict[str, dict[str, str
                     continue
                 if row is not None and grade.manual and grade.score is not None:
                     row[key] = f"{grade.score:g}"
-    return manual_parts
 
 
 def _part_info(course: Course, assignment: str) -> dict[str, tuple[float, bool]]:
