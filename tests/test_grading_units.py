@@ -184,7 +184,10 @@ def test_error_lines_not_tracebacks(tmp_path, capsys):
     course = ["--course-dir", str(tmp_path / "c")]
     (tmp_path / "empty").mkdir()
     bad_zip = _touch(tmp_path / "bad.zip", "this is not a zip")
+    _touch(tmp_path / "dup" / "doejane_1_2_toy.ipynb")
+    _touch(tmp_path / "dup" / "sub" / "doejane_toy.ipynb")
     cases = [
+        ([*course, "grade", "toy", "--submissions", str(tmp_path / "dup")], "student id 'doejane' appears twice"),
         ([*course, "grade", "nope", "--submissions", str(tmp_path)], "unknown assignment 'nope'"),
         ([*course, "grade", "toy", "--submissions", str(tmp_path / "empty")], "no submissions of toy found"),
         ([*course, "grade", "toy", "--submissions", str(bad_zip)], "neither a folder nor a zip"),
