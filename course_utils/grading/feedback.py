@@ -77,6 +77,12 @@ pre{background:#f6f6f6;border:1px solid #ddd;padding:.5rem;white-space:pre-wrap;
 """
 
 
+#: Formulas in the instructions ($x$, $$...$$) are typeset by MathJax when the page is opened
+#: online; offline they stay readable as TeX.
+_MATHJAX = (
+    "<script>window.MathJax={tex:{inlineMath:[['$','$'],['\\\\(','\\\\)']]}};</script>"
+    '<script async src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script>'
+)
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>')
 
 
@@ -146,7 +152,7 @@ def render_feedback(
     comments = any(p.comment for p in parts.values())
     out = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style>{_MATHJAX}</head><body>",
         f"<h1>{html.escape(title)}</h1>",
         f"<p><b>Score: {earned:g} / {total:g}</b>"
         + (f" — {len(pending)} written answer(s) still to be graded by your instructor" if pending else "")
@@ -189,7 +195,7 @@ def render_feedback(
             out.append("</div>")
         elif cell.get("cell_type") == "markdown" and (meta.get("locked") or source.strip() in given):
             out.append(f'<div class="cell">{_ANCHOR.sub("", markdown2html(source))}</div>')
-        elif cell.get("cell_type") == "code" and source.strip() in given:
+        elif cell.get("cell_type") == "code" and (meta.get("locked") or source.strip() in given):
             out.append(f'<div class="cell"><div class="label">Given code</div><pre>{html.escape(source)}</pre>'
                        f"{_outputs_html(cell)}</div>")
         elif cell.get("cell_type") == "markdown":
@@ -247,15 +253,17 @@ def _parts_of(executed: NotebookNode, manual: dict[str, object]) -> dict[str, Pa
 
 
 def given_texts(course: Course, assignment: str, notebook: str) -> frozenset[str]:
-    """Texts of the source cells without a grade id (instructions and set-up code)."""
+    """Texts of the source cells that are neither tests nor answers (instructions, set-up code)."""
     path = course.source_dir / assignment / f"{notebook}.ipynb"
     if not path.is_file():
         return frozenset()
     nb = nbformat.read(str(path), as_version=4)
-    return frozenset(
-        _text(c.get("source")).strip() for c in nb.cells
-        if not c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-    )
+    texts = set()
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not (meta.get("grade") or meta.get("solution")):
+            texts.add(_text(cell.get("source")).strip())
+    return frozenset(texts)
 
 
 def write_feedback(course: Course, assignment: str) -> list[Path]:
