@@ -58,10 +58,14 @@ _EPILOG = {
 
 
 def _sub(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse.ArgumentParser:
-    return subparsers.add_parser(
+    parser = subparsers.add_parser(
         name, help=help_text, description=help_text,
         epilog=textwrap.dedent(_EPILOG[name]), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    # Also accepted after the subcommand; SUPPRESS keeps a value given before it.
+    parser.add_argument("--course-dir", type=Path, default=argparse.SUPPRESS,
+                        help="nbgrader course folder (see `course --help`)")
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:

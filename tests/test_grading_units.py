@@ -258,3 +258,10 @@ def test_demo_refuses_a_folder_it_did_not_make_and_its_zip_is_canvas_style(tmp_p
     (tmp_path / "unzipped").mkdir()
     found = collect_submissions(archive, "toy", ["toy"], tmp_path / "unzipped")
     assert [s.student_id for s in found.submissions] == sorted(name for name, _, _ in DEMO_STUDENTS)
+
+
+def test_course_dir_is_accepted_before_and_after_the_subcommand():
+    parser = build_parser()
+    assert parser.parse_args(["--course-dir", "A", "report", "ps1"]).course_dir == Path("A")
+    assert parser.parse_args(["report", "ps1", "--course-dir", "B"]).course_dir == Path("B")
+    assert parser.parse_args(["report", "ps1"]).course_dir is None
