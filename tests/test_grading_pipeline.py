@@ -24,7 +24,7 @@ from course_utils.grading.synthetic import make_submission, write_toy_course
 
 pytestmark = pytest.mark.slow
 
-STUDENTS = {"adams": "correct", "baker": "partial", "chen": "blank", "evans": "broken"}
+STUDENTS = {"adams": "correct", "baker": "partial", "chen": "blank", "evans": "broken", "fox": "blank"}
 HIDDEN_LINES = ("split(8, 0.25)", "war_cost == 3")
 # The module's tests share one graded class; the last one (resume and --force) changes it.
 
@@ -42,7 +42,10 @@ def graded(tmp_path_factory):
     archive = root.parent / f"{root.name}-class.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for i, (name, kind) in enumerate(STUDENTS.items()):
-            zf.writestr(f"{name}_{100 + i}_{900 + i}_toy.ipynb", make_submission(release, source, kind))
+            text = make_submission(release, source, kind)
+            if name == "fox":  # rewrites a test so that it always passes
+                text = text.replace("assert split(10, 0.5) == 5", "assert True or split(10, 0.5) == 5")
+            zf.writestr(f"{name}_{100 + i}_{900 + i}_toy.ipynb", text)
     assert main([*args, "grade", "toy", "--submissions", str(archive), "--workers", "2", "--no-progress"]) == 0
     return root, args, archive
 
@@ -83,6 +86,8 @@ def test_grades_csv_statuses_and_parts(graded):
     assert (baker["split_test"], baker["cost_test"]) == ("2", "0")
     assert (chen["score"], chen["why_deal"]) == ("0", "0")
     assert evans["status"] == "failed" and "not valid JSON" in evans["flags"] and evans["score"] == ""
+    fox = rows["fox"]
+    assert fox["status"] == "flagged" and "split_test" in fox["flags"] and fox["split_test"] == "0"
 
 
 def test_nbgrader_sees_the_submissions(graded):
@@ -96,7 +101,7 @@ def test_nbgrader_sees_the_submissions(graded):
     assert (root / "submitted" / "evans" / "toy" / "toy.ipynb").is_file()
     assert not (root / "autograded" / "evans").exists()
     with Gradebook(course.db_url, course_id=course.course_id) as gb:
-        assert sorted(s.student.id for s in gb.find_assignment("toy").submissions) == ["adams", "baker", "chen"]
+        assert sorted(s.student.id for s in gb.find_assignment("toy").submissions) == ["adams", "baker", "chen", "fox"]
         grade = gb.find_grade("split_test", "toy", "toy", "adams")
         assert (grade.auto_score, grade.max_score) == (2.0, 2.0)
         written = gb.find_grade("why_deal", "toy", "toy", "adams")
@@ -117,7 +122,7 @@ def test_feedback_has_messages_and_manual_grades_but_no_hidden_tests(graded):
         gb.db.commit()
     assert main([*args, "feedback", "toy"]) == 0
     pages = {p.parent.name: p.read_text() for p in (root / "reports" / "toy" / "feedback").glob("*/toy.html")}
-    assert sorted(pages) == ["adams", "baker", "chen"]
+    assert sorted(pages) == ["adams", "baker", "chen", "fox"]
     for page in pages.values():
         for line in HIDDEN_LINES:
             assert line not in page
@@ -136,8 +141,9 @@ def test_report_files_and_flags(graded):
     summary = (folder / "summary.md").read_text()
     assert "| cost_test | 1 | auto |" in summary
     assert "**evans**" in summary and "not valid JSON" in summary
+    assert "**fox**" in summary and "split_test" in summary.split("Flagged submissions")[1]
     order = [line.split(",")[0] for line in (folder / "item_analysis.csv").read_text().splitlines()[1:]]
-    # why_deal: 1.5 (manual, given above), 0, 0 of 2 = 25%; cost_test: 1 of 3 = 33%; split_test: 67%
+    # why_deal: 1.5 (manual, given above), 0, 0, 0 of 2 = 19%; cost_test: 1 of 4 = 25%; split_test: 50%
     assert order == ["why_deal", "cost_test", "split_test"]
 
 
@@ -190,7 +196,7 @@ def test_resume_skips_graded_students_and_force_regrades(graded, tmp_path, capsy
     csv_path = root / "reports" / "toy" / "grades.csv"
     assert main([*args, "grade", "toy", "--submissions", str(archive), "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert "3 student(s) already graded, skipped" in out
+    assert "4 student(s) already graded, skipped" in out
     assert "evans: failed" in out  # failed students are retried, and fail again
     # --force regrades: a one-student folder in nbgrader's layout, now with a wrong answer.
     course = load_course(root)
