@@ -444,7 +444,14 @@ def _private_tmp(cfg: dict, run_fd: int) -> None:
     import shutil as _shutil
 
     real = f"/proc/self/fd/{run_fd}"
+    # the course and its Python, when they live under /tmp too: opened before /tmp is covered,
+    # bound back (with their own hidden sub-folders: MS_REC) at the same paths afterwards
+    kept = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in cfg["keep_under_tmp"]]
     _mount("tmpfs", cfg["tmp_root"], "tmpfs", 0, f"size={cfg['disk_bytes']},mode=1777")
+    for path, fd in kept:
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", path, None, _MS_BIND | _MS_REC, None)
+        os.close(fd)
     os.makedirs(cfg["run"], mode=0o711)
     for sub in ("work", "home", "cfg"):
         _shutil.copytree(f"{real}/{sub}", os.path.join(cfg["run"], sub), symlinks=True)
@@ -954,12 +961,20 @@ def _chown_tree(path: Path, uid: int) -> None:
             os.chown(os.path.join(root, name), uid, uid)
 
 
-def _private_tmp_possible(run: Path) -> bool:
-    """A private /tmp would hide the run folder's parent; fine unless the kernel's Python or the
-    course package lives under the temporary folder too (e.g. a CI checkout in /tmp)."""
+def _kept_under_tmp(run: Path) -> list[str] | None:
+    """What the kernel needs from under the temporary folder once a private /tmp covers it.
+
+    ``None`` when a private /tmp does not apply (the run folder is not under it). Otherwise the
+    folders of the kernel's Python and of the course package that live under /tmp (e.g. a CI
+    checkout in /tmp), outermost only; they are bind-mounted back into the private /tmp.
+    """
     tmp_root = Path(tempfile.gettempdir()).resolve()
-    needed = [Path(sys.executable).resolve(), Path(sys.prefix).resolve(), Path(__file__).resolve()]
-    return run.resolve().is_relative_to(tmp_root) and not any(p.is_relative_to(tmp_root) for p in needed)
+    if not run.resolve().is_relative_to(tmp_root):
+        return None
+    needed = {Path(sys.prefix).resolve(), Path(__file__).resolve().parents[2]}
+    needed = {p for p in needed if p.is_relative_to(tmp_root)}
+    return sorted(str(p) for p in needed
+                  if not any(q != p and p.is_relative_to(q) for q in needed))
 
 
 def course_paths(source_notebook: Path) -> list[Path]:
@@ -1098,10 +1113,8 @@ def execute_notebook(
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         }
         protect_paths = sorted({str(Path(p).resolve()) for p in [*protect, *_default_protect()]})
-        private_tmp = os.geteuid() == 0 and _private_tmp_possible(run)
-        if os.geteuid() == 0 and not private_tmp:
-            flags.append("sandbox limit unavailable: no private /tmp (the course's Python lives under "
-                         f"{tempfile.gettempdir()}); the kernel writes to the real disk")
+        keep_under_tmp = _kept_under_tmp(run)
+        private_tmp = os.geteuid() == 0 and keep_under_tmp is not None
         cfg = {
             "uid": uid,
             "memory_bytes": int(limits.memory_bytes),
@@ -1115,6 +1128,7 @@ def execute_notebook(
             "cwd": str(work),
             "run": str(run),
             "private_tmp": private_tmp,
+            "keep_under_tmp": keep_under_tmp or [],
             "tmp_root": tempfile.gettempdir(),
             "disk_bytes": int(limits.disk_bytes),
         }
