@@ -362,29 +362,39 @@ def grade_class(
         done = {sid for sid, row in rows.items() if row.get("status") in (GRADED, FLAGGED)}
         todo = [s for s in found.submissions if force or s.student_id not in done]
         resumed = [s.student_id for s in found.submissions if s.student_id in done and not force]
-        # Workers start now and import the grading stack while the parent prepares.
+        # Workers start now and grade from the files as found, while the parent copies them to
+        # submitted/ and opens the gradebook.
         pool: ProcessPoolExecutor | None = _new_pool(min(workers, len(todo)), log_path) if todo else None
+        timeout = cell_timeout or course.cell_timeout
+        pending = {sub.student_id: {nb: str(path) for nb, path in sub.files.items()} for sub in todo}
+
+        def submit_all(executor: ProcessPoolExecutor) -> dict[Future, str]:
+            return {executor.submit(grade_student, sid, files, sources, timeout, total_timeout): sid
+                    for sid, files in pending.items()}
+
         try:
+            futures = submit_all(pool) if pool is not None else {}
             for line in found.skipped:
                 say(f"skipped {line}")
-            ensure_assignment(course, assignment, list(sources))
-            gb = stack.enter_context(open_gradebook(course))  # one connection, parent only
             if resumed:
                 say(f"{len(resumed)} student(s) already graded, skipped (use --force to regrade): "
                     + ", ".join(resumed[:10]) + (" ..." if len(resumed) > 10 else ""))
+            ensure_assignment(course, assignment, list(sources))
+            gb = stack.enter_context(open_gradebook(course))  # one connection, parent only
             results: dict[str, StudentResult] = {}
             stamps: dict[str, str] = {}
-            jobs: dict[str, dict[str, str]] = {}
+            copy_errors: dict[str, str] = {}
             for sub in todo:
                 try:
-                    jobs[sub.student_id] = _copy_submitted(course, assignment, sub)
+                    _copy_submitted(course, assignment, sub)
                     stamps[sub.student_id] = _timestamp(sub)
                 except OSError as exc:
-                    results[sub.student_id] = StudentResult(sub.student_id, FAILED,
-                                                            reason=f"cannot copy the files: {exc}")
+                    copy_errors[sub.student_id] = f"cannot copy the files to {course.submitted_dir}: {exc}"
             write_grades(csv_path, rows, parts)
 
             def finish(result: StudentResult) -> None:
+                if result.student_id in copy_errors:
+                    result = StudentResult(result.student_id, FAILED, reason=copy_errors[result.student_id])
                 try:
                     _record(gb, course, assignment, result, stamps.get(result.student_id, ""))
                 except Exception as exc:  # the gradebook or disk failed for this student only
@@ -396,20 +406,13 @@ def grade_class(
                 with log_path.open("a", encoding="utf-8") as log:
                     log.write(f"[course grade] {result.student_id}: {result.status} in {result.seconds:.2f} s\n")
 
-            for result in list(results.values()):
-                finish(result)
-            timeout = cell_timeout or course.cell_timeout
-            bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="student", disable=not progress,
+            bar = tqdm(total=len(pending), desc=f"grading {assignment}", unit="student", disable=not progress,
                        file=sys.stderr)
-            pending = dict(jobs)
             attempts: dict[str, int] = {}
             while pending:
                 if pool is None:
                     pool = _new_pool(min(workers, len(pending)), log_path)
-                futures: dict[Future, str] = {
-                    pool.submit(grade_student, sid, files, sources, timeout, total_timeout): sid
-                    for sid, files in pending.items()
-                }
+                    futures = submit_all(pool)
                 broken = False
                 for future in as_completed(futures):
                     sid = futures[future]
