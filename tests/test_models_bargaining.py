@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_utils.models import bargaining as bg
+from model_checks import assert_rejects, assert_sweep_matches_scalars
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 cost = st.floats(0.0, 1.0, allow_nan=False)
@@ -280,10 +281,7 @@ SWEEPS = [
 
 @pytest.mark.parametrize(("func", "args"), SWEEPS, ids=lambda v: getattr(v, "__name__", ""))
 def test_array_sweep_equals_scalar_results(func, args):
-    sweep = func(*args)
-    for i, x in enumerate(next(a for a in args if np.ndim(a))):
-        scalar = func(*(x if np.ndim(a) else a for a in args))
-        assert np.asarray(sweep)[..., i].tolist() == pytest.approx(np.asarray(scalar).tolist())
+    assert_sweep_matches_scalars(func, args)
 
 
 def test_discount_factor_sweep():
@@ -324,8 +322,7 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("func", "args", "message"), BAD_INPUT)
 def test_bad_input_names_parameter_and_allowed_range(func, args, message):
-    with pytest.raises(ValueError, match=message):
-        func(*args)
+    assert_rejects(func, args, message)
 
 
 def test_bad_element_in_an_array_is_reported():

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_utils.models import signaling as sg
+from model_checks import assert_rejects, assert_sweep_matches_scalars
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 fast = settings(max_examples=80, deadline=None)
@@ -98,10 +99,7 @@ SWEEPS = [
 
 @pytest.mark.parametrize(("func", "args"), SWEEPS, ids=lambda v: getattr(v, "__name__", ""))
 def test_array_sweep_equals_scalar_results(func, args):
-    sweep = func(*args)
-    for i, x in enumerate(next(a for a in args if np.ndim(a))):
-        scalar = func(*(x if np.ndim(a) else a for a in args))
-        assert np.asarray(sweep)[..., i].tolist() == pytest.approx(np.asarray(scalar).tolist())
+    assert_sweep_matches_scalars(func, args)
 
 
 # --------------------------------------------------------------------------- errors
@@ -121,5 +119,4 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("func", "args", "message"), BAD_INPUT)
 def test_bad_input_names_parameter_and_allowed_range(func, args, message):
-    with pytest.raises(ValueError, match=message):
-        func(*args)
+    assert_rejects(func, args, message)
