@@ -51,7 +51,8 @@ $(VENV)/.installed-test: $(VENV)/.installed-runtime requirements-test.txt
 venv: $(VENV)/.installed-runtime
 
 lab: $(VENV)/.installed-runtime
-	@echo "Opening the course in JupyterLab at http://localhost:$(LAB_PORT)/lab/tree/$(START_PAGE)"
+	@echo "Opening the course in JupyterLab on $(START_PAGE) (port $(LAB_PORT))."
+	@echo "Your browser opens it; if not, open the http://127.0.0.1:$(LAB_PORT)/lab?token=... address printed below."
 	@echo "Stop it with Ctrl-C."
 	@$(BIN)/jupyter lab --port $(LAB_PORT) $(ROOT_FLAG) $(START_PAGE)
 
