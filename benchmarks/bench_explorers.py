@@ -43,7 +43,7 @@ def _values(control: Any) -> list[Any]:
     """Values to step one control through (always different from one step to the next)."""
     import ipywidgets as w
 
-    if isinstance(control, w.SelectMultiple):
+    if getattr(control, "multiple", isinstance(control, w.SelectMultiple)):  # a tuple of options
         options = [o[1] if isinstance(o, tuple) else o for o in control.options]
         return [tuple(options), tuple(options[: max(1, len(options) // 2)]), tuple(options[-1:])]
     options = getattr(control, "options", None)

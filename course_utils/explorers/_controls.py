@@ -67,16 +67,22 @@ def _checkbox_group_class():
                           for o in self.options]
             grid = w.HBox(self.boxes, layout=w.Layout(flex_flow="row wrap"))
             super().__init__([w.Label(description), grid], layout=w.Layout(**_LAYOUT))
+            self._syncing = False  # True while boxes follow a new value: no echo back
             self.value = tuple(o for o in self.options if o in value)
             for box in self.boxes:
                 box.observe(self._from_boxes, names="value")
             self.observe(self._to_boxes, names="value")
 
         def _from_boxes(self, _change=None) -> None:
-            self.value = tuple(o for o, b in zip(self.options, self.boxes) if b.value)
+            if not self._syncing:
+                self.value = tuple(o for o, b in zip(self.options, self.boxes) if b.value)
 
         def _to_boxes(self, change) -> None:
-            for option, box in zip(self.options, self.boxes):
-                box.value = option in change["new"]
+            self._syncing = True
+            try:
+                for option, box in zip(self.options, self.boxes):
+                    box.value = option in change["new"]
+            finally:
+                self._syncing = False
 
     return CheckboxGroup
