@@ -365,3 +365,16 @@ def test_widget_picture_matches_a_full_draw(make, cls, moves):
     differs = np.abs(fast - full).max(axis=2) > 60
     # drawing order may differ slightly (redrawn artists come last); a stale label is ~0.2%
     assert differs.mean() < 0.0015, f"{differs.mean():.3%} of pixels differ from a full draw"
+
+
+def test_ticking_missile_classes_redraws_once(make):
+    """A new set of classes, or one box ticked, redraws the plot once (no echo between boxes)."""
+    ex = make(CrisisExplorer)
+    redraws = []
+    real_update = ex.update
+    ex.update = lambda: (redraws.append(1), real_update())
+    ex.set(classes=("IRBM", "ICBM"))
+    assert len(redraws) == 1
+    assert [b.value for b in ex.controls["classes"].boxes] == [c in ("IRBM", "ICBM") for c in data.MISSILE_CLASSES]
+    ex.controls["classes"].boxes[0].value = True  # a student ticks SRBM
+    assert len(redraws) == 2 and ex.values["classes"] == ("SRBM", "IRBM", "ICBM")
