@@ -118,10 +118,12 @@ def grade_student(
     sources: dict[str, str],
     cell_timeout: float,
     total_timeout: float,
+    prestart: bool = False,
 ) -> StudentResult:
     """Grade all notebooks of one student (runs in a worker process).
 
     ``files`` and ``sources`` map notebook names to paths of the submission and the source.
+    ``prestart``: more students follow on this worker, so start their kernels ahead.
     A missing notebook scores zero on its parts and is flagged; an unreadable one fails the
     student with the reason.
     """
@@ -143,7 +145,8 @@ def grade_student(
                 result.max_score += auto_max + manual_max
                 result.flags.append(f"{notebook}.ipynb missing from the submission")
                 continue
-            grade = grade_notebook(Path(path), Path(source), cell_timeout=cell_timeout, total_timeout=total_timeout)
+            grade = grade_notebook(Path(path), Path(source), cell_timeout=cell_timeout, total_timeout=total_timeout,
+                                   prestart=prestart)
             for gid, part in grade.parts.items():
                 result.parts[_part_key(notebook, gid, several)] = (part.score, part.max_score, part.auto, part.message)
                 if not part.auto and part.score is not None:
@@ -365,12 +368,16 @@ def grade_class(
         # Workers start now and grade from the files as found, while the parent copies them to
         # submitted/ and opens the gradebook.
         pool: ProcessPoolExecutor | None = _new_pool(min(workers, len(todo)), log_path) if todo else None
+        pool_size = min(workers, len(todo))
         timeout = cell_timeout or course.cell_timeout
         pending = {sub.student_id: {nb: str(path) for nb, path in sub.files.items()} for sub in todo}
 
         def submit_all(executor: ProcessPoolExecutor) -> dict[Future, str]:
-            return {executor.submit(grade_student, sid, files, sources, timeout, total_timeout): sid
-                    for sid, files in pending.items()}
+            # Students are handed out in order; a worker starts the next kernel ahead while it
+            # grades, except in the last round, where no student would use it.
+            last_round = len(pending) - pool_size
+            return {executor.submit(grade_student, sid, files, sources, timeout, total_timeout, n < last_round): sid
+                    for n, (sid, files) in enumerate(pending.items())}
 
         try:
             futures = submit_all(pool) if pool is not None else {}
@@ -411,7 +418,8 @@ def grade_class(
             attempts: dict[str, int] = {}
             while pending:
                 if pool is None:
-                    pool = _new_pool(min(workers, len(pending)), log_path)
+                    pool_size = min(workers, len(pending))
+                    pool = _new_pool(pool_size, log_path)
                     futures = submit_all(pool)
                 broken = False
                 for future in as_completed(futures):

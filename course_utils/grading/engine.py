@@ -237,6 +237,7 @@ def grade_notebook(
     workdir: Path | None = None,
     cell_timeout: float = 30,
     total_timeout: float = 300,
+    prestart: bool = False,
 ) -> NotebookGrade:
     """Grade a submitted notebook against the source (instructor) notebook.
 
@@ -252,6 +253,10 @@ def grade_notebook(
         temporary folder holding copies of the source folder's other files by default.
     cell_timeout, total_timeout : float
         Seconds one cell, and the whole notebook, may run before they are interrupted.
+    prestart : bool
+        Start the kernel for the next notebook graded against the same source while this one
+        runs (a grader working through a class); see
+        :func:`course_utils.grading.sandbox.execute_notebook`.
 
     Returns
     -------
@@ -279,7 +284,7 @@ def grade_notebook(
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         run_dir = Path(workdir) if workdir is not None else _prepare_workdir(source.parent, Path(tmp))
         result = execute_notebook(restored, run_dir, cell_timeout=cell_timeout, total_timeout=total_timeout,
-                                  protect=course_paths(source))
+                                  protect=course_paths(source), prestart=prestart)
     executed = result.nb
     environment = [f for f in result.flags if f.startswith(ENVIRONMENT_FLAGS)]
     flags.extend(f for f in result.flags if f not in flags and f not in environment)

@@ -24,21 +24,17 @@ users cannot read, e.g. ``/root`` with mode 0700), the kernel runs as the curren
 limits that still apply, and a flag says so (see ``docs/integrity.md``). No environment variable
 distinguishes grading from validation: the kernel gets a fixed, minimal environment.
 
-This module is also the kernel launcher: ``python sandbox.py --launch CONFIG -- CMD...`` applies
-the limits and namespaces, drops privileges and execs the kernel. Its top level imports only the
-standard library for that reason.
+The kernel is started through :mod:`course_utils.grading._launcher`, a separate small process
+that applies the limits and namespaces, drops privileges and execs the kernel.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
 import fcntl
 import functools
 import json
 import os
-import resource
 import secrets
 import shutil
 import signal
@@ -51,6 +47,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from course_utils.grading import _launcher
+from course_utils.grading._launcher import drop_privileges
 
 __all__ = ["ExecResult", "Limits", "execute_notebook", "course_paths", "privilege_drop_status", "probe_unprivileged", "DEFAULT_LIMITS"]
 
@@ -263,12 +262,6 @@ def _kill_uid(uid: int) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _drop_privileges(uid: int) -> None:
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
-
-
 @functools.cache
 def privilege_drop_status() -> tuple[bool, str]:
     """Whether grading kernels can run as an unprivileged user id, and if not, why.
@@ -314,7 +307,7 @@ def _probe_as(python: str, probe_uid: int) -> tuple[bool, str]:
     try:
         proc = subprocess.run(
             [python, "-c", "import ipykernel, course_utils, numpy"],
-            preexec_fn=lambda: _drop_privileges(probe_uid),
+            preexec_fn=lambda: drop_privileges(probe_uid),
             cwd="/",
             env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"},
             capture_output=True,
@@ -330,136 +323,6 @@ def _probe_as(python: str, probe_uid: int) -> tuple[bool, str]:
         last = lines[-1] if lines else f"exit status {proc.returncode}"
         return False, f"an unprivileged user cannot run {python} ({last[:160]})"
     return True, ""
-
-
-# --------------------------------------------------------------------------------------------
-# The launcher: runs as a separate process between jupyter_client and the kernel
-# --------------------------------------------------------------------------------------------
-
-_CLONE_NEWNS = 0x00020000
-_CLONE_NEWNET = 0x40000000
-_MS_RDONLY = 1
-_MS_BIND = 4096
-_MS_REC = 16384
-_MS_PRIVATE = 1 << 18
-
-
-def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(None, use_errno=True)
-
-
-def _unshare(flags: int) -> None:
-    if _libc().unshare(flags) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, os.strerror(err))
-
-
-def _mount(src: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
-    rc = _libc().mount(
-        src.encode(), target.encode(), fstype.encode() if fstype else None, flags,
-        data.encode() if data else None,
-    )
-    if rc != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"mount {target}: {os.strerror(err)}")
-
-
-def _launch_main(argv: list[str]) -> None:
-    """Entry point of the launcher process (see module docstring)."""
-    cfg_path = argv[argv.index("--launch") + 1]
-    cmd = argv[argv.index("--") + 1 :]
-    with open(cfg_path) as fh:
-        cfg = json.load(fh)
-    notes: list[str] = []
-    soft = [
-        (resource.RLIMIT_AS, cfg["memory_bytes"]),
-        (resource.RLIMIT_CPU, cfg["cpu_seconds"]),
-        (resource.RLIMIT_FSIZE, cfg["file_bytes"]),
-        (resource.RLIMIT_CORE, 0),
-    ]
-    if cfg["uid"] is not None:
-        soft.append((resource.RLIMIT_NPROC, cfg["processes"]))
-    for which, value in soft:
-        try:
-            resource.setrlimit(which, (value, value))
-        except (OSError, ValueError) as exc:
-            notes.append(f"sandbox limit unavailable: resource limit {which} not set ({exc})")
-    if cfg["network"]:
-        try:
-            _unshare(_CLONE_NEWNET)
-        except OSError as exc:
-            notes.append(f"network isolation unavailable: {exc.strerror or exc}; the kernel may reach the network")
-    run_fd = -1
-    if cfg["protect"] or cfg["private_tmp"]:
-        try:
-            _unshare(_CLONE_NEWNS)
-            _mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)
-            # the real run folder, reachable even once /tmp is covered (opened inside the new
-            # namespace: a bind mount's source must belong to it)
-            run_fd = os.open(cfg["run"], os.O_PATH | os.O_DIRECTORY)
-            for target in cfg["protect"]:
-                if os.path.isdir(target):
-                    _mount("tmpfs", target, "tmpfs", _MS_RDONLY, "size=4k,mode=0555")
-                elif os.path.exists(target):
-                    _mount("/dev/null", target, None, _MS_BIND, None)
-        except OSError as exc:
-            notes.append(f"sandbox limit unavailable: protected paths not hidden ({exc.strerror or exc})")
-        else:
-            if cfg["private_tmp"] and run_fd >= 0:
-                try:
-                    _private_tmp(cfg, run_fd)
-                except OSError as exc:
-                    notes.append(f"sandbox limit unavailable: no private /tmp ({exc.strerror or exc})")
-    uid = cfg["uid"]
-    if uid is not None:
-        for path in cfg["chown"]:
-            with contextlib.suppress(OSError):
-                os.chown(path, uid, uid)
-        for sub in ("work", "home", "cfg"):  # the kernel's own folders (copies, if private)
-            for root, _dirs, files in os.walk(os.path.join(cfg["run"], sub)):
-                with contextlib.suppress(OSError):
-                    os.chown(root, uid, uid)
-                    for name in files:
-                        os.chown(os.path.join(root, name), uid, uid)
-    if notes:  # written by root into the real run folder, which the kernel cannot write
-        real_run = f"/proc/self/fd/{run_fd}" if run_fd >= 0 else cfg["run"]
-        with contextlib.suppress(OSError), open(f"{real_run}/launcher-notes.txt", "a") as fh:
-            fh.write("\n".join(notes) + "\n")
-    if run_fd >= 0:
-        os.close(run_fd)
-    if uid is not None:
-        _drop_privileges(uid)  # if this fails the launcher exits and the run is reported as crashed
-    os.chdir(cfg["cwd"])
-    os.execve(cmd[0], cmd, cfg["env"])
-
-
-def _private_tmp(cfg: dict, run_fd: int) -> None:
-    """Give the kernel its own size-limited temporary folders (RAM, gone when it exits).
-
-    ``/tmp`` (which holds the run folder), ``/var/tmp`` and ``/dev/shm`` become fresh tmpfs
-    mounts; the run folder is rebuilt inside the new ``/tmp`` from the real one (work, home,
-    cfg copied; ipc bind-mounted, since the grader talks to the kernel through it), so whatever
-    the notebook writes counts against ``disk_bytes`` and never reaches the machine's disk.
-    """
-    import shutil as _shutil
-
-    real = f"/proc/self/fd/{run_fd}"
-    # the course and its Python, when they live under /tmp too: opened before /tmp is covered,
-    # bound back (with their own hidden sub-folders: MS_REC) at the same paths afterwards
-    kept = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in cfg["keep_under_tmp"]]
-    _mount("tmpfs", cfg["tmp_root"], "tmpfs", 0, f"size={cfg['disk_bytes']},mode=1777")
-    for path, fd in kept:
-        os.makedirs(path, mode=0o755, exist_ok=True)
-        _mount(f"/proc/self/fd/{fd}", path, None, _MS_BIND | _MS_REC, None)
-        os.close(fd)
-    os.makedirs(cfg["run"], mode=0o711)
-    for sub in ("work", "home", "cfg"):
-        _shutil.copytree(f"{real}/{sub}", os.path.join(cfg["run"], sub), symlinks=True)
-    os.makedirs(os.path.join(cfg["run"], "ipc"))
-    _mount(f"{real}/ipc", os.path.join(cfg["run"], "ipc"), None, _MS_BIND, None)
-    for other in ("/var/tmp", "/dev/shm"):
-        if os.path.isdir(other) and other != cfg["tmp_root"]:
-            _mount("tmpfs", other, "tmpfs", 0, "size=64m,mode=1777")
 
 
 # --------------------------------------------------------------------------------------------
@@ -649,6 +512,7 @@ def _data_size(data: dict) -> int:
     return sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in data.values())
 
 
+@functools.cache
 def _make_client_class() -> type:
     """Build the NotebookClient subclass (nbclient is imported only when grading starts)."""
     from nbclient import NotebookClient
@@ -1028,71 +892,56 @@ def _network_isolation_available() -> tuple[bool, str]:
     return True, ""
 
 
-def execute_notebook(
-    nb: Any,
-    workdir: Path,
-    *,
-    cell_timeout: float,
-    total_timeout: float,
-    limits: Limits = DEFAULT_LIMITS,
-    protect: Sequence[Path | str] = (),
-) -> ExecResult:
-    """Execute an untrusted notebook in a fresh, fenced-off kernel.
+def _workdir_signature(workdir: Path) -> tuple:
+    """What a kernel's private copy of ``workdir`` depends on: its files' paths and contents."""
+    import hashlib
 
-    Parameters
-    ----------
-    nb : NotebookNode
-        The notebook to run (not modified; a copy is executed).
-    workdir : Path
-        Folder holding the submission's files. The kernel's working folder is a private copy of
-        it (symlinks are not copied), so the student cannot change the original.
-    cell_timeout : float
-        Seconds a single cell may run before it is interrupted (must be > 0).
-    total_timeout : float
-        Seconds the whole notebook may run, kernel start included (must be > 0); when reached,
-        the kernel is stopped and the remaining test cells fail.
-    limits : Limits, optional
-        Memory, process, file and output limits.
-    protect : sequence of path, optional
-        Files and folders the kernel must not see (gradebook, source folder, the class's
-        submissions); they read as empty inside the kernel's mount namespace. The course's own
-        ``source/``, ``submitted/``, ``autograded/``, ``feedback/``, ``reports/`` and
-        ``gradebook.db`` are always added.
+    entries = []
+    if workdir.is_dir():
+        for root, dirs, files in os.walk(workdir, followlinks=False):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root) / name
+                with contextlib.suppress(OSError):
+                    entries.append((path.relative_to(workdir).as_posix(),
+                                    hashlib.sha256(path.read_bytes()).hexdigest()))
+    return tuple(entries)
 
-    Returns
-    -------
-    ExecResult
-        The executed notebook, whether it timed out or crashed, and the flags.
 
-    Raises
-    ------
-    ValueError
-        If a timeout is not a positive number.
+class _SandboxKernel:
+    """One fenced-off kernel: its user-id slot, private run folder, launcher and manager.
+
+    Built and started before the notebook it will run is known: nothing in it depends on the
+    student (the working folder is a copy of the assignment's support files), so a grader can
+    start the next student's kernel while the current one runs (see ``prestart`` in
+    :func:`execute_notebook`). :meth:`close` stops it and removes every trace.
     """
-    import copy
 
-    if not (isinstance(cell_timeout, (int, float)) and cell_timeout > 0):
-        raise ValueError(f"cell_timeout must be a positive number of seconds, got {cell_timeout!r}")
-    if not (isinstance(total_timeout, (int, float)) and total_timeout > 0):
-        raise ValueError(f"total_timeout must be a positive number of seconds, got {total_timeout!r}")
-    nb = copy.deepcopy(nb)
-    flags: list[str] = []
-    deadline = time.monotonic() + float(total_timeout)
-    drop_ok, drop_reason = privilege_drop_status()
-    net_ok, net_reason = _network_isolation_available()
-    if not drop_ok:
-        who = "root" if os.geteuid() == 0 else "the grading user"
-        flags.append(f"privilege drop unavailable: {drop_reason}; limits apply to {who} where they can")
-    if not net_ok:
-        flags.append(f"network isolation unavailable: {net_reason}; the kernel may reach the network")
+    def __init__(self, workdir: Path, limits: Limits, protect: Sequence[str], total_timeout: float) -> None:
+        self.flags: list[str] = []
+        self._stack = contextlib.ExitStack()
+        try:
+            self._build(workdir, limits, protect, total_timeout)
+        except BaseException:
+            self._stack.close()
+            raise
 
-    with _slot() as uid_slot, tempfile.TemporaryDirectory(dir=_base_dir(), prefix="run-") as tmp:
-        run = Path(tmp)
-        uid = uid_slot if drop_ok else None
+    def _build(self, workdir: Path, limits: Limits, protect: Sequence[str], total_timeout: float) -> None:
+        drop_ok, drop_reason = privilege_drop_status()
+        net_ok, net_reason = _network_isolation_available()
+        if not drop_ok:
+            who = "root" if os.geteuid() == 0 else "the grading user"
+            self.flags.append(f"privilege drop unavailable: {drop_reason}; limits apply to {who} where they can")
+        if not net_ok:
+            self.flags.append(f"network isolation unavailable: {net_reason}; the kernel may reach the network")
+        uid_slot = self._stack.enter_context(_slot())
+        run = Path(self._stack.enter_context(tempfile.TemporaryDirectory(dir=_base_dir(), prefix="run-")))
+        self.run = run
+        self.uid = uid = uid_slot if drop_ok else None
         if uid is not None:
             _kill_uid(uid)  # left over from a grader that was killed
-        work = run / "work"
-        _copy_workdir(Path(workdir), work, flags)
+        self.work = work = run / "work"
+        _copy_workdir(Path(workdir), work, self.flags)
         for sub in ("home", "ipc", "cfg"):
             (run / sub).mkdir()
         conn_file = run / "ipc" / "kernel.json"
@@ -1112,7 +961,6 @@ def execute_notebook(
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         }
-        protect_paths = sorted({str(Path(p).resolve()) for p in [*protect, *_default_protect()]})
         keep_under_tmp = _kept_under_tmp(run)
         private_tmp = os.geteuid() == 0 and keep_under_tmp is not None
         cfg = {
@@ -1122,7 +970,7 @@ def execute_notebook(
             "file_bytes": int(limits.file_bytes),
             "processes": int(limits.processes),
             "network": net_ok,
-            "protect": protect_paths if os.geteuid() == 0 else [],
+            "protect": list(protect) if os.geteuid() == 0 else [],
             "chown": [str(conn_file)],
             "env": env,
             "cwd": str(work),
@@ -1140,33 +988,177 @@ def execute_notebook(
             for sub in ("home", "ipc", "cfg"):
                 os.chown(run / sub, uid, uid)
             _chown_tree(work, uid)
-        launcher = [sys.executable, "-I", str(Path(__file__).resolve()), "--launch", str(cfg_file), "--"]
+        launcher = [sys.executable, "-I", "-S", str(Path(_launcher.__file__).resolve()), "--launch", str(cfg_file), "--"]
+        # IPython's history in memory, as nbclient asks for: no SQLite file, no saving thread.
+        kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", str(conn_file),
+                      "--HistoryManager.hist_file=:memory:"]
 
         from jupyter_client.manager import AsyncKernelManager
 
         class _KM(AsyncKernelManager):  # type: ignore[misc]
             def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-                return [*launcher, sys.executable, "-m", "ipykernel_launcher", "-f", str(conn_file)]
+                return [*launcher, *kernel_cmd]
 
-        km = _KM(transport="ipc", ip=str(run / "ipc" / "kernel"), connection_file=str(conn_file))
-        token = secrets.token_hex(16)
-        client_cls = _make_client_class()
+        self.km = _KM(transport="ipc", ip=str(run / "ipc" / "kernel"), connection_file=str(conn_file))
 
-        def kill_kernel(pid: int | None) -> None:
-            if uid is not None:
-                _kill_uid(uid)
-            elif pid is not None:
-                with contextlib.suppress(OSError):
-                    os.killpg(pid, signal.SIGKILL)
+    def start(self) -> None:
+        """Launch the kernel process and return at once; it boots while the caller goes on.
 
-        client = client_cls(
+        A launch that fails here is tried again, and reported, when the notebook runs.
+        """
+        from nbclient.util import run_sync
+
+        with contextlib.suppress(Exception):
+            run_sync(self.km.start_kernel)(cwd=str(self.work), stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL)
+
+    def kernel_pid(self) -> int | None:
+        """Process id of the kernel, once launched."""
+        try:
+            return int(self.km.provisioner.process.pid)
+        except (AttributeError, TypeError, ValueError):
+            return None
+
+    def kill(self, pid: int | None = None) -> None:
+        """Kill the kernel and everything it started (all processes of its user id)."""
+        if self.uid is not None:
+            _kill_uid(self.uid)
+        pid = pid if pid is not None else self.kernel_pid()
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+
+    def close(self, unused: bool = False) -> None:
+        """Stop the kernel, collect the launcher's notes, remove the run folder, free the slot.
+
+        ``unused``: the kernel never ran a notebook, so nbclient did not shut its manager down
+        (sockets, the launched process); do it here.
+        """
+        try:
+            process = getattr(getattr(self.km, "provisioner", None), "process", None)
+            self.kill()
+            if unused:
+                from nbclient.util import ensure_async, run_sync
+
+                async def cleanup() -> None:
+                    await ensure_async(self.km.cleanup_resources(restart=False))
+
+                with contextlib.suppress(Exception):
+                    run_sync(cleanup)()
+            if process is not None:
+                with contextlib.suppress(Exception):
+                    process.wait(timeout=5)  # reap it: no zombie left behind
+            notes = self.run / "launcher-notes.txt"
+            if notes.exists():
+                self.flags.extend(line for line in notes.read_text().splitlines()
+                                  if line.strip() and line not in self.flags)
+        finally:
+            self._stack.close()
+
+
+#: The kernel started ahead for the next notebook, and what it was built from; at most one
+#: per process.
+_warm: dict[tuple, _SandboxKernel] = {}
+
+
+def _close_warm() -> None:
+    """Stop the kernel started ahead, if any (at exit, or when the next run needs another)."""
+    while _warm:
+        _, kernel = _warm.popitem()
+        with contextlib.suppress(Exception):
+            kernel.close(unused=True)
+
+
+@functools.cache
+def _register_exit_hook() -> None:
+    import atexit
+    from multiprocessing import util
+
+    atexit.register(_close_warm)
+    # pool workers leave through os._exit, which skips atexit but runs these finalizers
+    util.Finalize(None, _close_warm, exitpriority=100)
+
+
+def execute_notebook(
+    nb: Any,
+    workdir: Path,
+    *,
+    cell_timeout: float,
+    total_timeout: float,
+    limits: Limits = DEFAULT_LIMITS,
+    protect: Sequence[Path | str] = (),
+    prestart: bool = False,
+) -> ExecResult:
+    """Execute an untrusted notebook in a fresh, fenced-off kernel.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The notebook to run (not modified; a copy is executed).
+    workdir : Path
+        Folder holding the files the notebook reads. The kernel's working folder is a private
+        copy of it (symlinks are not copied), so the student cannot change the original.
+    cell_timeout : float
+        Seconds a single cell may run before it is interrupted (must be > 0).
+    total_timeout : float
+        Seconds the whole notebook may run (must be > 0), counted from when its kernel is
+        asked to start, or from now for a kernel started ahead; when reached, the kernel is
+        stopped and the remaining test cells fail.
+    limits : Limits, optional
+        Memory, process, file and output limits.
+    protect : sequence of path, optional
+        Files and folders the kernel must not see (gradebook, source folder, the class's
+        submissions); they read as empty inside the kernel's mount namespace. The course's own
+        ``source/``, ``submitted/``, ``autograded/``, ``feedback/``, ``reports/`` and
+        ``gradebook.db`` are always added.
+    prestart : bool, optional
+        Start another kernel, with the same working folder, limits and protected paths, before
+        running this notebook, for the next call to use: it boots while this notebook runs. Each
+        notebook still gets a kernel of its own, which no other notebook has touched. A kernel
+        left over when the process ends, or that the next call cannot use, is stopped.
+
+    Returns
+    -------
+    ExecResult
+        The executed notebook, whether it timed out or crashed, and the flags.
+
+    Raises
+    ------
+    ValueError
+        If a timeout is not a positive number.
+    """
+    import copy
+
+    if not (isinstance(cell_timeout, (int, float)) and cell_timeout > 0):
+        raise ValueError(f"cell_timeout must be a positive number of seconds, got {cell_timeout!r}")
+    if not (isinstance(total_timeout, (int, float)) and total_timeout > 0):
+        raise ValueError(f"total_timeout must be a positive number of seconds, got {total_timeout!r}")
+    nb = copy.deepcopy(nb)
+    workdir = Path(workdir)
+    protect_paths = tuple(sorted({str(Path(p).resolve()) for p in [*protect, *_default_protect()]}))
+    key = (_workdir_signature(workdir), limits, protect_paths, int(total_timeout))
+    kernel = _warm.pop(key, None)
+    _close_warm()  # one built for other files or limits is of no use now
+    if kernel is None:
+        kernel = _SandboxKernel(workdir, limits, protect_paths, total_timeout)
+        kernel.start()
+    deadline = time.monotonic() + float(total_timeout)
+    if prestart:
+        _register_exit_hook()
+        with contextlib.suppress(Exception):  # only a head start: the next run builds its own if this fails
+            ahead = _SandboxKernel(workdir, limits, protect_paths, total_timeout)
+            ahead.start()
+            _warm[key] = ahead
+    client = None
+    try:
+        client = _make_client_class()(
             nb,
             limits=limits,
-            token=token,
+            token=secrets.token_hex(16),
             deadline=deadline,
-            kill_hook=kill_kernel,
-            uid=uid,
-            km=km,
+            kill_hook=kernel.kill,
+            uid=kernel.uid,
+            km=kernel.km,
             timeout=max(1, int(cell_timeout + 0.999)),
             startup_timeout=int(max(10, min(120, total_timeout))),
             interrupt_on_timeout=True,
@@ -1174,27 +1166,16 @@ def execute_notebook(
             allow_errors=True,
             iopub_timeout=4,
             shutdown_kernel="immediate",
-            resources={"metadata": {"path": str(work)}},
+            resources={"metadata": {"path": str(kernel.work)}},
         )
         client._cell_timeout = float(cell_timeout)
         try:
-            client.execute(cwd=str(work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            client.execute(cwd=str(kernel.work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except Exception as exc:  # never fatal: report and fail what did not run
             client.crashed = True
             client.sandbox_flags.append(f"execution stopped ({exc.__class__.__name__}: {str(exc)[:160]})")
             client._fail_rest(0, "not graded: execution stopped")
-        finally:
-            if client.kernel_pid is not None:
-                with contextlib.suppress(OSError):
-                    os.killpg(client.kernel_pid, signal.SIGKILL)
-            if uid is not None:
-                _kill_uid(uid)
-            notes = run / "launcher-notes.txt"
-            if notes.exists():
-                flags.extend(line for line in notes.read_text().splitlines() if line.strip())
-        flags.extend(client.sandbox_flags)
-        return ExecResult(nb=client.nb, timed_out=client.timed_out, crashed=client.crashed, flags=flags)
-
-
-if __name__ == "__main__" and "--launch" in sys.argv:
-    _launch_main(sys.argv)
+    finally:
+        kernel.close()
+    return ExecResult(nb=client.nb, timed_out=client.timed_out, crashed=client.crashed,
+                      flags=[*kernel.flags, *client.sandbox_flags])
