@@ -369,3 +369,81 @@ def test_probe_reports_a_python_other_users_cannot_reach(tmp_path):
     assert sandbox.probe_unprivileged(sys.executable) == (True, "")
     ok, reason = sandbox.probe_unprivileged(str(private / "python"))
     assert not ok and "PermissionError" in reason, reason
+
+
+# ------------------------------------------------------------------------ kernels started ahead
+_PROBE = "import os\nprint(os.getpid())\nprint('secret' in globals())"
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+@pytest.mark.slow
+def test_a_kernel_started_ahead_runs_the_next_notebook_fresh(tmp_path):
+    first = _run([new_code_cell("secret = 42\n" + _PROBE)], tmp_path, prestart=True)
+    (ahead,) = sandbox._warm.values()  # the next kernel is already booting
+    ahead_pid, ahead_run = ahead.kernel_pid(), ahead.run
+    second = _run([new_code_cell(_PROBE)], tmp_path)
+    assert not sandbox._warm
+    pid1, seen1 = _text(first.nb.cells[0]).split()
+    pid2, seen2 = _text(second.nb.cells[0]).split()
+    assert (seen1, seen2) == ("True", "False")  # nothing of the first notebook in the second kernel
+    assert int(pid2) == ahead_pid != int(pid1)
+    assert _gone(ahead_pid) and not ahead_run.exists()
+
+
+@pytest.mark.slow
+def test_a_kernel_started_ahead_for_other_files_is_stopped_not_used(tmp_path):
+    _run([new_code_cell("pass")], tmp_path, prestart=True)
+    (ahead,) = sandbox._warm.values()
+    ahead_pid, ahead_run = ahead.kernel_pid(), ahead.run
+    (tmp_path / "work" / "data.csv").write_text("changed\n")
+    res = _run([new_code_cell("import os\nprint(os.getpid(), open('data.csv').read())")], tmp_path)
+    pid, text = _text(res.nb.cells[0]).split()
+    assert text == "changed" and int(pid) != ahead_pid
+    assert _gone(ahead_pid) and not ahead_run.exists()
+
+
+_LEFT_AHEAD = '''
+import json, sys
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from nbformat.v4 import new_code_cell, new_notebook
+from course_utils.grading import sandbox
+
+def grade(work):
+    sandbox.execute_notebook(new_notebook(cells=[new_code_cell("x = 1")]), Path(work),
+                             cell_timeout=5, total_timeout=60, prestart=True)
+    (ahead,) = sandbox._warm.values()
+    return ahead.kernel_pid(), str(ahead.run)
+
+if __name__ == "__main__":
+    if sys.argv[1] == "pool":
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+            print(json.dumps(pool.submit(grade, sys.argv[2]).result()))
+    else:
+        print(json.dumps(grade(sys.argv[2])))
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["pool", "process"])
+def test_a_kernel_left_ahead_is_stopped_when_the_grader_exits(tmp_path, where):
+    import json
+    import subprocess
+
+    script = tmp_path / "left_ahead.py"
+    script.write_text(_LEFT_AHEAD)
+    (tmp_path / "work").mkdir()
+    proc = subprocess.run([sys.executable, str(script), where, str(tmp_path / "work")], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    pid, run = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert pid and _gone(pid), f"kernel {pid} still running after the grader exited"
+    assert not Path(run).exists()

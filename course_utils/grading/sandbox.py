@@ -1075,7 +1075,7 @@ def _register_exit_hook() -> None:
     from multiprocessing import util
 
     atexit.register(_close_warm)
-    # pool workers leave through os._exit, which skips atexit but runs these finalizers
+    # a worker made by fork leaves through os._exit, which skips atexit but runs these finalizers
     util.Finalize(None, _close_warm, exitpriority=100)
 
 
