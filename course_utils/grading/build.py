@@ -198,7 +198,9 @@ def build(
             with tempfile.TemporaryDirectory(prefix="course-build-") as tmp, quiet_kernels():
                 solved = Path(tmp) / src_path.name
                 solved.write_text(make_submission(release_nb, source_nb, "correct"), encoding="utf-8")
-                good = grade_notebook(solved, src_path, cell_timeout=timeout, total_timeout=20 * timeout)
+                # the blank run's kernel boots while the solution runs
+                good = grade_notebook(solved, src_path, cell_timeout=timeout, total_timeout=20 * timeout,
+                                      prestart=True)
                 blank = grade_notebook(rel_path, src_path, cell_timeout=timeout, total_timeout=20 * timeout)
             result.solution_score += good.score
             result.stub_score += blank.score
