@@ -447,3 +447,11 @@ def test_a_kernel_left_ahead_is_stopped_when_the_grader_exits(tmp_path, where):
     pid, run = json.loads(proc.stdout.strip().splitlines()[-1])
     assert pid and _gone(pid), f"kernel {pid} still running after the grader exited"
     assert not Path(run).exists()
+
+
+@pytest.mark.slow
+def test_no_kernel_is_started_ahead_when_every_slot_is_taken(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "_SLOTS", 1)  # the notebook's own kernel takes the only slot
+    res = _run([new_code_cell("print('ran')")], tmp_path, prestart=True)
+    assert _text(res.nb.cells[0]) == "ran\n"
+    assert not sandbox._warm

@@ -157,9 +157,17 @@ def _uid_in_use(uid: int) -> bool:
     return True
 
 
+class NoFreeSlot(RuntimeError):
+    """Every sandbox slot is taken (raised only when not waiting for one)."""
+
+
 @contextlib.contextmanager
-def _slot() -> Iterator[int]:
-    """Hold one of the sandbox slots (a file lock) and yield its user id."""
+def _slot(wait: bool = True) -> Iterator[int]:
+    """Hold one of the sandbox slots (a file lock) and yield its user id.
+
+    With ``wait=False``, raise :class:`NoFreeSlot` at once when all are taken (a kernel started
+    ahead must never hold up, or deadlock, the notebooks being graded).
+    """
     locks = _base_dir() / "locks"
     while True:
         for n in range(_SLOTS):
@@ -177,6 +185,8 @@ def _slot() -> Iterator[int]:
                 fcntl.flock(fh, fcntl.LOCK_UN)
                 fh.close()
             return
+        if not wait:
+            raise NoFreeSlot(f"all {_SLOTS} sandbox slots are in use")
         time.sleep(0.5)
 
 
@@ -919,16 +929,18 @@ class _SandboxKernel:
     :func:`execute_notebook`). :meth:`close` stops it and removes every trace.
     """
 
-    def __init__(self, workdir: Path, limits: Limits, protect: Sequence[str], total_timeout: float) -> None:
+    def __init__(self, workdir: Path, limits: Limits, protect: Sequence[str], total_timeout: float,
+                 wait_for_slot: bool = True) -> None:
         self.flags: list[str] = []
         self._stack = contextlib.ExitStack()
         try:
-            self._build(workdir, limits, protect, total_timeout)
+            self._build(workdir, limits, protect, total_timeout, wait_for_slot)
         except BaseException:
             self._stack.close()
             raise
 
-    def _build(self, workdir: Path, limits: Limits, protect: Sequence[str], total_timeout: float) -> None:
+    def _build(self, workdir: Path, limits: Limits, protect: Sequence[str], total_timeout: float,
+               wait_for_slot: bool) -> None:
         drop_ok, drop_reason = privilege_drop_status()
         net_ok, net_reason = _network_isolation_available()
         if not drop_ok:
@@ -936,7 +948,7 @@ class _SandboxKernel:
             self.flags.append(f"privilege drop unavailable: {drop_reason}; limits apply to {who} where they can")
         if not net_ok:
             self.flags.append(f"network isolation unavailable: {net_reason}; the kernel may reach the network")
-        uid_slot = self._stack.enter_context(_slot())
+        uid_slot = self._stack.enter_context(_slot(wait=wait_for_slot))
         run = Path(self._stack.enter_context(tempfile.TemporaryDirectory(dir=_base_dir(), prefix="run-")))
         self.run = run
         self.uid = uid = uid_slot if drop_ok else None
@@ -1148,7 +1160,7 @@ def execute_notebook(
     if prestart:
         _register_exit_hook()
         with contextlib.suppress(Exception):  # only a head start: the next run builds its own if this fails
-            ahead = _SandboxKernel(workdir, limits, protect_paths, total_timeout)
+            ahead = _SandboxKernel(workdir, limits, protect_paths, total_timeout, wait_for_slot=False)
             ahead.start()
             _warm[key] = ahead
     client = None
