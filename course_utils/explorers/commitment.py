@@ -53,7 +53,7 @@ class CommitmentExplorer(FastExplorer):
                 "delta": slider("patience δ", 0.9, 0.05, 0.95, 0.05),
                 "p_now": slider("A's chance of winning now, p₁", 0.6, 0.0, 1.0, 0.05),
                 "p_later": slider("A's chance after the shift, p₂", 0.2, 0.0, 1.0, 0.05),
-                "cost_a": slider("A's cost of war per period", 0.1, 0.0, 1.0, 0.05),
+                "cost_a": slider("A's one-off cost of war, c_A", 0.1, 0.0, 1.0, 0.05),
             }
         return {
             "delta": slider("patience δ", 0.9, 0.5, 0.95, 0.05),

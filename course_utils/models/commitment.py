@@ -48,7 +48,9 @@ def preventive_war(delta: ArrayLike, p_now: ArrayLike, p_later: ArrayLike, cost_
     p_now, p_later : float or array, in [0, 1]
         A's probability of winning now and after the shift.
     cost_a : float or array, >= 0
-        A's per-period cost of war.
+        A's cost of war, paid once when the war starts (in the units of one period's good;
+        the war's outcome is permanent). After the shift, the most the rising side can credibly
+        promise A is then ``p₂ - (1 - δ) c_A`` per period: hence the ``(1 - δ) c_A`` term.
 
     Returns
     -------
