@@ -60,6 +60,22 @@ def test_bigger_shifts_and_more_patience_never_turn_war_into_peace(d, p1, p2, c,
         assert cm.preventive_war(min(d + more * (1 - d), 0.999), p1, p2, c)
 
 
+@fast
+@given(d=delta, p1=unit, p2=unit, c=st.floats(0, 2))
+def test_war_exactly_when_fighting_now_beats_the_best_credible_peace(d, p1, p2, c):
+    # Payoffs in present value, war permanent, A's cost c paid once when a war starts.
+    # Fighting now: p1 forever, minus c. At peace, the rising side can hand over at most the
+    # whole good today (1), and after the shift only what keeps A from fighting then: a stream
+    # worth A's war value at p2, p2 / (1 - d) - c.
+    fight_now = p1 / (1 - d) - c
+    best_peace = 1 + d * (p2 / (1 - d) - c)
+    margin = fight_now - best_peace
+    if abs(margin) > 1e-9 * (1 + abs(fight_now)):
+        assert cm.preventive_war(d, p1, p2, c) == (margin > 0)
+    # the model's gap is the same margin, per period of today's good
+    assert cm.commitment_gap(d, p1, p2, c) == pytest.approx((1 - d) * margin, abs=1e-9)
+
+
 # --------------------------------------------------------------------------- disarmament trap
 @pytest.mark.parametrize(
     ("args", "price"),
