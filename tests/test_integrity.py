@@ -455,3 +455,24 @@ def test_no_kernel_is_started_ahead_when_every_slot_is_taken(tmp_path, monkeypat
     res = _run([new_code_cell("print('ran')")], tmp_path, prestart=True)
     assert _text(res.nb.cells[0]) == "ran\n"
     assert not sandbox._warm
+
+
+def test_a_killed_graders_run_folder_is_removed_by_the_next_run_in_its_slot(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "_SLOTS", 1)
+    stale = sandbox._base_dir() / "run-0-left-by-a-killed-grader"
+    (stale / "work").mkdir(parents=True, exist_ok=True)
+    (stale / "work" / "answers.txt").write_text("x")
+    res = _run([new_code_cell("print('ran')")], tmp_path)
+    assert _text(res.nb.cells[0]) == "ran\n"
+    assert not stale.exists()
+
+
+@pytest.mark.slow
+def test_a_kernel_started_ahead_that_died_is_replaced_not_held_against_the_student(tmp_path):
+    _run([new_code_cell("pass")], tmp_path, prestart=True)
+    (ahead,) = sandbox._warm.values()
+    ahead.kill()
+    ahead.km.provisioner.process.wait(timeout=10)
+    res = _run([new_code_cell("x = 6 * 7"), _test_cell("t", "assert x == 42")], tmp_path)
+    assert not res.crashed and not _failed(res.nb.cells[1]), res.flags
+    assert not any("could not start" in f for f in res.flags)

@@ -190,6 +190,16 @@ def _slot(wait: bool = True) -> Iterator[int]:
         time.sleep(0.5)
 
 
+def _remove_stale_runs(prefix: str) -> None:
+    """Remove run folders of a slot left behind by a grader that was killed.
+
+    Called with the slot's lock held, so no live sandbox is using them.
+    """
+    for stale in _base_dir().glob(f"{prefix}*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
 def _uid_processes(uid: int) -> list[int]:
     """Live (not zombie) process ids whose real user id is ``uid``."""
     pids = []
@@ -949,7 +959,9 @@ class _SandboxKernel:
         if not net_ok:
             self.flags.append(f"network isolation unavailable: {net_reason}; the kernel may reach the network")
         uid_slot = self._stack.enter_context(_slot(wait=wait_for_slot))
-        run = Path(self._stack.enter_context(tempfile.TemporaryDirectory(dir=_base_dir(), prefix="run-")))
+        prefix = f"run-{uid_slot - _BASE_UID}-"
+        _remove_stale_runs(prefix)
+        run = Path(self._stack.enter_context(tempfile.TemporaryDirectory(dir=_base_dir(), prefix=prefix)))
         self.run = run
         self.uid = uid = uid_slot if drop_ok else None
         if uid is not None:
@@ -1025,6 +1037,11 @@ class _SandboxKernel:
         with contextlib.suppress(Exception):
             run_sync(self.km.start_kernel)(cwd=str(self.work), stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL)
+
+    def alive(self) -> bool:
+        """Whether the kernel's process was launched and has not exited."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        return process is not None and process.poll() is None
 
     def kernel_pid(self) -> int | None:
         """Process id of the kernel, once launched."""
@@ -1153,6 +1170,9 @@ def execute_notebook(
     key = (_workdir_signature(workdir), limits, protect_paths, int(total_timeout))
     kernel = _warm.pop(key, None)
     _close_warm()  # one built for other files or limits is of no use now
+    if kernel is not None and not kernel.alive():  # died while waiting: never the student's loss
+        kernel.close(unused=True)
+        kernel = None
     if kernel is None:
         kernel = _SandboxKernel(workdir, limits, protect_paths, total_timeout)
         kernel.start()
