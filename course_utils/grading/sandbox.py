@@ -924,9 +924,13 @@ def _workdir_signature(workdir: Path) -> tuple:
             dirs.sort()
             for name in sorted(files):
                 path = Path(root) / name
+                rel = path.relative_to(workdir).as_posix()
                 with contextlib.suppress(OSError):
-                    entries.append((path.relative_to(workdir).as_posix(),
-                                    hashlib.sha256(path.read_bytes()).hexdigest()))
+                    mode = path.lstat().st_mode
+                    if not stat.S_ISREG(mode):  # not copied (symlinks, devices): only named in a flag
+                        entries.append((rel, "not a regular file"))
+                        continue
+                    entries.append((rel, hashlib.sha256(path.read_bytes()).hexdigest()))
     return tuple(entries)
 
 
@@ -959,13 +963,13 @@ class _SandboxKernel:
         if not net_ok:
             self.flags.append(f"network isolation unavailable: {net_reason}; the kernel may reach the network")
         uid_slot = self._stack.enter_context(_slot(wait=wait_for_slot))
+        self.uid = uid = uid_slot if drop_ok else None
+        if uid is not None:
+            _kill_uid(uid)  # left over from a grader that was killed
         prefix = f"run-{uid_slot - _BASE_UID}-"
         _remove_stale_runs(prefix)
         run = Path(self._stack.enter_context(tempfile.TemporaryDirectory(dir=_base_dir(), prefix=prefix)))
         self.run = run
-        self.uid = uid = uid_slot if drop_ok else None
-        if uid is not None:
-            _kill_uid(uid)  # left over from a grader that was killed
         self.work = work = run / "work"
         _copy_workdir(Path(workdir), work, self.flags)
         for sub in ("home", "ipc", "cfg"):
@@ -1183,7 +1187,6 @@ def execute_notebook(
             ahead = _SandboxKernel(workdir, limits, protect_paths, total_timeout, wait_for_slot=False)
             ahead.start()
             _warm[key] = ahead
-    client = None
     try:
         client = _make_client_class()(
             nb,
