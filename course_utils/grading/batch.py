@@ -367,8 +367,8 @@ def grade_class(
         resumed = [s.student_id for s in found.submissions if s.student_id in done and not force]
         # Workers start now and grade from the files as found, while the parent copies them to
         # submitted/ and opens the gradebook.
-        pool: ProcessPoolExecutor | None = _new_pool(min(workers, len(todo)), log_path) if todo else None
         pool_size = min(workers, len(todo))
+        pool: ProcessPoolExecutor | None = _new_pool(pool_size, log_path) if todo else None
         timeout = cell_timeout or course.cell_timeout
         pending = {sub.student_id: {nb: str(path) for nb, path in sub.files.items()} for sub in todo}
 
