@@ -8,7 +8,8 @@ Fixtures
 ``lab_factory``   starts a JupyterLab on loopback with a token in a temporary HOME; stopped by PID.
 ``course_lab``    one Lab whose root is a temporary copy of ``notebooks/`` and ``release/``.
 ``artifacts``     the screenshot folder (``COURSE_ARTIFACTS``, default
-                  ``/tmp/course-browser-artifacts``), outside the repository.
+                  ``~/.cache/course/browser-artifacts``: the account's own), outside the
+                  repository; its path is printed at the end of the run.
 
 A session-end check fails the run if any process the tests started (server, kernel, browser)
 is still alive.
@@ -87,15 +88,38 @@ def chromium() -> Path:
     return CHROMIUM
 
 
+#: the screenshot folder of this session, once a test asked for it (printed at the end)
+_ARTIFACTS: list[Path] = []
+
+
 @pytest.fixture(scope="session")
-def artifacts() -> Path:
-    """Folder for screenshots and server logs (outside the repository)."""
-    folder = Path(os.environ.get("COURSE_ARTIFACTS", "/tmp/course-browser-artifacts")).resolve()
-    if folder == ROOT or ROOT in folder.parents:
-        raise pytest.UsageError(f"COURSE_ARTIFACTS={folder} lies inside the repository; "
-                                "point it at a folder outside it, e.g. /tmp/course-browser-artifacts")
-    folder.mkdir(parents=True, exist_ok=True)
+def artifacts(request: pytest.FixtureRequest) -> Path:
+    """Folder for screenshots and server logs (outside the repository): ``COURSE_ARTIFACTS``
+    if set, else ``browser-artifacts`` in the account's own cache folder (``user_cache``), so
+    two accounts on one machine never share it. Files of an earlier run are overwritten."""
+    chosen = os.environ.get("COURSE_ARTIFACTS", "")
+    if chosen:
+        folder = Path(chosen).expanduser().resolve()
+        if folder == ROOT or ROOT in folder.parents:
+            raise pytest.UsageError(f"COURSE_ARTIFACTS={folder} lies inside the repository; "
+                                    "point it at a folder outside it, e.g. ~/shots")
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise pytest.UsageError(f"COURSE_ARTIFACTS={folder}: {exc.strerror or exc}") from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise pytest.UsageError(f"COURSE_ARTIFACTS={folder} is not writable by this account "
+                                    f"(owner uid {folder.stat().st_uid}); choose a folder of yours")
+    else:
+        folder = request.getfixturevalue("user_cache") / "browser-artifacts"
+        folder.mkdir(mode=0o700, exist_ok=True)
+    _ARTIFACTS.append(folder)
     return folder
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _ARTIFACTS:
+        terminalreporter.write_line(f"browser tests: screenshots and server logs in {_ARTIFACTS[0]}")
 
 
 @pytest.fixture(scope="session")
