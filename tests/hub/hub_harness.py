@@ -27,8 +27,6 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 PROXY_PACKAGE = "configurable-http-proxy@5.3.0"
-#: npm's download cache, kept between runs on one machine (only the tarball cache).
-NPM_CACHE = Path("/tmp/course-hub-npm-cache")
 SERVER_PROBE = "import jupyterhub.singleuser, nbgrader, course_utils"
 
 
@@ -120,15 +118,20 @@ def user_environment(base: Path, force_copy: bool = False) -> UserEnvironment:
     return UserEnvironment(copy, src, "hard-linked copy")
 
 
-def install_proxy(dest: Path) -> Path:
-    """Install configurable-http-proxy (pinned) with npm into ``dest``; return its command."""
+def install_proxy(dest: Path, npm_cache: Path) -> Path:
+    """Install configurable-http-proxy (pinned) with npm into ``dest``; return its command.
+
+    ``npm_cache`` is npm's download cache, kept between runs: a folder of the running
+    account's own (the ``user_cache`` fixture), never a fixed path other accounts share.
+    """
     if shutil.which("npm") is None:
         raise HarnessError("npm is not installed: apt-get install -y nodejs npm")
     dest.mkdir(parents=True, exist_ok=True)
+    npm_cache.mkdir(mode=0o700, parents=True, exist_ok=True)
     (dest / "package.json").write_text('{"name": "course-hub-proxy", "private": true}\n')
     run(
         ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
-         "--cache", str(NPM_CACHE), PROXY_PACKAGE],
+         "--cache", str(npm_cache), PROXY_PACKAGE],
         cwd=dest, timeout=300,
     )
     command = dest / "node_modules" / ".bin" / "configurable-http-proxy"
