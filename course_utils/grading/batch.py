@@ -32,6 +32,7 @@ import nbformat
 
 from course_utils.grading.collect import Submission, collect_submissions
 from course_utils.grading.course import Course, CourseError
+from course_utils.grading.flags import one_line
 
 __all__ = [
     "StudentResult",
@@ -164,7 +165,9 @@ def grade_student(
                 result.flags.append("the kernel died while running the notebook; tests it did not reach scored zero")
             result.executed[notebook] = nbformat.writes(grade.executed)
     except GradingError as exc:
-        return StudentResult(student_id, FAILED, reason=str(exc), seconds=time.perf_counter() - started)
+        return StudentResult(student_id, FAILED, reason=one_line(exc), seconds=time.perf_counter() - started)
+    # every flag is one bounded line, whoever raised it (see course_utils.grading.flags)
+    result.flags = list(dict.fromkeys(one_line(f) for f in result.flags))
     if result.flags:
         result.status = FLAGGED
         result.reason = result.flags[0]
@@ -247,21 +250,50 @@ def result_row(result: StudentResult) -> dict[str, str]:
 def _timestamp(sub: Submission) -> str:
     if sub.timestamp:
         return sub.timestamp
-    newest = max(p.stat().st_mtime for p in sub.files.values())
+    times = [p.stat().st_mtime for p in sub.files.values()]
+    newest = max(times) if times else time.time()
     return datetime.fromtimestamp(newest, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
+def _real_folder(base: Path, *parts: str) -> Path:
+    """``base/parts...`` as real folders (created when missing); a symbolic link on the way is an
+    error, never followed (a student's folder in ``submitted/`` could hold one)."""
+    folder = Path(base)
+    folder.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        folder = folder / part
+        if folder.is_symlink():
+            raise OSError(f"{folder} is a symbolic link (not followed)")
+        folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _replace_file(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``folder/name`` through a temporary file and a rename: a link already there is
+    replaced, never written through."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, folder / name)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return folder / name
+
+
 def _copy_submitted(course: Course, assignment: str, sub: Submission) -> dict[str, str]:
-    """Copy a student's files to ``submitted/<student>/<assignment>/`` (nbgrader's layout)."""
-    target = course.submitted_dir / sub.student_id / assignment
-    target.mkdir(parents=True, exist_ok=True)
+    """Copy a student's files to ``submitted/<student>/<assignment>/`` (nbgrader's layout).
+
+    The files are intake's private copies (already size-capped); a link in ``submitted/`` is
+    replaced or refused, never followed.
+    """
+    target = _real_folder(course.submitted_dir, sub.student_id, assignment)
     copied = {}
     for notebook, path in sub.files.items():
-        dest = target / f"{notebook}.ipynb"
-        if Path(path).resolve() != dest.resolve():
-            shutil.copyfile(path, dest)
-        copied[notebook] = str(dest)
-    (target / "timestamp.txt").write_text(_timestamp(sub) + "\n", encoding="utf-8")
+        copied[notebook] = str(_replace_file(target, f"{notebook}.ipynb", Path(path).read_bytes()))
+    _replace_file(target, "timestamp.txt", (_timestamp(sub) + "\n").encode("utf-8"))
     return copied
 
 
@@ -270,18 +302,20 @@ def _record(gb: object, course: Course, assignment: str, result: StudentResult, 
     from course_utils.grading.gradebook import record_notebook
 
     target = course.autograded_dir / result.student_id / assignment
-    if target.exists():
+    if target.is_symlink():
+        target.unlink()
+    elif target.exists():
         shutil.rmtree(target)
     if result.status == FAILED:
         return
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "timestamp.txt").write_text(timestamp + "\n", encoding="utf-8")
+    target = _real_folder(course.autograded_dir, result.student_id, assignment)
+    _replace_file(target, "timestamp.txt", (timestamp + "\n").encode("utf-8"))
     with warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy autoflush warnings; the rows are saved.
         warnings.simplefilter("ignore")
         try:
             for notebook, text in result.executed.items():
-                (target / f"{notebook}.ipynb").write_text(text, encoding="utf-8")
+                _replace_file(target, f"{notebook}.ipynb", text.encode("utf-8"))
                 record_notebook(gb, assignment, result.student_id, notebook, nbformat.reads(text, as_version=4),
                                 timestamp)
         except Exception:
@@ -371,6 +405,7 @@ def grade_class(
         pool: ProcessPoolExecutor | None = _new_pool(pool_size, log_path) if todo else None
         timeout = cell_timeout or course.cell_timeout
         pending = {sub.student_id: {nb: str(path) for nb, path in sub.files.items()} for sub in todo}
+        intake_flags = {sub.student_id: list(sub.flags) for sub in todo if sub.flags}
 
         def submit_all(executor: ProcessPoolExecutor) -> dict[Future, str]:
             # Students are handed out in order; a worker starts the next kernel ahead while it
@@ -402,6 +437,10 @@ def grade_class(
             def finish(result: StudentResult) -> None:
                 if result.student_id in copy_errors:
                     result = StudentResult(result.student_id, FAILED, reason=copy_errors[result.student_id])
+                elif intake_flags.get(result.student_id) and result.status != FAILED:
+                    # what intake refused (a link, an oversized file) comes first
+                    result.flags = [*intake_flags[result.student_id], *result.flags]
+                    result.status, result.reason = FLAGGED, result.flags[0]
                 try:
                     _record(gb, course, assignment, result, stamps.get(result.student_id, ""))
                 except Exception as exc:  # the gradebook or disk failed for this student only

@@ -12,35 +12,82 @@ Accepted layouts (``NB`` is a notebook name of the assignment without ``.ipynb``
      ``doejane_12345_678_ps1_bargaining.ipynb`` -> ``doejane``;
    - plain: ``<student_id>_NB.ipynb`` or ``<student_id>-NB.ipynb``.
 
-A student id is letters, digits and ``. _ @ -``. Files that match none of these are listed as
-skipped; two files for the same student and notebook are an error (the instructor decides
+A student id is 1 to 64 letters, digits and ``. _ @ -``, starting with a letter or digit (the
+whole name must match: no spaces, no line breaks). Files that match none of these are listed
+as skipped; two files for the same student and notebook are an error (the instructor decides
 which one counts).
+
+Intake is defensive, because the folder or zip comes from students:
+
+- no symbolic link is ever followed: a notebook, ``timestamp.txt``, any other file or folder of
+  a submission that is a link is refused, never read or copied, and the student is flagged;
+- every accepted notebook is copied into the private ``scratch`` folder, opened without
+  following links, checked to be a regular file no larger than :data:`MAX_NOTEBOOK_BYTES`, and
+  copied with that cap enforced while streaming; the rest of the grader reads only those copies;
+- a zip member is checked before it is extracted: no absolute path, no ``..``, no link, not
+  encrypted, a declared size within the cap; it is then streamed with the cap enforced (the
+  declaration can lie);
+- every message (skipped line, flag) is one line of bounded length that names files but never
+  quotes their content (:mod:`course_utils.grading.flags`).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from course_utils.grading.course import CourseError
+from course_utils.grading.flags import name as quoted
+from course_utils.grading.flags import one_line
 
-__all__ = ["Submission", "Collection", "collect_submissions", "student_id_from_filename", "STUDENT_ID"]
+__all__ = [
+    "Submission",
+    "Collection",
+    "collect_submissions",
+    "student_id_from_filename",
+    "valid_student_id",
+    "STUDENT_ID",
+    "MAX_NOTEBOOK_BYTES",
+    "MAX_TIMESTAMP_BYTES",
+]
 
 #: What a student id may look like (it becomes a folder name in submitted/ and autograded/).
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
-_CANVAS = re.compile(r"^(?P<name>[A-Za-z0-9]+?)(?:_LATE)?_(?P<user>\d+)_(?P<sub>\d+)$")
+#: Always used with ``fullmatch``: a trailing line break is not part of an id.
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
+_CANVAS = re.compile(r"(?P<name>[A-Za-z0-9]+?)(?:_LATE)?_(?P<user>\d+)_(?P<sub>\d+)")
 _IGNORED_DIRS = {"__MACOSX", ".ipynb_checkpoints", ".git"}
+
+#: Largest notebook accepted (bytes); a larger one is refused and its student flagged.
+MAX_NOTEBOOK_BYTES = 32 * 1024 * 1024
+#: Largest ``timestamp.txt`` read (bytes); nbgrader writes about 40.
+MAX_TIMESTAMP_BYTES = 256
+#: At most this many members in a zip, and this many bytes extracted from it in all.
+MAX_ZIP_MEMBERS = 50_000
+MAX_ZIP_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
+#: A submission folder deeper than this, or with more entries, is not walked further.
+MAX_DEPTH = 12
+MAX_ENTRIES = 200_000
+_CHUNK = 1024 * 1024
 
 
 @dataclass
 class Submission:
-    """One student's files: ``{notebook name: path}`` (names without ``.ipynb``)."""
+    """One student's files: ``{notebook name: path}`` (names without ``.ipynb``).
+
+    ``files`` point at private copies in the scratch folder. ``flags`` are one-line reasons
+    found at intake (a refused link or oversized file) that the grader adds to the student's.
+    """
 
     student_id: str
     files: dict[str, Path] = field(default_factory=dict)
     timestamp: str | None = None
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -50,6 +97,19 @@ class Collection:
     submissions: list[Submission]
     skipped: list[str]
     layout: str
+
+
+class _Refused(Exception):
+    """A file that intake will not read; the message is one line and names no content."""
+
+
+def valid_student_id(text: str) -> bool:
+    """True when ``text`` is a whole student id (see :data:`STUDENT_ID`).
+
+    >>> valid_student_id("doejane"), valid_student_id("doejane\\n"), valid_student_id("../x")
+    (True, False, False)
+    """
+    return isinstance(text, str) and STUDENT_ID.fullmatch(text) is not None
 
 
 def student_id_from_filename(filename: str, notebooks: list[str]) -> tuple[str, str] | None:
@@ -66,60 +126,382 @@ def student_id_from_filename(filename: str, notebooks: list[str]) -> tuple[str, 
         return None
     stem = filename[: -len(".ipynb")]
     for nb in sorted(notebooks, key=len, reverse=True):
-        match = re.match(rf"^(?P<prefix>.+?)[_-]{re.escape(nb)}(?:-\d+)?$", stem)
+        match = re.fullmatch(rf"(?P<prefix>.+?)[_-]{re.escape(nb)}(?:-\d+)?", stem)
         if not match:
             continue
         prefix = match.group("prefix")
-        canvas = _CANVAS.match(prefix)
+        canvas = _CANVAS.fullmatch(prefix)
         sid = canvas.group("name") if canvas else prefix
-        return (sid, nb) if STUDENT_ID.match(sid) else None
+        return (sid, nb) if valid_student_id(sid) else None
     return None
 
 
-def _safe_extract(archive: Path, target: Path) -> None:
+# ----------------------------------------------------------------------------- reading files
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def _open_beneath(root: Path, parts: tuple[str, ...]) -> int:
+    """Open ``root/parts...`` for reading without following a link at any step below ``root``.
+
+    Each folder is opened relative to the previous one with ``O_NOFOLLOW``, so a folder
+    swapped for a link after it was listed is refused too.
+    """
+    if os.open in os.supports_dir_fd and _NOFOLLOW and _DIRECTORY:
+        fd = os.open(root, os.O_RDONLY | _DIRECTORY)
+        try:
+            for part in parts[:-1]:
+                nxt = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+                os.close(fd)
+                fd = nxt
+            return os.open(parts[-1], os.O_RDONLY | _NOFOLLOW | _NONBLOCK, dir_fd=fd)
+        finally:
+            os.close(fd)
+    # fallback (no dir_fd): check every step, then open the last one without following
+    path = Path(root)
+    for part in parts:
+        path = path / part
+        if path.is_symlink():
+            raise _Refused("a symbolic link")
+    return os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+
+
+def _copy_capped(root: Path, parts: tuple[str, ...], dest: Path, cap: int) -> None:
+    """Copy the regular file ``root/parts`` to ``dest``, at most ``cap`` bytes; keeps its mtime.
+
+    Raises
+    ------
+    _Refused
+        For a link, anything but a regular file, or a file larger than ``cap``.
+    """
     try:
-        with zipfile.ZipFile(archive) as zf:
-            for member in zf.infolist():
-                name = member.filename
-                parts = Path(name).parts
-                if member.is_dir() or name.startswith("/") or ".." in parts:
+        fd = _open_beneath(root, parts)
+    except OSError as exc:
+        import errno
+
+        if exc.errno in (errno.ELOOP, errno.EMLINK, errno.ENOTDIR):
+            raise _Refused("a symbolic link (or inside one)") from None
+        raise _Refused(f"cannot be opened ({exc.strerror or type(exc).__name__})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused("not a regular file")
+        if info.st_size > cap:
+            raise _Refused(f"larger than {_size(cap)} ({_size(info.st_size)})")
+        os.set_blocking(fd, True)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        written = 0
+        with open(dest, "xb") as out:
+            while True:
+                chunk = os.read(fd, _CHUNK)
+                if not chunk:
+                    break
+                written += len(chunk)
+                if written > cap:
+                    break
+                out.write(chunk)
+        if written > cap:
+            dest.unlink(missing_ok=True)
+            raise _Refused(f"larger than {_size(cap)} (it grew while being read)")
+        os.utime(dest, ns=(info.st_atime_ns, info.st_mtime_ns))
+    except OSError as exc:
+        dest.unlink(missing_ok=True)
+        raise _Refused(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    finally:
+        os.close(fd)
+
+
+def _read_capped(root: Path, parts: tuple[str, ...], cap: int) -> bytes:
+    """The bytes of the small regular file ``root/parts`` (same rules as :func:`_copy_capped`)."""
+    try:
+        fd = _open_beneath(root, parts)
+    except OSError:
+        raise _Refused("a symbolic link, or cannot be opened") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused("not a regular file")
+        if info.st_size > cap:
+            raise _Refused(f"larger than {cap} bytes")
+        os.set_blocking(fd, True)
+        data = os.read(fd, cap + 1)
+        if len(data) > cap:
+            raise _Refused(f"larger than {cap} bytes")
+        return data
+    except OSError as exc:
+        raise _Refused(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    finally:
+        os.close(fd)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MiB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+def _rel(parts: tuple[str, ...]) -> str:
+    """A path named in a message: one line, bounded, never the file's content."""
+    return one_line("/".join(quoted(p, 60)[1:-1] for p in parts), 160)
+
+
+# ----------------------------------------------------------------------------- walking
+@dataclass(frozen=True)
+class _Entry:
+    parts: tuple[str, ...]
+    kind: str  # "file", "link" or "other" (anything not a regular file: fifo, device, socket)
+
+
+def _walk(folder: Path, *, depth: int = MAX_DEPTH) -> list[_Entry]:
+    """Every file below ``folder`` without following links (links are listed, not entered).
+
+    Ignored folders (``__MACOSX``, ``.ipynb_checkpoints``, ``.git``, hidden ones) are skipped.
+    """
+    found: list[_Entry] = []
+
+    def visit(path: Path, parts: tuple[str, ...]) -> None:
+        if len(parts) > depth or len(found) > MAX_ENTRIES:
+            return
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            here = (*parts, entry.name)
+            if entry.is_symlink():
+                found.append(_Entry(here, "link"))
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name in _IGNORED_DIRS or entry.name.startswith("."):
                     continue
-                dest = target.joinpath(*parts)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(member) as src, dest.open("wb") as out:
-                    out.write(src.read())
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise CourseError(f"cannot read the zip file {archive}: {exc}") from None
+                visit(Path(entry.path), here)
+            elif entry.is_file(follow_symlinks=False):
+                found.append(_Entry(here, "file"))
+            else:
+                found.append(_Entry(here, "other"))
 
-
-def _notebook_files(folder: Path) -> list[Path]:
-    found = []
-    for path in sorted(folder.rglob("*.ipynb")):
-        rel = path.relative_to(folder).parts
-        if any(part in _IGNORED_DIRS or part.startswith(".") for part in rel):
-            continue
-        found.append(path)
+    visit(folder, ())
     return found
 
 
-def _linked(path: Path, folder: Path) -> bool:
-    """True when ``path`` or a folder between ``folder`` and it is a symbolic link.
+# ----------------------------------------------------------------------------- zip files
+def _zip_parts(name: str) -> tuple[str, ...] | str:
+    """The member's path parts, or the reason it is refused."""
+    if "\x00" in name:
+        return "its name holds a NUL character"
+    text = name.replace("\\", "/")
+    if text.startswith("/") or re.match(r"[A-Za-z]:", text):
+        return "an absolute path"
+    parts = tuple(p for p in text.split("/") if p not in ("", "."))
+    if ".." in parts:
+        return "a path with '..'"
+    if not parts:
+        return "an empty name"
+    return parts
 
-    A submitted link could point at the source notebook (solutions) or another student's file.
+
+def _extract_zip(archive: Path, target: Path) -> list[tuple[tuple[str, ...], str]]:
+    """Extract the notebooks of ``archive`` into ``target``; returns the refused members.
+
+    Only ``.ipynb`` members outside ignored folders are extracted. Each refused member is
+    ``(path parts, reason)``.
     """
-    rel = path.relative_to(folder)
-    return any((folder / Path(*rel.parts[: i + 1])).is_symlink() for i in range(len(rel.parts)))
+    refused: list[tuple[tuple[str, ...], str]] = []
+    total = 0
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = zf.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise CourseError(f"the zip file {archive.name} has {len(members)} members "
+                                  f"(more than {MAX_ZIP_MEMBERS}); unpack it and grade the folder")
+            for member in members:
+                if member.is_dir():
+                    continue
+                parts = _zip_parts(member.filename)
+                if isinstance(parts, str):
+                    refused.append(((member.filename,), parts))
+                    continue
+                if not parts[-1].endswith(".ipynb") or any(
+                        p in _IGNORED_DIRS or p.startswith(".") for p in parts[:-1]):
+                    continue
+                mode = member.external_attr >> 16
+                if stat.S_ISLNK(mode):
+                    refused.append((parts, "a symbolic link"))
+                    continue
+                if stat.S_IFMT(mode) not in (0, stat.S_IFREG):  # no type bits: a plain file
+                    refused.append((parts, "not a regular file"))
+                    continue
+                if member.flag_bits & 0x1:
+                    refused.append((parts, "encrypted"))
+                    continue
+                if member.file_size > MAX_NOTEBOOK_BYTES:
+                    refused.append((parts, f"declares {_size(member.file_size)} (more than "
+                                           f"{_size(MAX_NOTEBOOK_BYTES)})"))
+                    continue
+                if total + member.file_size > MAX_ZIP_TOTAL_BYTES:
+                    refused.append((parts, f"the zip holds more than {_size(MAX_ZIP_TOTAL_BYTES)} of notebooks"))
+                    continue
+                dest = target.joinpath(*parts)
+                try:
+                    if dest.exists() or dest.is_symlink():
+                        refused.append((parts, "appears twice in the zip"))
+                        continue
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    written = _stream_member(zf, member, dest, min(member.file_size, MAX_NOTEBOOK_BYTES))
+                except _Refused as exc:
+                    dest.unlink(missing_ok=True)
+                    refused.append((parts, str(exc)))
+                    continue
+                except (OSError, zipfile.BadZipFile, zlib.error, RuntimeError, EOFError,
+                        NotImplementedError, ValueError) as exc:
+                    dest.unlink(missing_ok=True)
+                    refused.append((parts, f"cannot be extracted ({type(exc).__name__})"))
+                    continue
+                total += written
+    except CourseError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise CourseError(f"cannot read the zip file {archive}: {one_line(exc, 160)}") from None
+    return refused
 
 
-def _add(found: dict[str, Submission], sid: str, nb: str, path: Path) -> None:
-    sub = found.setdefault(sid, Submission(sid))
-    if nb in sub.files:
-        first, second = sorted([sub.files[nb].name, path.name])
-        raise CourseError(
-            f"student id {sid!r} appears twice for {nb}.ipynb ({first} and {second}); "
-            "keep the one that counts and grade again"
-        )
-    sub.files[nb] = path
+def _stream_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo, dest: Path, cap: int) -> int:
+    """Write one member to ``dest``, refusing it once more than ``cap`` bytes come out."""
+    written = 0
+    with zf.open(member) as src, open(dest, "xb") as out:
+        while True:
+            chunk = src.read(min(_CHUNK, cap + 1 - written))
+            if not chunk:
+                break
+            written += len(chunk)
+            if written > cap:
+                raise _Refused(f"holds more than it declares ({_size(member.file_size)})")
+            out.write(chunk)
+    return written
+
+
+# ----------------------------------------------------------------------------- collecting
+class _Intake:
+    """What one call of :func:`collect_submissions` found, accepted and refused."""
+
+    def __init__(self, folder: Path, scratch: Path, notebooks: list[str]) -> None:
+        self.folder = folder
+        self.accepted = Path(tempfile.mkdtemp(prefix="accepted-", dir=scratch))
+        self.notebooks = notebooks
+        self.found: dict[str, Submission] = {}
+        self.skipped: list[str] = []
+
+    def refuse(self, parts: tuple[str, ...], reason: str, sid: str | None) -> None:
+        line = f"{_rel(parts)}: {reason}; refused (not read, not copied)"
+        self.skipped.append(one_line(line))
+        if sid is not None:
+            sub = self.found.setdefault(sid, Submission(sid))
+            sub.flags.append(one_line(f"submitted file {_rel(parts)} is {reason}; refused, not read"))
+
+    def add(self, sid: str, nb: str, parts: tuple[str, ...]) -> None:
+        sub = self.found.setdefault(sid, Submission(sid))
+        if nb in sub.files:
+            first, second = sorted([sub.files[nb].name, parts[-1]])
+            raise CourseError(one_line(
+                f"student id {sid!r} appears twice for {nb}.ipynb ({quoted(first)} and {quoted(second)}); "
+                "keep the one that counts and grade again"))
+        dest = self.accepted / sid / f"{nb}.ipynb"
+        try:
+            _copy_capped(self.folder, parts, dest, MAX_NOTEBOOK_BYTES)
+        except _Refused as exc:
+            self.refuse(parts, str(exc), sid)
+            return
+        sub.files[nb] = dest
+
+    def timestamp(self, sid: str, parts: tuple[str, ...]) -> None:
+        """Read ``timestamp.txt`` (capped, never through a link); flag a malformed one."""
+        sub = self.found.get(sid)
+        if sub is None:
+            return
+        try:
+            data = _read_capped(self.folder, parts, MAX_TIMESTAMP_BYTES)
+        except _Refused as exc:
+            self.refuse(parts, str(exc), sid)
+            return
+        try:
+            text = data.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            text = None
+        if text == "":
+            return
+        if text is None or "\n" in text or not text.isprintable() or not _parses_as_time(text):
+            sub.flags.append(one_line(f"{_rel(parts)} holds no date nbgrader can read; the file's time is used"))
+            return
+        sub.timestamp = text
+
+
+def _parses_as_time(text: str) -> bool:
+    try:
+        from nbgrader.utils import parse_utc
+
+        return parse_utc(text) is not None
+    except Exception:  # dateutil raises several kinds of errors on junk
+        return False
+
+
+def _collect_nbgrader(intake: _Intake, entries: list[_Entry], assignment: str) -> None:
+    by_student: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        by_student.setdefault(entry.parts[0], []).append(entry)
+    for top in sorted(by_student):
+        sid = top if valid_student_id(top) else None
+        for entry in by_student[top]:
+            parts = entry.parts
+            if entry.kind == "link":
+                intake.refuse(parts, "a symbolic link", sid)
+                continue
+            if entry.kind != "file":
+                intake.refuse(parts, "not a regular file", sid)
+                continue
+            if len(parts) == 1:
+                continue  # a loose file next to the student folders
+            if sid is None:
+                if len(parts) == 3 and parts[1] == assignment and parts[2].endswith(".ipynb"):
+                    intake.skipped.append(f"{_rel(parts[:1])}/: not a valid student id")
+                continue
+            if len(parts) != 3 or parts[1] != assignment:
+                continue
+            leaf = parts[2]
+            if leaf.endswith(".ipynb"):
+                stem = leaf[: -len(".ipynb")]
+                if stem in intake.notebooks:
+                    intake.add(sid, stem, parts)
+                else:
+                    intake.skipped.append(f"{_rel(parts)}: not a notebook of {assignment}")
+    # timestamps after the notebooks: a folder without a gradable notebook needs none
+    for entry in entries:
+        parts = entry.parts
+        if entry.kind == "file" and len(parts) == 3 and parts[1] == assignment and parts[2] == "timestamp.txt":
+            intake.timestamp(parts[0], parts)
+
+
+def _lms_owner(parts: tuple[str, ...], notebooks: list[str]) -> tuple[str, str] | None:
+    leaf = parts[-1]
+    stem = leaf[: -len(".ipynb")] if leaf.endswith(".ipynb") else None
+    if stem in notebooks and len(parts) >= 2 and valid_student_id(parts[-2]):
+        return parts[-2], stem
+    return student_id_from_filename(leaf, notebooks)
+
+
+def _collect_files(intake: _Intake, entries: list[_Entry]) -> None:
+    for entry in entries:
+        parts = entry.parts
+        owner = _lms_owner(parts, intake.notebooks)
+        if entry.kind == "link":
+            intake.refuse(parts, "a symbolic link", owner[0] if owner else None)
+            continue
+        if not parts[-1].endswith(".ipynb") or parts[-1].startswith("."):
+            continue
+        if entry.kind != "file":
+            intake.refuse(parts, "not a regular file", owner[0] if owner else None)
+            continue
+        if owner is None:
+            intake.skipped.append(f"{_rel(parts)}: file name matches no accepted pattern (see `course grade --help`)")
+            continue
+        intake.add(owner[0], owner[1], parts)
 
 
 def collect_submissions(path: Path, assignment: str, notebooks: list[str], scratch: Path) -> Collection:
@@ -134,7 +516,8 @@ def collect_submissions(path: Path, assignment: str, notebooks: list[str], scrat
     notebooks : list of str
         The assignment's notebook names without ``.ipynb``.
     scratch : Path
-        An empty folder a zip is extracted into.
+        A private folder (created if missing): a zip is extracted into it, and every accepted
+        notebook is copied into it; the returned paths point there.
 
     Raises
     ------
@@ -143,54 +526,38 @@ def collect_submissions(path: Path, assignment: str, notebooks: list[str], scrat
         id that appears twice.
     """
     path = Path(path)
+    scratch = Path(scratch)
     if not path.exists():
         raise CourseError(f"submissions path {path} does not exist")
+    scratch.mkdir(parents=True, exist_ok=True)
+    refused_members: list[tuple[tuple[str, ...], str]] = []
     if path.is_file():
         if not zipfile.is_zipfile(path):
             raise CourseError(f"cannot read {path}: it is neither a folder nor a zip file")
-        _safe_extract(path, scratch)
-        folder, layout = scratch, "zip"
+        folder, layout = Path(tempfile.mkdtemp(prefix="unzipped-", dir=scratch)), "zip"
+        refused_members = _extract_zip(path, folder)
     else:
         folder, layout = path, "folder"
 
-    found: dict[str, Submission] = {}
-    skipped: list[str] = []
-    nbgrader_dirs = sorted(p for p in folder.glob(f"*/{assignment}") if p.is_dir())
-    if nbgrader_dirs and layout == "folder":
+    intake = _Intake(folder, scratch, notebooks)
+    entries = _walk(folder)
+    nbgrader_students = {
+        e.parts[0] for e in entries
+        if e.kind == "file" and len(e.parts) == 3 and e.parts[1] == assignment
+    }
+    if layout == "folder" and nbgrader_students:
         layout = "nbgrader"
-        for adir in nbgrader_dirs:
-            sid = adir.parent.name
-            if not STUDENT_ID.match(sid):
-                skipped.append(f"{adir.parent.name}/: not a valid student id")
-                continue
-            for nbfile in sorted(adir.glob("*.ipynb")):
-                if _linked(nbfile, folder):
-                    skipped.append(f"{nbfile.relative_to(folder)}: a symbolic link, not a file (not graded)")
-                elif nbfile.stem in notebooks:
-                    _add(found, sid, nbfile.stem, nbfile)
-                else:
-                    skipped.append(f"{nbfile.relative_to(folder)}: not a notebook of {assignment}")
-            stamp = adir / "timestamp.txt"
-            if sid in found and stamp.is_file():
-                found[sid].timestamp = stamp.read_text(encoding="utf-8").strip() or None
+        _collect_nbgrader(intake, entries, assignment)
     else:
-        for nbfile in _notebook_files(folder):
-            rel = nbfile.relative_to(folder)
-            if _linked(nbfile, folder):
-                skipped.append(f"{rel}: a symbolic link, not a file (not graded)")
-                continue
-            if nbfile.stem in notebooks and len(rel.parts) >= 2 and STUDENT_ID.match(rel.parts[-2]):
-                _add(found, rel.parts[-2], nbfile.stem, nbfile)
-                continue
-            parsed = student_id_from_filename(nbfile.name, notebooks)
-            if parsed is None:
-                skipped.append(f"{rel}: file name matches no accepted pattern (see `course grade --help`)")
-                continue
-            _add(found, parsed[0], parsed[1], nbfile)
-    if not found:
+        _collect_files(intake, entries)
+    for parts, reason in refused_members:
+        owner = _lms_owner(parts, notebooks) if parts[-1].endswith(".ipynb") else None
+        intake.refuse(parts, reason, owner[0] if owner else None)
+
+    if not intake.found:
         expected = ", ".join(f"{nb}.ipynb" for nb in notebooks)
         raise CourseError(
             f"no submissions of {assignment} found in {path} (looked for {expected} in "
             f"<student>/{assignment}/, <student>/ or LMS file names like doejane_12345_678_{notebooks[0]}.ipynb)"
         )
-    return Collection(sorted(found.values(), key=lambda s: s.student_id), skipped, layout)
+    return Collection(sorted(intake.found.values(), key=lambda s: s.student_id), intake.skipped, layout)
