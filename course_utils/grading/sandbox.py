@@ -35,7 +35,6 @@ import fcntl
 import functools
 import json
 import os
-import secrets
 import shutil
 import signal
 import stat
@@ -76,6 +75,11 @@ class Limits:
     disk_bytes : int
         Size of the kernel's private temporary folders (working folder, ``/tmp``); files it
         writes live in memory and vanish with it.
+    call_seconds : float
+        Longest a test's single call to a student function may run (the cell's own limit
+        also applies); an overrun fails that test.
+    channel_bytes : int
+        Largest answer (bytes of its encoded form) the judge accepts from the student's kernel.
     """
 
     memory_bytes: int = 2 * 1024**3
@@ -85,6 +89,8 @@ class Limits:
     output_bytes: int = 2 * 1024**2
     notebook_output_bytes: int = 10 * 1024**2
     disk_bytes: int = 256 * 1024**2
+    call_seconds: float = 10.0
+    channel_bytes: int = 16 * 1024**2
 
 
 DEFAULT_LIMITS = Limits()
@@ -119,28 +125,40 @@ class ExecResult:
 
 _BASE_UID = 61_000
 _SLOTS = 64
-_BASE_DIR = Path(tempfile.gettempdir()) / "course-sandbox"
+#: Root's folder of sandbox slots (one set for every grader on the machine): under /run, which
+#: only root can write, so no other account can plant or block it.
+_ROOT_BASE = Path("/run/course-sandbox")
 
 
 @functools.cache
 def _base_dir() -> Path:
-    """``/tmp/course-sandbox`` for root (one set of slots for every grader on the machine),
-    ``/tmp/course-sandbox-<uid>`` for anybody else (a self-study learner's own grading).
+    """Where run folders (and slot locks) live.
+
+    ``/run/course-sandbox`` for root (one set of slots for every grader on the machine; in
+    the temporary folder if ``/run`` is missing); for anybody else, a private folder of this
+    process (mode 700, from :func:`tempfile.mkdtemp`), removed when it ends: nothing at a fixed,
+    shared path that another account could create first.
 
     Raises
     ------
     RuntimeError
-        If a folder of that name is a symlink or belongs to somebody else (planted by another
-        user to reach the grader's files): grading stops until it is removed.
+        If root's folder is a symlink or belongs to somebody else: grading stops until it is
+        removed.
     """
-    base = _BASE_DIR if os.geteuid() == 0 else _BASE_DIR.with_name(f"{_BASE_DIR.name}-{os.geteuid()}")
-    with contextlib.suppress(FileExistsError):
-        base.mkdir(mode=0o711)
-    st = os.lstat(base)
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
-        raise RuntimeError(f"{base} is not a folder of this user (a symlink or somebody else's); "
-                           "remove it and grade again")
-    os.chmod(base, 0o711)
+    if os.geteuid() != 0:
+        import atexit
+
+        base = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
+        atexit.register(shutil.rmtree, base, True)
+    else:
+        base = _ROOT_BASE if _ROOT_BASE.parent.is_dir() else Path(tempfile.gettempdir()) / "course-sandbox"
+        with contextlib.suppress(FileExistsError):
+            base.mkdir(mode=0o711)
+        st = os.lstat(base)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
+            raise RuntimeError(f"{base} is not a folder of this user (a symlink or somebody else's); "
+                               "remove it and grade again")
+        os.chmod(base, 0o711)
     (base / "locks").mkdir(mode=0o700, exist_ok=True)
     return base
 
@@ -221,12 +239,19 @@ def _uid_processes(uid: int) -> list[int]:
     return pids
 
 
-def _stray_processes(kernel_pid: int, uid: int | None) -> list[int]:
-    """Processes the student started: the sandbox user's (or, without one, the kernel's
-    process group's) processes other than the kernel itself and those already dead."""
+def _stray_processes(launcher_pid: int, uid: int | None) -> list[int]:
+    """Processes the student started: in the kernel's PID namespace, every live process but its
+    first two (the namespace's init and the kernel, see :mod:`_launcher`); without a namespace,
+    the kernel's process group but the kernel."""
+    try:
+        with open(f"/proc/{launcher_pid}/task/{launcher_pid}/children") as fh:
+            init = int(fh.read().split()[0])
+        namespace = os.readlink(f"/proc/{init}/ns/pid")
+    except (OSError, ValueError, IndexError):
+        namespace = None
     strays = []
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit() or int(entry.name) == kernel_pid:
+        if not entry.name.isdigit() or int(entry.name) == launcher_pid:
             continue
         try:
             with open(f"/proc/{entry.name}/stat") as fh:
@@ -234,11 +259,15 @@ def _stray_processes(kernel_pid: int, uid: int | None) -> list[int]:
             state, pgid = fields[0], int(fields[2])
             if state in ("Z", "X"):
                 continue
-            if uid is None:
-                mine = pgid == kernel_pid
+            if namespace is None:
+                mine = pgid == launcher_pid
+            elif os.readlink(f"/proc/{entry.name}/ns/pid") != namespace:
+                continue
             else:
-                mine = os.stat(f"/proc/{entry.name}").st_uid == uid
-        except (OSError, ValueError, IndexError):
+                with open(f"/proc/{entry.name}/status") as fh:
+                    inner = next(line for line in fh if line.startswith("NSpid:")).split()[-1]
+                mine = int(inner) > 2
+        except (OSError, ValueError, IndexError, StopIteration):
             continue
         if mine:
             strays.append(int(entry.name))
@@ -286,10 +315,10 @@ def _kill_uid(uid: int) -> None:
 
 @functools.cache
 def privilege_drop_status() -> tuple[bool, str]:
-    """Whether grading kernels can run as an unprivileged user id, and if not, why.
+    """Whether grading kernels can run as a user id of their own, and if not, why.
 
-    Runs the course's Python as an unprivileged user once (importing ipykernel and course_utils)
-    and caches the answer for the life of the process.
+    Only root can switch users. Runs the course's Python once through the launcher, as a
+    sandbox user, importing what a kernel needs, and caches the answer for the process.
 
     Returns
     -------
@@ -302,7 +331,8 @@ def privilege_drop_status() -> tuple[bool, str]:
 
 
 def probe_unprivileged(python: str) -> tuple[bool, str]:
-    """Try to run ``python`` as an unprivileged user id, importing what a grading kernel needs.
+    """Try to start ``python`` in the sandbox as an unprivileged user id, importing what a
+    grading kernel needs (ipykernel, course_utils, numpy).
 
     Parameters
     ----------
@@ -314,203 +344,117 @@ def probe_unprivileged(python: str) -> tuple[bool, str]:
     ok : bool
         True when the unprivileged user could start it and import ipykernel and course_utils.
     reason : str
-        Empty when ``ok``; otherwise one line saying why not (e.g. the repository is in a
-        folder other users cannot enter).
+        Empty when ``ok``; otherwise one line saying why not (e.g. the environment's files are
+        not readable by other users).
     """
     if os.name != "posix":
         return False, "not a POSIX system"
     if os.geteuid() != 0:
         return False, "the grader does not run as root, so it cannot switch to another user"
     with _slot() as probe_uid:  # a user id no other grader is using right now
-        return _probe_as(python, probe_uid)
+        try:
+            return _probe_as(python, probe_uid)
+        finally:
+            _kill_uid(probe_uid)
 
 
-def _probe_as(python: str, probe_uid: int) -> tuple[bool, str]:
-    try:
-        proc = subprocess.run(
-            [python, "-c", "import ipykernel, course_utils, numpy"],
-            preexec_fn=lambda: drop_privileges(probe_uid),
-            cwd="/",
-            env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        return False, f"the probe could not start ({exc.__class__.__name__}: {exc})"
-    finally:
-        _kill_uid(probe_uid)
-    if proc.returncode != 0:
-        lines = (proc.stderr or "").strip().splitlines()
-        last = lines[-1] if lines else f"exit status {proc.returncode}"
-        return False, f"an unprivileged user cannot run {python} ({last[:160]})"
+def _probe_as(python: str, probe_uid: int | None) -> tuple[bool, str]:
+    """Run ``python -c 'import ...'`` through the launcher, as ``probe_uid``."""
+    with tempfile.TemporaryDirectory(dir=_base_dir(), prefix="probe-") as tmp:
+        run = Path(tmp)
+        for sub in ("work", "home", "cfg", "ipc"):
+            (run / sub).mkdir()
+        cfg = _launch_config(run, probe_uid, DEFAULT_LIMITS, 60, [], [])
+        cfg["env"]["HOME"] = str(run / "home")
+        cfg_file = run / "launch.json"
+        cfg_file.write_text(json.dumps(cfg))
+        os.chmod(run, 0o711)
+        cmd = [*_launcher_cmd(cfg_file), python, "-c", "import ipykernel, course_utils, numpy"]
+        try:
+            proc = subprocess.run(cmd, cwd="/", capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.SubprocessError) as exc:
+            return False, f"the probe could not start ({exc.__class__.__name__}: {exc})"
+        if proc.returncode != 0:
+            lines = (proc.stderr or "").strip().splitlines()
+            notes = run / "launcher-notes.txt"
+            if notes.exists():
+                lines += notes.read_text().splitlines()
+            last = lines[-1] if lines else f"exit status {proc.returncode}"
+            return False, f"an unprivileged user cannot run {python} in the sandbox ({last[:160]})"
     return True, ""
 
 
+@functools.cache
+def sandbox_status() -> tuple[bool, str]:
+    """Whether this machine lets the grader build the kernel's sandbox (namespaces), and if
+    not, why: checked once per process, by launching the course's Python in it."""
+    return _probe_as(sys.executable, None) if os.name == "posix" else (False, "not a POSIX system")
+
+
+def _runtime_paths() -> list[str]:
+    """What a kernel may see of the host, read-only: the system's programs and libraries, the
+    Python installation, the virtual environment and the ``course_utils`` package."""
+    import course_utils
+
+    wanted = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
+    for path in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                 Path(sys.executable).resolve().parent.parent, Path(course_utils.__file__).resolve().parent):
+        wanted.extend([str(path), str(Path(path).resolve())])
+    existing = sorted({p for p in wanted if os.path.lexists(p)})
+    top = [p for p in existing if p.count("/") == 1 and os.path.islink(p)]
+    dirs = [p for p in existing if p not in top and os.path.isdir(p)]
+    return top + [p for p in dirs if not any(p != q and p.startswith(q.rstrip("/") + "/") for q in dirs)]
+
+
+def _launcher_cmd(cfg_file: Path) -> list[str]:
+    return [sys.executable, "-I", "-S", str(Path(_launcher.__file__).resolve()), "--launch", str(cfg_file), "--"]
+
+
+def _launch_config(run: Path, uid: int | None, limits: Limits, total_timeout: float,
+                   protect: Sequence[str], chown: list[str]) -> dict:
+    """The launcher's configuration for a kernel whose run folder is ``run``."""
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(run / "home"),
+        "LANG": "C.UTF-8",
+        "IPYTHONDIR": str(run / "cfg" / "ipython"),
+        "MPLCONFIGDIR": str(run / "cfg" / "mpl"),
+        "JUPYTER_CONFIG_DIR": str(run / "cfg" / "jupyter"),
+        "JUPYTER_DATA_DIR": str(run / "cfg" / "jupyter-data"),
+        "JUPYTER_RUNTIME_DIR": str(run / "ipc"),
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+    return {
+        "uid": uid,
+        "memory_bytes": int(limits.memory_bytes),
+        "cpu_seconds": int(total_timeout) + 30,
+        "file_bytes": int(limits.file_bytes),
+        "processes": int(limits.processes),
+        "runtime": _runtime_paths(),
+        "protect": list(protect),
+        "chown": chown,
+        "env": env,
+        "cwd": str(run / "work"),
+        "run": str(run),
+        "disk_bytes": int(limits.disk_bytes),
+    }
+
+
 # --------------------------------------------------------------------------------------------
-# Code run inside the kernel: the snapshot at start and the guard before each test cell
+# Code run inside the kernel: the student's end of the judge's channel
 # --------------------------------------------------------------------------------------------
 
-_SNAPSHOT_CODE = r"""
-def __course_integrity_setup(token):
-    import builtins, sys, os, math, cmath, operator, threading, types
-    import numpy, numpy.testing
-    shell = get_ipython()
-    mods = {m.__name__: (m, dict(vars(m))) for m in (builtins, math, cmath, operator, numpy, numpy.testing)}
-    kernel = getattr(shell, "kernel", None)
-    classes = {}
-    for obj in (shell, kernel, getattr(kernel, "session", None)):
-        if obj is None:
-            continue
-        for cls in type(obj).__mro__:
-            if cls.__module__ != "builtins":
-                classes[cls] = dict(vars(cls))
-    itm = shell.input_transformer_manager
-    snap = dict(
-        shell_dict=dict(vars(shell)),
-        kernel_dict=dict(vars(kernel)) if kernel is not None else {},
-        session_dict=dict(vars(kernel.session)) if kernel is not None else {},
-        ast=list(shell.ast_transformers),
-        post=list(shell.input_transformers_post),
-        itm=(list(itm.cleanup_transforms), list(itm.line_transforms), list(itm.token_transformers)),
-        events={k: list(v) for k, v in shell.events.callbacks.items()},
-        handlers=dict(getattr(kernel, "shell_handlers", {}) or {}),
-        streams=(sys.stdout, sys.stderr, sys.displayhook, sys.excepthook),
-        path=list(sys.path),
-        builtin_names=frozenset(vars(builtins)),
-    )
-    setattr_ = setattr
-    delattr_ = delattr
 
-    import ctypes, time
-    set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
-    c_ulong, py_object = ctypes.c_ulong, ctypes.py_object
-    current_frames, get_ident, enumerate_threads = sys._current_frames, threading.get_ident, threading.enumerate
-    sleep = time.sleep
-
-    def from_cell(code):
-        name = getattr(code, "co_filename", "") or ""
-        return "ipykernel_" in name or name.startswith(("<ipython-input", "<string>", "<stdin>"))
-
-    def student_threads():
-        # threads running (or set to run) code written in the notebook
-        me, found = get_ident(), set()
-        for t in enumerate_threads():
-            target = getattr(t, "_target", None) or getattr(t, "function", None)
-            if t.ident not in (None, me) and (type(t).__module__ == "__main__"
-                                              or from_cell(getattr(target, "__code__", None))):
-                found.add(t.ident)
-        for tid, frame in current_frames().items():
-            f = frame
-            while tid != me and tid not in found and f is not None:
-                if from_cell(f.f_code):
-                    found.add(tid)
-                f = f.f_back
-        return found
-
-    def stop_threads():
-        tids = student_threads()
-        stopped = len(tids)
-        for _ in range(25):
-            if not tids:
-                break
-            for tid in tids:
-                set_async_exc(c_ulong(tid), py_object(SystemExit))
-            sleep(0.02)  # lets them run into the exception
-            tids = tids & set(current_frames())
-        return stopped, len(tids)
-
-    def guard():
-        stopped, alive = stop_threads()
-        try:  # reap children the grader killed (a fork bomb's), so they stop counting
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
-        except ChildProcessError:
-            pass
-        sys.settrace(None)
-        sys.setprofile(None)
-        threading.settrace(None)
-        threading.setprofile(None)
-        for name, (mod, saved) in mods.items():
-            sys.modules[name] = mod
-            current = vars(mod)
-            for key, value in saved.items():
-                if current.get(key, guard) is not value:
-                    try:
-                        setattr_(mod, key, value)
-                    except (AttributeError, TypeError):
-                        pass
-        for cls, saved in classes.items():
-            for key, value in saved.items():
-                if vars(cls).get(key, guard) is not value:
-                    try:
-                        setattr_(cls, key, value)
-                    except (AttributeError, TypeError):
-                        pass
-            for key in list(vars(cls)):
-                if key not in saved and not key.startswith("__") and callable(vars(cls)[key]):
-                    try:
-                        delattr_(cls, key)
-                    except (AttributeError, TypeError):
-                        pass
-        for obj, saved in ((shell, snap["shell_dict"]), (kernel, snap["kernel_dict"]),
-                           (getattr(kernel, "session", None), snap["session_dict"])):
-            if obj is None:
-                continue
-            live = vars(obj)
-            for key in list(live):
-                if key not in saved and callable(live[key]):
-                    del live[key]
-            for key in ("compile", "custom_exceptions", "CustomTB", "InteractiveTB", "SyntaxTB",
-                        "displayhook", "display_pub", "display_trap", "input_transformer_manager",
-                        "events", "send", "iopub_socket", "shell_handlers", "session", "shell"):
-                if key in saved:
-                    live[key] = saved[key]
-        shell.ast_transformers[:] = snap["ast"]
-        shell.input_transformers_post[:] = snap["post"]
-        itm.cleanup_transforms[:], itm.line_transforms[:], itm.token_transformers[:] = (
-            list(t) for t in snap["itm"])
-        for k in list(shell.events.callbacks):
-            shell.events.callbacks[k][:] = snap["events"].get(k, [])
-        if kernel is not None and hasattr(kernel, "shell_handlers"):
-            kernel.shell_handlers.clear()
-            kernel.shell_handlers.update(snap["handlers"])
-        sys.stdout, sys.stderr, sys.displayhook, sys.excepthook = snap["streams"]
-        sys.path[:] = snap["path"]
-        for name in [m for m in sys.modules if m == "course_utils" or m.startswith("course_utils.")]:
-            del sys.modules[name]
-        shell.user_ns["__builtins__"] = builtins
-        stash.clear()
-        for key in list(shell.user_ns):
-            if key in snap["builtin_names"] and not key.startswith("_"):
-                stash[key] = shell.user_ns.pop(key)
-        for alias, real in (("np", numpy), ("numpy", numpy), ("math", math), ("cmath", cmath),
-                            ("operator", operator)):
-            if alias in shell.user_ns:
-                shell.user_ns[alias] = real
-        return (token, stopped, alive)
-
-    stash = {}
-
-    def unguard():
-        # give back the names the student had bound over builtins (e.g. a variable `max`)
-        for key, value in stash.items():
-            if key not in shell.user_ns:
-                shell.user_ns[key] = value
-        stash.clear()
-        return token
-
-    shell.user_ns_hidden["__course_integrity_guard"] = guard
-    shell.user_ns_hidden["__course_integrity_unguard"] = unguard
-    shell.user_ns["__course_integrity_unguard"] = unguard
-    return guard
-
-__course_integrity_guard = __course_integrity_setup(%(token)r)
-del __course_integrity_setup
-"""
-
-_GUARD_CALL = "__course_integrity_guard()"
-_UNGUARD_CALL = "__course_integrity_unguard()"
+@functools.cache
+def _agent_source() -> str:
+    """The text of ``_agent.py``, sent to each kernel before its first cell (never imported here:
+    it registers itself with the kernel it runs in)."""
+    return Path(__file__).with_name("_agent.py").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -544,11 +488,12 @@ def _make_client_class() -> type:
     class SandboxClient(NotebookClient):  # type: ignore[misc]
         """nbclient with output caps, a guard before test cells and a whole-run deadline."""
 
-        def __init__(self, nb: Any, *, limits: Limits, token: str, deadline: float,
+        def __init__(self, nb: Any, *, limits: Limits, judge: Any, deadline: float,
                      kill_hook: Any = None, uid: int | None = None, **kw: Any):
             super().__init__(nb, **kw)
             self._limits = limits
-            self._token = token
+            self._judge = judge
+            self._stuck = False
             self._deadline = deadline
             self._cut_cells: set[int] = set()
             self._stream_chars: dict[int, int] = {}
@@ -614,7 +559,11 @@ def _make_client_class() -> type:
             kwargs: dict[str, Any] = {"silent": True, "store_history": False}
             if expr is not None:
                 kwargs["user_expressions"] = {"r": expr}
-            msg_id = self.kc.execute(code, **kwargs)
+            return await self._reply_to(self.kc.execute(code, **kwargs), timeout)
+
+        async def _reply_to(self, msg_id: str, timeout: float) -> Any:
+            """The shell reply to ``msg_id``, or None if none came within ``timeout`` seconds."""
+            assert self.kc is not None
             end = time.monotonic() + timeout
             while True:
                 left = end - time.monotonic()
@@ -628,22 +577,6 @@ def _make_client_class() -> type:
                     continue
                 if msg["parent_header"].get("msg_id") == msg_id:
                     return msg
-
-        def _guard_answer(self, reply: Any) -> tuple[int, int] | None:
-            """``(threads stopped, threads still running)`` from a guard reply with the right
-            token, or None when the guard did not answer as it should (a subverted kernel)."""
-            import ast
-
-            if reply is None or reply["content"].get("status") != "ok":
-                return None
-            r = reply["content"].get("user_expressions", {}).get("r", {})
-            try:
-                token, stopped, alive = ast.literal_eval(r.get("data", {}).get("text/plain", ""))
-            except (ValueError, SyntaxError, TypeError):
-                return None
-            if r.get("status") != "ok" or token != self._token:
-                return None
-            return int(stopped), int(alive)
 
         def _fail_rest(self, start: int, reason: str) -> None:
             for cell in self.nb.cells[start:]:
@@ -674,12 +607,12 @@ def _make_client_class() -> type:
         execute = run_sync(async_execute)
 
         async def _start(self) -> bool:
-            """Snapshot the fresh kernel's trusted state; False if the kernel does not answer."""
+            """Define the channel's agent in the fresh kernel; False if the kernel does not answer."""
             with contextlib.suppress(AttributeError):
                 self.kernel_pid = self.km.provisioner.process.pid
             startup = max(5.0, min(120.0, self._deadline - time.monotonic()))
             try:
-                reply = await self._silent(_SNAPSHOT_CODE % {"token": self._token}, startup)
+                reply = await self._silent(_agent_source(), startup)
             except DeadKernelError:
                 reply = None
             return reply is not None and reply["content"].get("status") == "ok"
@@ -715,6 +648,102 @@ def _make_client_class() -> type:
                 return False
             return True
 
+        # -- the judge ---------------------------------------------------------------------
+        async def _ask_student(self, request: dict, cell_end: float) -> dict:
+            """Answer one judge request from the student's kernel: ``{"status": ..., ...}``.
+
+            Only the agent's answer text crosses (size-checked); the judge decodes it. A call
+            that runs over its limit is interrupted; a kernel that then does not answer is
+            marked stuck and replaced after the cell.
+            """
+            import base64
+
+            if self._stuck:
+                return {"status": "died"}
+            op = request.get("op")
+            if op == "call":
+                payload = {"ref": request.get("ref"), "args": request.get("args", []),
+                           "kwargs": request.get("kwargs", {})}
+                limit = min(self._limits.call_seconds, cell_end - time.monotonic())
+            else:
+                payload = request.get("name")
+                limit = min(10.0, cell_end - time.monotonic())
+            if op not in ("get", "has", "call") or limit <= 0:
+                return {"status": "timeout", "seconds": round(max(limit, 0), 1)}
+            encoded = base64.b64encode(json.dumps(payload).encode()).decode("ascii")
+            assert self.kc is not None
+            msg = self.kc.session.msg("course_agent_request", {"op": op, "request": encoded})
+            try:
+                self.kc.shell_channel.send(msg)
+                reply = await self._reply_to(msg["header"]["msg_id"], limit)
+                if reply is None:
+                    with contextlib.suppress(Exception):
+                        await ensure_async(self.km.interrupt_kernel())
+                    reply = await self._reply_to(msg["header"]["msg_id"], 5.0)  # once the call stopped
+                    if reply is None:
+                        self._stuck = True
+                        return {"status": "died"}
+                    return {"status": "timeout", "seconds": round(limit, 1)}
+            except DeadKernelError:
+                self._stuck = True
+                return {"status": "died"}
+            answer = reply.get("content", {}).get("answer")
+            if not isinstance(answer, str):
+                return {"status": "error", "message": "the notebook's kernel did not answer the grader "
+                                                      "(was __course_agent__ replaced?)"}
+            if len(answer) > 2 * self._limits.channel_bytes:
+                return {"status": "error", "message": f"the answer is too big to grade ({len(answer)} characters)"}
+            return {"status": "ok", "answer": answer}
+
+        async def _judge_cell(self, cell: Any, index: int) -> bool:
+            """Run a test cell in the judge, answering its requests; False ends the run."""
+            from nbformat import from_dict
+
+            from course_utils.grading.judge import JudgeError
+
+            judge = self._judge
+            cell_end = min(time.monotonic() + self._cell_timeout, self._deadline)
+            outputs: list[dict] | None = None
+            try:
+                judge.wait_ready(max(1.0, min(60.0, self._deadline - time.monotonic())))
+                judge.send({"op": "run", "source": cell.source, "index": index})
+                while outputs is None:
+                    message = judge.receive(cell_end - time.monotonic())
+                    if message is None:
+                        break
+                    if message.get("op") == "done":
+                        outputs = list(message.get("outputs", []))
+                    else:
+                        judge.send(await self._ask_student(message, cell_end))
+            except JudgeError as exc:
+                self.sandbox_flags.append(f"the judge failed in cell {index} ({exc}); that test fails")
+                outputs = [dict(output_type="error", ename="GradingError",
+                                evalue="the judge stopped while running this test", traceback=[])]
+                self._replace_judge()
+            if outputs is None:
+                self.timed_out = True
+                self.sandbox_flags.append(f"cell {index} ran over {self._cell_timeout:g} s and was stopped")
+                outputs = [dict(output_type="error", ename="CellTimeoutError",
+                                evalue=f"the test ran over {self._cell_timeout:g} s", traceback=[])]
+                self._replace_judge()
+            cell.outputs = [from_dict(o) for o in outputs]
+            self.code_cells_executed += 1
+            cell.execution_count = self.code_cells_executed
+            if self._stuck:
+                self._stuck = False
+                self._no_replay.add(index)
+                if not await self._recover(index, "the kernel stopped answering during a test"):
+                    self._fail_rest(index + 1, "not run: the kernel stopped answering")
+                    return False
+            return True
+
+        def _replace_judge(self) -> None:
+            """A judge that ran over or broke is replaced: later tests start from a fresh one."""
+            from course_utils.grading.judge import Judge
+
+            self._judge.close()
+            self._judge = Judge(self._judge.cwd)
+
         async def _run_cells(self) -> None:
             assert self.kc is not None
             if not await self._start():
@@ -722,7 +751,6 @@ def _make_client_class() -> type:
                 self.sandbox_flags.append("the grading kernel did not finish its set-up")
                 self._fail_rest(0, "the grading kernel did not finish its set-up")
                 return
-            trusted = True
             for index, cell in enumerate(self.nb.cells):
                 if cell.get("cell_type") != "code":
                     continue
@@ -735,36 +763,15 @@ def _make_client_class() -> type:
                     self._fail_rest(index, "not run: the notebook's time limit was reached")
                     return
                 is_test = _is_test_cell(cell)
-                if is_test:
+                if is_test and self._judge is not None:
                     killed = _kill_strays(self.kernel_pid, self._uid)
                     if killed:
                         self.sandbox_flags.append(
                             f"{killed} process(es) the notebook started were stopped before cell {index}"
                         )
-                    if trusted:
-                        try:
-                            guard = await self._silent("", min(10.0, left), expr=_GUARD_CALL)
-                        except DeadKernelError:
-                            guard = None
-                        answer = self._guard_answer(guard)
-                        if answer is None:
-                            trusted = False
-                            self.sandbox_flags.append(
-                                f"the grading kernel was tampered with before cell {index}; remaining tests fail"
-                            )
-                        elif answer[1]:
-                            trusted = False
-                            self.sandbox_flags.append(
-                                f"{answer[1]} thread(s) the notebook started kept running before cell {index}; "
-                                "remaining tests fail"
-                            )
-                        elif answer[0]:
-                            self.sandbox_flags.append(
-                                f"{answer[0]} thread(s) the notebook started were stopped before cell {index}"
-                            )
-                    if not trusted:
-                        cell.outputs = [_error_output("GradingError", "the grading kernel was tampered with")]
-                        continue
+                    if not await self._judge_cell(cell, index):
+                        return
+                    continue
                 self.timeout = max(1, int(min(self._cell_timeout, self._deadline - time.monotonic()) + 0.999))
                 self._last_reply = None
                 try:
@@ -781,9 +788,6 @@ def _make_client_class() -> type:
                         cell.outputs.append(_error_output("GradingError", "the cell could not be run"))
                     continue
                 reply = self._last_reply
-                if is_test and trusted:
-                    with contextlib.suppress(DeadKernelError):
-                        await self._silent("", min(10.0, max(1.0, self._deadline - time.monotonic())), expr=_UNGUARD_CALL)
                 status = reply["content"].get("status") if reply else "error"
                 ename = reply["content"].get("ename") if reply else None
                 if any(o.get("output_type") == "error" and str(o.get("ename", "")).endswith("MemoryError")
@@ -840,29 +844,6 @@ def _copy_workdir(src: Path, dst: Path, flags: list[str]) -> None:
                 shutil.copyfile(p, dst / rel / name)
 
 
-def _chown_tree(path: Path, uid: int) -> None:
-    for root, dirs, files in os.walk(path):
-        os.chown(root, uid, uid)
-        for name in files:
-            os.chown(os.path.join(root, name), uid, uid)
-
-
-def _kept_under_tmp(run: Path) -> list[str] | None:
-    """What the kernel needs from under the temporary folder once a private /tmp covers it.
-
-    ``None`` when a private /tmp does not apply (the run folder is not under it). Otherwise the
-    folders of the kernel's Python and of the course package that live under /tmp (e.g. a CI
-    checkout in /tmp), outermost only; they are bind-mounted back into the private /tmp.
-    """
-    tmp_root = Path(tempfile.gettempdir()).resolve()
-    if not run.resolve().is_relative_to(tmp_root):
-        return None
-    needed = {Path(sys.prefix).resolve(), Path(__file__).resolve().parents[2]}
-    needed = {p for p in needed if p.is_relative_to(tmp_root)}
-    return sorted(str(p) for p in needed
-                  if not any(q != p and p.is_relative_to(q) for q in needed))
-
-
 def course_paths(source_notebook: Path) -> list[Path]:
     """What a grading kernel must not see, for a notebook in ``<course>/source/<assignment>/``.
 
@@ -899,19 +880,6 @@ def _default_protect() -> list[str]:
     root = Path(__file__).resolve().parents[2]
     extra = [p for p in os.environ.get(PROTECT_ENV, "").split(os.pathsep) if p and os.path.exists(p)]
     return [str(p) for p in _hidden_in(root, root / "source")] + extra
-
-
-@functools.cache
-def _network_isolation_available() -> tuple[bool, str]:
-    if os.geteuid() != 0:
-        return False, "the grader does not run as root"
-    try:
-        proc = subprocess.run(["unshare", "--net", "true"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError) as exc:
-        return False, str(exc)
-    if proc.returncode != 0:
-        return False, (proc.stderr.strip().splitlines() or ["unshare failed"])[-1][:160]
-    return True, ""
 
 
 def _workdir_signature(workdir: Path) -> tuple:
@@ -955,15 +923,15 @@ class _SandboxKernel:
 
     def _build(self, workdir: Path, limits: Limits, protect: Sequence[str], total_timeout: float,
                wait_for_slot: bool) -> None:
-        drop_ok, drop_reason = privilege_drop_status()
-        net_ok, net_reason = _network_isolation_available()
+        box_ok, box_reason = sandbox_status()
+        drop_ok, drop_reason = privilege_drop_status() if os.geteuid() == 0 else (True, "")
+        if not box_ok:
+            self.flags.append(f"sandbox unavailable: {box_reason}; kernels run with the grader's rights, "
+                              "see its files and may reach the network")
         if not drop_ok:
-            who = "root" if os.geteuid() == 0 else "the grading user"
-            self.flags.append(f"privilege drop unavailable: {drop_reason}; limits apply to {who} where they can")
-        if not net_ok:
-            self.flags.append(f"network isolation unavailable: {net_reason}; the kernel may reach the network")
+            self.flags.append(f"privilege drop unavailable: {drop_reason}; kernels run as root inside the sandbox")
         uid_slot = self._stack.enter_context(_slot(wait=wait_for_slot))
-        self.uid = uid = uid_slot if drop_ok else None
+        self.uid = uid = uid_slot if os.geteuid() == 0 and drop_ok else None
         if uid is not None:
             _kill_uid(uid)  # left over from a grader that was killed
         prefix = f"run-{uid_slot - _BASE_UID}-"
@@ -975,50 +943,14 @@ class _SandboxKernel:
         for sub in ("home", "ipc", "cfg"):
             (run / sub).mkdir()
         conn_file = run / "ipc" / "kernel.json"
-        env = {
-            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-            "HOME": str(run / "home"),
-            "LANG": "C.UTF-8",
-            "IPYTHONDIR": str(run / "cfg" / "ipython"),
-            "MPLCONFIGDIR": str(run / "cfg" / "mpl"),
-            "JUPYTER_CONFIG_DIR": str(run / "cfg" / "jupyter"),
-            "JUPYTER_DATA_DIR": str(run / "cfg" / "jupyter-data"),
-            "JUPYTER_RUNTIME_DIR": str(run / "ipc"),
-            "JUPYTER_PLATFORM_DIRS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-        }
-        keep_under_tmp = _kept_under_tmp(run)
-        private_tmp = os.geteuid() == 0 and keep_under_tmp is not None
-        cfg = {
-            "uid": uid,
-            "memory_bytes": int(limits.memory_bytes),
-            "cpu_seconds": int(total_timeout) + 30,
-            "file_bytes": int(limits.file_bytes),
-            "processes": int(limits.processes),
-            "network": net_ok,
-            "protect": list(protect) if os.geteuid() == 0 else [],
-            "chown": [str(conn_file)],
-            "env": env,
-            "cwd": str(work),
-            "run": str(run),
-            "private_tmp": private_tmp,
-            "keep_under_tmp": keep_under_tmp or [],
-            "tmp_root": tempfile.gettempdir(),
-            "disk_bytes": int(limits.disk_bytes),
-        }
+        cfg = _launch_config(run, uid, limits, total_timeout, protect, [str(conn_file)])
         cfg_file = run / "launch.json"
         cfg_file.write_text(json.dumps(cfg))
         os.chmod(cfg_file, 0o600)
         if uid is not None:
             os.chmod(run, 0o711)
-            for sub in ("home", "ipc", "cfg"):
-                os.chown(run / sub, uid, uid)
-            _chown_tree(work, uid)
-        launcher = [sys.executable, "-I", "-S", str(Path(_launcher.__file__).resolve()), "--launch", str(cfg_file), "--"]
+            os.chown(run / "ipc", uid, uid)
+        launcher = _launcher_cmd(cfg_file)
         # IPython's history in memory, as nbclient asks for: no SQLite file, no saving thread.
         kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", str(conn_file),
                       "--HistoryManager.hist_file=:memory:"]
@@ -1123,6 +1055,8 @@ def execute_notebook(
     limits: Limits = DEFAULT_LIMITS,
     protect: Sequence[Path | str] = (),
     prestart: bool = False,
+    judge: bool = True,
+    judge_cwd: Path | None = None,
 ) -> ExecResult:
     """Execute an untrusted notebook in a fresh, fenced-off kernel.
 
@@ -1151,6 +1085,14 @@ def execute_notebook(
         running this notebook, for the next call to use: it boots while this notebook runs. Each
         notebook still gets a kernel of its own, which no other notebook has touched. A kernel
         left over when the process ends, or that the next call cannot use, is stopped.
+    judge : bool, optional
+        Run the test cells (nbgrader ``grade: true`` code cells without ``solution``) in a
+        separate judge process that reaches the notebook's names only as plain data
+        (:mod:`course_utils.grading.judge`); the default, and what grading uses. With False
+        every cell runs in the kernel (a plain execution).
+    judge_cwd : Path, optional
+        Folder the judge runs in (the assignment's own support files); ``workdir`` by default.
+        It must not be the student's copy.
 
     Returns
     -------
@@ -1181,17 +1123,23 @@ def execute_notebook(
         kernel = _SandboxKernel(workdir, limits, protect_paths, total_timeout)
         kernel.start()
     deadline = time.monotonic() + float(total_timeout)
+    judge_process = None
+    if judge:
+        from course_utils.grading.judge import Judge
+
+        judge_process = Judge(Path(judge_cwd) if judge_cwd is not None else workdir)
     if prestart:
         _register_exit_hook()
         with contextlib.suppress(Exception):  # only a head start: the next run builds its own if this fails
             ahead = _SandboxKernel(workdir, limits, protect_paths, total_timeout, wait_for_slot=False)
             ahead.start()
             _warm[key] = ahead
+    client = None
     try:
         client = _make_client_class()(
             nb,
             limits=limits,
-            token=secrets.token_hex(16),
+            judge=judge_process,
             deadline=deadline,
             kill_hook=kernel.kill,
             uid=kernel.uid,
@@ -1214,5 +1162,8 @@ def execute_notebook(
             client._fail_rest(0, "not graded: execution stopped")
     finally:
         kernel.close()
+        current = client._judge if client is not None else judge_process
+        if current is not None:
+            current.close()
     return ExecResult(nb=client.nb, timed_out=client.timed_out, crashed=client.crashed,
                       flags=[*kernel.flags, *client.sandbox_flags])
