@@ -212,8 +212,13 @@ def _failed(cell) -> bool:
     return any(o.output_type == "error" for o in cell.outputs)
 
 
-def test_a_planted_sandbox_folder_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(sandbox, "_BASE_DIR", tmp_path / "course-sandbox")
+def test_run_folders_live_where_no_other_account_can_plant_them(tmp_path, monkeypatch):
+    if os.geteuid() != 0:  # an ordinary user: a fresh private folder of this process
+        base = sandbox._base_dir()
+        st = os.lstat(base)
+        assert stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) == 0o700
+        return
+    monkeypatch.setattr(sandbox, "_ROOT_BASE", tmp_path / "course-sandbox")  # root: a planted link is refused
     os.symlink(tmp_path, tmp_path / "course-sandbox")
     sandbox._base_dir.cache_clear()
     try:
@@ -231,7 +236,7 @@ def test_bad_timeouts_are_refused(tmp_path):
 
 
 @pytest.mark.slow
-def test_kernel_is_fenced_and_tests_see_trusted_builtins(tmp_path):
+def test_kernel_is_fenced_and_tests_run_in_the_judge(tmp_path):
     (tmp_path / "work").mkdir()
     (tmp_path / "work" / "data.csv").write_text("a,b\n")
     os.symlink("/etc/passwd", tmp_path / "work" / "passwd")
@@ -246,7 +251,7 @@ def test_kernel_is_fenced_and_tests_see_trusted_builtins(tmp_path):
                       "get_ipython().ast_transformers.append(__import__('ast').NodeTransformer())"),
         _test_cell("t1", "import math\nassert math.isclose(1, 2)"),
         _test_cell("t2", "assert not np.allclose(1, 2) and abs(-1) == 1"),
-        _test_cell("t3", "assert type(s) is S"),
+        _test_cell("t3", "assert s == 'a'"),
         new_code_cell("print(max)"),
         new_code_cell("while True:\n    pass"),
         new_code_cell("print('x' * 300_000)"),
@@ -255,25 +260,26 @@ def test_kernel_is_fenced_and_tests_see_trusted_builtins(tmp_path):
     res = _run(cells, tmp_path, limits=sandbox.Limits(stream_chars=10_000))
     nb = res.nb
     first = _text(nb.cells[0])
-    if sandbox.privilege_drop_status()[0]:
+    if os.geteuid() == 0 and sandbox.privilege_drop_status()[0]:
         assert not first.startswith("0 ")
     assert "['data.csv']" in first and "[]" in first  # no symlink copied, no grading variables
-    if sandbox._network_isolation_available()[0]:
-        assert "NO NET" in first
-    assert _failed(nb.cells[2]), "math.isclose was not restored"
+    assert sandbox.sandbox_status() == (True, ""), "this machine should allow the sandbox"
+    assert "NO NET" in first
+    # the tests run in the judge: the kernel's patched math, numpy and builtins never reach them
+    assert _failed(nb.cells[2]), "the judge saw the notebook's math.isclose"
     assert not _failed(nb.cells[3]), nb.cells[3].outputs
-    assert not _failed(nb.cells[4]), nb.cells[4].outputs
-    assert _text(nb.cells[5]).strip() == "mine"  # the student's own names come back after a test
+    # a str subclass is not plain data: the test fails with a message saying what it was
+    assert _failed(nb.cells[4]) and "which grading cannot read" in nb.cells[4].outputs[-1].evalue
+    assert _text(nb.cells[5]).strip() == "mine"
     assert _failed(nb.cells[6]) and res.timed_out
     assert len(_text(nb.cells[7])) < 20_000
-    assert not _failed(nb.cells[8])
+    assert _failed(nb.cells[8])
     assert any("symlink 'passwd'" in f for f in res.flags)
     assert any("cell 6 ran over 5 s" in f for f in res.flags)
     assert any("cell 7: printed output over" in f for f in res.flags)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.geteuid() != 0, reason="private temporary folders need root")
 def test_files_the_kernel_writes_stay_private_and_bounded(tmp_path):
     marker = f"course-integrity-{os.getpid()}"
     code = ("import os\nwritten = 0\ntry:\n    for i in range(64):\n"
@@ -286,29 +292,23 @@ def test_files_the_kernel_writes_stay_private_and_bounded(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.geteuid() != 0, reason="hiding folders needs root")
-def test_protected_folders_read_as_empty(tmp_path, monkeypatch):
-    # a folder outside /tmp (which kernels never see anyway) that other users could read
-    base = next((Path(d) for d in ("/srv", "/opt", "/var/lib") if os.access(d, os.W_OK)), None)
-    if base is None:
-        pytest.skip("no folder outside /tmp to try")
-    hidden = Path(tempfile.mkdtemp(prefix="course-integrity-class-", dir=base))
-    named = hidden.with_name(hidden.name + "-named")
-    try:
-        os.chmod(hidden, 0o755)
-        (hidden / "alice.ipynb").write_text("{}")
-        named.mkdir(mode=0o755)
-        (named / "key.txt").write_text("secret")
-        monkeypatch.setenv(sandbox.PROTECT_ENV, str(hidden))
-        code = (f"import os\nfor p in ({str(hidden)!r}, {str(named)!r}):\n"
-                "    try:\n        print(sorted(os.listdir(p)))\n    except OSError as e:\n"
-                "        print('refused', e.errno)")
-        res = _run([new_code_cell(code)], tmp_path, protect=[named])
-        lines = _text(res.nb.cells[0]).splitlines()
-        assert lines == ["[]", "[]"], lines  # both exist and are readable, yet read as empty
-    finally:
-        shutil.rmtree(hidden, ignore_errors=True)
-        shutil.rmtree(named, ignore_errors=True)
+def test_the_kernel_sees_nothing_of_the_host_but_the_runtime(tmp_path):
+    """No course folder, no home, no other student, no other copy of the course: only the
+    read-only runtime and the submission's working copy (for root and ordinary users alike)."""
+    repo = Path(__file__).resolve().parents[1]
+    other = tmp_path / "another-class"
+    other.mkdir()
+    (other / "alice.ipynb").write_text("{}")
+    probes = [str(repo / "source"), str(repo / "tests"), str(repo / "release"), str(other),
+              str(Path.home()), "/home", "/root", "/srv", "/var/lib"]
+    code = ("import os\nfor p in %r:\n    print(p, os.path.exists(p))\n"
+            "import course_utils, numpy\nprint('runtime', os.path.exists(course_utils.__file__))\n"
+            "try:\n    open(course_utils.__file__, 'a')\n    print('runtime writable')\n"
+            "except OSError:\n    print('runtime read-only')" % (probes,))
+    res = _run([new_code_cell(code)], tmp_path)
+    lines = _text(res.nb.cells[0]).splitlines()
+    assert lines[:len(probes)] == [f"{p} False" for p in probes], lines
+    assert lines[len(probes):] == ["runtime True", "runtime read-only"], lines
 
 
 @pytest.mark.slow
@@ -328,19 +328,15 @@ def test_dead_kernel_is_restarted_and_later_tests_still_count(tmp_path):
 
 
 @pytest.mark.slow
-def test_threads_started_by_the_notebook_are_stopped_or_fail_the_tests(tmp_path):
-    polite = ("import threading, time\ndef _spin():\n    while True:\n        time.sleep(0.001)\n"
-              "threading.Thread(target=_spin, daemon=True).start()")
-    stubborn = ("import threading, time\ndef _cling():\n    while True:\n        try:\n"
-                "            while True:\n                time.sleep(0.001)\n"
-                "        except BaseException:\n            pass\n"
-                "threading.Thread(target=_cling, daemon=True).start()")
-    res = _run([new_code_cell(polite), _test_cell("a", "pass"), new_code_cell(stubborn),
-                _test_cell("b", "pass")], tmp_path)
-    assert "1 thread(s) the notebook started were stopped before cell 1" in res.flags
-    assert not _failed(res.nb.cells[1])
-    assert any("kept running before cell 3" in f for f in res.flags), res.flags
-    assert _failed(res.nb.cells[3])
+def test_threads_and_hooks_of_the_notebook_cannot_reach_a_test(tmp_path):
+    patcher = ("import threading, time, math, sys\ndef _cling():\n    while True:\n        try:\n"
+               "            math.isclose = lambda *a, **k: True\n            time.sleep(0.001)\n"
+               "        except BaseException:\n            pass\n"
+               "threading.Thread(target=_cling, daemon=True).start()\n"
+               "sys.addaudithook(lambda *a: None)\nx = 1")
+    res = _run([new_code_cell(patcher), _test_cell("a", "import math\nassert not math.isclose(1, 2) and x == 1")],
+               tmp_path)
+    assert not _failed(res.nb.cells[1]), res.nb.cells[1].outputs
 
 
 @pytest.mark.slow
@@ -353,6 +349,7 @@ def test_whole_notebook_limit_fails_the_tests_not_reached(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root switches users")
 def test_without_privilege_drop_grading_goes_on_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "privilege_drop_status", lambda: (False, "test says no"))
     res = _run([new_code_cell("y = 1"), _test_cell("t", "assert y == 1")], tmp_path)
@@ -361,18 +358,18 @@ def test_without_privilege_drop_grading_goes_on_and_says_so(tmp_path, monkeypatc
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="switching users needs root")
-def test_probe_reports_a_python_other_users_cannot_reach(tmp_path):
+def test_probe_reports_a_python_outside_the_sandbox_runtime(tmp_path):
     private = tmp_path / "private"
     private.mkdir()
     os.symlink(sys.executable, private / "python")
     os.chmod(private, stat.S_IRWXU)
     assert sandbox.probe_unprivileged(sys.executable) == (True, "")
     ok, reason = sandbox.probe_unprivileged(str(private / "python"))
-    assert not ok and "PermissionError" in reason, reason
+    assert not ok and "cannot run" in reason, reason
 
 
 # ------------------------------------------------------------------------ kernels started ahead
-_PROBE = "import os\nprint(os.getpid())\nprint('secret' in globals())"
+_PROBE = "import os\nprint(os.getcwd())\nprint('secret' in globals())"
 
 
 def _gone(pid: int) -> bool:
@@ -390,10 +387,10 @@ def test_a_kernel_started_ahead_runs_the_next_notebook_fresh(tmp_path):
     ahead_pid, ahead_run = ahead.kernel_pid(), ahead.run
     second = _run([new_code_cell(_PROBE)], tmp_path)
     assert not sandbox._warm
-    pid1, seen1 = _text(first.nb.cells[0]).split()
-    pid2, seen2 = _text(second.nb.cells[0]).split()
+    where1, seen1 = _text(first.nb.cells[0]).split()
+    where2, seen2 = _text(second.nb.cells[0]).split()
     assert (seen1, seen2) == ("True", "False")  # nothing of the first notebook in the second kernel
-    assert int(pid2) == ahead_pid != int(pid1)
+    assert where2 == str(ahead.work) != where1
     assert _gone(ahead_pid) and not ahead_run.exists()
 
 
@@ -403,9 +400,9 @@ def test_a_kernel_started_ahead_for_other_files_is_stopped_not_used(tmp_path):
     (ahead,) = sandbox._warm.values()
     ahead_pid, ahead_run = ahead.kernel_pid(), ahead.run
     (tmp_path / "work" / "data.csv").write_text("changed\n")
-    res = _run([new_code_cell("import os\nprint(os.getpid(), open('data.csv').read())")], tmp_path)
-    pid, text = _text(res.nb.cells[0]).split()
-    assert text == "changed" and int(pid) != ahead_pid
+    res = _run([new_code_cell("import os\nprint(os.getcwd(), open('data.csv').read())")], tmp_path)
+    where, text = _text(res.nb.cells[0]).split()
+    assert text == "changed" and where != str(ahead.work)
     assert _gone(ahead_pid) and not ahead_run.exists()
 
 

@@ -25,8 +25,17 @@ runs its text as it is. Keep it standard-library only (NumPy is used when the no
 
 def __course_agent__(op, request):  # noqa: N807 - the name the grader calls
     import base64
+    import builtins
     import json
     import sys
+
+    # the notebook's own names (a variable called `type` or `list`) must not change the encoding
+    type, bool, int, str, float, complex, list, tuple, dict = (  # noqa: A001
+        builtins.type, builtins.bool, builtins.int, builtins.str, builtins.float, builtins.complex,
+        builtins.list, builtins.tuple, builtins.dict)
+    callable, isinstance, getattr, id, len, globals = (  # noqa: A001
+        builtins.callable, builtins.isinstance, builtins.getattr, builtins.id, builtins.len, builtins.globals)
+    BaseException, KeyboardInterrupt = builtins.BaseException, builtins.KeyboardInterrupt  # noqa: A001
 
     state = __course_agent__.__dict__
     handles = state.setdefault("handles", {})
