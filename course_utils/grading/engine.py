@@ -193,7 +193,7 @@ def _mark_not_run(nb: NotebookNode, reason: str) -> None:
 
 
 def grade_cells(nb: NotebookNode) -> tuple[dict[str, PartGrade], float, float, float]:
-    """Score every graded cell of an executed notebook with nbgrader's rule.
+    """Score every graded cell (tests, manually graded answers, tasks) with nbgrader's rule.
 
     Returns
     -------
@@ -203,9 +203,17 @@ def grade_cells(nb: NotebookNode) -> tuple[dict[str, PartGrade], float, float, f
     """
     from nbgrader.utils import determine_grade
 
+    from course_utils.grading.cells import Kind, classify
+
     parts: dict[str, PartGrade] = {}
     score = max_score = manual_max = 0.0
     for cell in nb.cells:
+        task = classify(cell)
+        if task.kind is Kind.TASK and task.grade_id is not None:
+            # a task is graded by hand only (nbgrader gives it no automatic score)
+            manual_max += task.points
+            parts[task.grade_id] = PartGrade(None, task.points, False, "waiting for the instructor's grade")
+            continue
         if not _is_grade(cell):
             continue
         grade_id = str(_nbgrader_meta(cell).get("grade_id", f"cell-{len(parts)}"))
