@@ -94,18 +94,18 @@ class BatchResult:
 def part_columns(course: Course, assignment: str) -> list[str]:
     """The per-part column names of grades.csv, in notebook order.
 
-    A part is named by its grade id, prefixed with ``<notebook>:`` when the assignment has
-    more than one notebook.
+    A part (a test, a manually graded answer or a task) is named by its grade id, prefixed
+    with ``<notebook>:`` when the assignment has more than one notebook.
     """
+    from course_utils.grading.cells import graded_parts
+
     notebooks = course.source_notebooks(assignment)
     columns: list[str] = []
     for path in notebooks:
         nb = nbformat.read(str(path), as_version=4)
-        for cell in nb.cells:
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if meta.get("grade"):
-                gid = str(meta.get("grade_id"))
-                columns.append(f"{path.stem}:{gid}" if len(notebooks) > 1 else gid)
+        for _, info in graded_parts(nb.cells):
+            gid = str(info.grade_id)
+            columns.append(f"{path.stem}:{gid}" if len(notebooks) > 1 else gid)
     return columns
 
 
@@ -120,17 +120,26 @@ def grade_student(
     cell_timeout: float,
     total_timeout: float,
     prestart: bool = False,
+    expanded: dict[str, tuple[str, list[str]]] | None = None,
 ) -> StudentResult:
     """Grade all notebooks of one student (runs in a worker process).
 
     ``files`` and ``sources`` map notebook names to paths of the submission and the source.
     ``prestart``: more students follow on this worker, so start their kernels ahead.
+    ``expanded``: for a source with ``### AUTOTEST`` lines, its expansion made once by the parent
+    (``{notebook: (notebook JSON, problems)}``, see :mod:`course_utils.grading.autotest`).
     A missing notebook scores zero on its parts and is flagged; an unreadable one fails the
     student with the reason.
     """
     from course_utils.grading.engine import GradingError, grade_cells, grade_notebook, read_notebook
 
     started = time.perf_counter()
+    if expanded:
+        from course_utils.grading import autotest
+
+        for notebook, (text, problems) in expanded.items():
+            autotest.remember(nbformat.read(sources[notebook], as_version=4), nbformat.reads(text, as_version=4),
+                              problems)
     several = len(sources) > 1
     result = StudentResult(student_id, GRADED)
     try:
@@ -173,6 +182,20 @@ def grade_student(
         result.reason = result.flags[0]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _expand_autotests(course: Course, sources: dict[str, str], log_path: Path) -> dict[str, tuple[str, list[str]]]:
+    """Expand the ``### AUTOTEST`` lines of each source once, here, for all workers."""
+    from course_utils.grading import autotest
+    from course_utils.grading.course import quiet_kernels
+
+    out: dict[str, tuple[str, list[str]]] = {}
+    for notebook, path in sources.items():
+        if autotest.has_autotests(nbformat.read(path, as_version=4)):
+            with quiet_kernels(log_path):
+                nb, problems = autotest.prepare(Path(path), course.root)
+            out[notebook] = (nbformat.writes(nb), problems)
+    return out
 
 
 def _warm_worker(log_path: str | None) -> None:
@@ -394,7 +417,9 @@ def grade_class(
         log_path = report_dir / "grading.log"
         # Kernels cannot see the class's files (read by the sandbox when a worker starts).
         saved_protect = os.environ.get("COURSE_SANDBOX_PROTECT")
-        os.environ["COURSE_SANDBOX_PROTECT"] = str(Path(submissions).resolve())
+        # (both the folder given and intake's private copies of it)
+        os.environ["COURSE_SANDBOX_PROTECT"] = os.pathsep.join([str(Path(submissions).resolve()),
+                                                                str(Path(scratch).resolve())])
         rows = read_grades(csv_path)
         done = {sid for sid, row in rows.items() if row.get("status") in (GRADED, FLAGGED)}
         todo = [s for s in found.submissions if force or s.student_id not in done]
@@ -405,13 +430,15 @@ def grade_class(
         pool: ProcessPoolExecutor | None = _new_pool(pool_size, log_path) if todo else None
         timeout = cell_timeout or course.cell_timeout
         pending = {sub.student_id: {nb: str(path) for nb, path in sub.files.items()} for sub in todo}
+        expansions = _expand_autotests(course, sources, log_path) if todo else {}
         intake_flags = {sub.student_id: list(sub.flags) for sub in todo if sub.flags}
 
         def submit_all(executor: ProcessPoolExecutor) -> dict[Future, str]:
             # Students are handed out in order; a worker starts the next kernel ahead while it
             # grades, except in the last round, where no student would use it.
             last_round = len(pending) - pool_size
-            return {executor.submit(grade_student, sid, files, sources, timeout, total_timeout, n < last_round): sid
+            return {executor.submit(grade_student, sid, files, sources, timeout, total_timeout, n < last_round,
+                                    expansions): sid
                     for n, (sid, files) in enumerate(pending.items())}
 
         try:

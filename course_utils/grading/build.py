@@ -173,6 +173,7 @@ def build(
     list of BuildResult
         One per assignment; ``BuildError`` is raised after all were built if any proof failed.
     """
+    from course_utils.grading.autotest import prepare
     from course_utils.grading.engine import grade_notebook
     from course_utils.grading.synthetic import make_submission
 
@@ -192,10 +193,13 @@ def build(
             if not rel_path.is_file():
                 result.problems.append(f"{src_path.name}: nbgrader wrote no release copy")
                 continue
-            source_nb = nbformat.read(str(src_path), as_version=4)
             release_nb = nbformat.read(str(rel_path), as_version=4)
-            result.problems.extend(find_leaks(rel_path, source_nb))
             with tempfile.TemporaryDirectory(prefix="course-build-") as tmp, quiet_kernels():
+                # ### AUTOTEST lines expanded once, as the release has them (the proofs and the
+                # leak check then see the tests that really run)
+                source_nb, expand_problems = prepare(src_path, course.root)
+                result.problems.extend(f"{src_path.name}: {p}" for p in expand_problems)
+                result.problems.extend(find_leaks(rel_path, source_nb))
                 solved = Path(tmp) / src_path.name
                 solved.write_text(make_submission(release_nb, source_nb, "correct"), encoding="utf-8")
                 # the blank run's kernel boots while the solution runs

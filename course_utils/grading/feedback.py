@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from course_utils.grading.cells import Kind, classify
 from course_utils.grading.course import Course, CourseError
 
 __all__ = ["hint_for", "render_feedback", "write_feedback", "PartView"]
@@ -173,17 +174,27 @@ def render_feedback(
         )
     out.append("</tbody></table><h2>Your notebook</h2>")
     for cell in executed.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        gid = str(meta.get("grade_id", ""))
-        source = _text(cell.get("source"))
-        is_test = cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution")
-        if is_test:
+        info = classify(cell)
+        gid = info.grade_id or ""
+        source = without_mark_scheme(_text(cell.get("source")))
+        if info.kind is Kind.TASK:
+            part = parts.get(gid)
+            body = (_ANCHOR.sub("", markdown2html(source)) if cell.get("cell_type") == "markdown"
+                    else f"<pre>{html.escape(source)}</pre>")
+            out.append(f'<div class="cell" id="{html.escape(gid)}"><div class="label">Task '
+                       f"{html.escape(gid)}</div>{body}")
+            if part is not None:
+                out.append(f"<div>{_fmt(part.score)} / {part.max_score:g} points: {_result_html(part)}</div>")
+                if part.comment:
+                    out.append(f"<p><b>Comment:</b> {html.escape(part.comment)}</p>")
+            out.append("</div>")
+        elif info.auto:
             part = parts.get(gid)
             result = _result_html(part) if part else ""
             points = f" ({_fmt(part.score)} / {part.max_score:g} points)" if part else ""
             out.append(f'<div class="cell test" id="{html.escape(gid)}"><div class="label">Test '
                        f"{html.escape(gid)}{points}</div><div>{result}</div></div>")
-        elif meta.get("solution"):
+        elif info.is_answer:
             part = parts.get(gid)
             label = f"Your answer ({html.escape(gid)})" if gid else "Your answer"
             out.append(f'<div class="cell" id="{html.escape(gid)}"><div class="label">{label}</div>'
@@ -193,9 +204,11 @@ def render_feedback(
                 if part.comment:
                     out.append(f"<p><b>Comment:</b> {html.escape(part.comment)}</p>")
             out.append("</div>")
-        elif cell.get("cell_type") == "markdown" and (meta.get("locked") or source.strip() in given):
+        elif info.kind is Kind.TEST:
+            continue  # a test in a markdown cell: never shown, like every test's source
+        elif cell.get("cell_type") == "markdown" and (info.locked or source.strip() in given):
             out.append(f'<div class="cell">{_ANCHOR.sub("", markdown2html(source))}</div>')
-        elif cell.get("cell_type") == "code" and (meta.get("locked") or source.strip() in given):
+        elif cell.get("cell_type") == "code" and (info.locked or source.strip() in given):
             out.append(f'<div class="cell"><div class="label">Given code</div><pre>{html.escape(source)}</pre>'
                        f"{_outputs_html(cell)}</div>")
         elif cell.get("cell_type") == "markdown":
@@ -212,21 +225,21 @@ def _answer_hints(executed: NotebookNode) -> dict[str, str]:
     hints: dict[str, str] = {}
     broken: list[tuple[str, str]] = []
     for cell in executed.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution") and cell.get("cell_type") == "code":
+        info = classify(cell)
+        if info.is_answer and cell.get("cell_type") == "code":
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "error":
-                    broken.append((str(meta.get("grade_id")), str(out.get("ename"))))
+                    broken.append((str(info.grade_id), str(out.get("ename"))))
                     break
-        elif meta.get("grade") and not meta.get("solution"):
+        elif info.kind is Kind.TEST:
             if broken:
                 gid, ename = broken[0]
                 if ename == "NotImplementedError":
-                    hints[str(meta.get("grade_id"))] = (
+                    hints[str(info.grade_id)] = (
                         f"Answer cell '{gid}' above is not answered yet: replace `raise NotImplementedError()` "
                         "with your code.")
                 else:
-                    hints[str(meta.get("grade_id"))] = (
+                    hints[str(info.grade_id)] = (
                         f"Answer cell '{gid}' above stopped with {ename}; fix it first, then this test can run.")
             broken = []
     return hints
@@ -260,10 +273,30 @@ def given_texts(course: Course, assignment: str, notebook: str) -> frozenset[str
     nb = nbformat.read(str(path), as_version=4)
     texts = set()
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if not (meta.get("grade") or meta.get("solution")):
-            texts.add(_text(cell.get("source")).strip())
+        info = classify(cell)
+        if not (info.graded or info.is_answer):
+            texts.add(without_mark_scheme(_text(cell.get("source"))).strip())
     return frozenset(texts)
+
+
+def without_mark_scheme(text: str) -> str:
+    r"""``text`` without its ``BEGIN MARK SCHEME`` ... ``END MARK SCHEME`` blocks (a task's
+    rubric, kept in the graded notebook for the instructor; an unclosed block runs to the end).
+
+    >>> without_mark_scheme("Do it.\n=== BEGIN MARK SCHEME ===\n1 mark\n=== END MARK SCHEME ===\nThanks")
+    'Do it.\nThanks'
+    """
+    if "BEGIN MARK SCHEME" not in text:
+        return text
+    kept, inside = [], False
+    for line in text.split("\n"):
+        if "BEGIN MARK SCHEME" in line:
+            inside = True
+        elif "END MARK SCHEME" in line and inside:
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def write_feedback(course: Course, assignment: str) -> list[Path]:

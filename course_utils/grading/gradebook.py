@@ -72,22 +72,24 @@ def record_notebook(
     """
     from nbgrader import utils
 
+    from course_utils.grading.cells import Kind, classify, nbgrader_meta
+
     gb.update_or_create_student(student_id)
     kwargs = {"timestamp": timestamp} if timestamp else {}
     gb.update_or_create_submission(assignment, student_id, **kwargs)
     log = logging.getLogger(__name__)
     for cell in executed.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        gid = meta.get("grade_id")
-        if not gid:
+        info = classify(cell)
+        gid = info.grade_id
+        if gid is None:
             continue
-        if utils.is_grade(cell):
+        if info.kind in (Kind.TEST, Kind.MANUAL_ANSWER):  # nbgrader's "grade" cells
             grade = gb.find_grade(gid, notebook, assignment, student_id)
             grade.auto_score, _ = utils.determine_grade(cell, log)
             grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
-        if utils.is_solution(cell) or utils.is_task(cell):
+        if info.is_answer or info.kind is Kind.TASK:
             comment = gb.find_comment(gid, notebook, assignment, student_id)
-            untouched = meta.get("checksum") == utils.compute_checksum(cell) and not utils.is_task(cell)
+            untouched = info.is_answer and nbgrader_meta(cell).get("checksum") == utils.compute_checksum(cell)
             comment.auto_comment = "No response." if untouched else None
     gb.db.commit()
 

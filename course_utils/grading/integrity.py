@@ -3,18 +3,24 @@
 A submission is untrusted: a student (or an accident) can delete, edit, duplicate, split, move or
 retype the graded test cells, retype an answer cell, or invent cells that claim to be graded.
 :func:`check_and_restore` takes the submission and the source notebook (solutions and hidden tests
-included) and returns the notebook that will actually be executed:
+included) and returns the notebook that will actually be executed. What each cell kind gets
+(kinds as :mod:`course_utils.grading.cells` reads them from nbgrader's metadata):
 
-* every graded test cell and every locked cell of the source, with the source's content and
-  metadata (hidden tests included), in source order;
-* every answer cell (nbgrader ``solution`` cell, matched by ``grade_id``) with the student's text,
-  in the source's cell type; a missing answer gets the release's stub;
-* the student's own scratch cells (no recognised ``grade_id``), kept after the graded cell they
+* test, task and read-only cells (nbgrader's *locked* cells): the source's content and metadata,
+  hidden tests and mark schemes included, in source order; ``### AUTOTEST`` lines are expanded
+  the way nbgrader's release expands them (:mod:`course_utils.grading.autotest`);
+* answer cells (autograded or manually graded, matched by ``grade_id``): the student's text, in
+  the source's cell type; a missing answer gets the release's stub;
+* unlocked cells that carry a ``grade_id`` but are none of the above: the student's text (as
+  nbgrader keeps it), in the source's place and type;
+* the student's own scratch cells (no recognised ``grade_id``): kept after the graded cell they
   followed in the submission, stripped of any nbgrader metadata;
 
-plus a list of flags, each a one-line reason naming the cell and what was done about it.
+plus a list of flags, each a one-line reason naming the cell and what was done about it. A
+locked cell counts as edited only when it differs from what the release handed out (the release
+shows tests without their hidden part and tasks without their mark scheme).
 
-Nothing here executes code; :mod:`course_utils.grading.sandbox` does that.
+Nothing here executes student code; the sandbox does that.
 """
 
 from __future__ import annotations
@@ -24,29 +30,18 @@ from collections.abc import Iterable
 
 from nbformat import NotebookNode
 
+from course_utils.grading.cells import CellInfo, Kind, classify, grade_id, nbgrader_meta, source_text, valid_cells
+from course_utils.grading.flags import name as quoted
+
 __all__ = ["check_and_restore", "release_version", "cell_role", "suspicious_code"]
 
-#: Roles a source cell can have, as used by :func:`cell_role`.
+#: Roles a source cell can have, as used by :func:`cell_role` (kept for older callers; new code
+#: uses :func:`course_utils.grading.cells.classify`).
 TEST, ANSWER, LOCKED, FREE = "test", "answer", "locked", "free"
 
 
-def _nbgrader_meta(cell: NotebookNode) -> dict:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta if isinstance(meta, dict) else {}
-
-
-def _grade_id(cell: NotebookNode) -> str | None:
-    gid = _nbgrader_meta(cell).get("grade_id")
-    return gid if isinstance(gid, str) and gid else None
-
-
 def cell_role(cell: NotebookNode) -> str:
-    """Classify a source cell by its nbgrader metadata.
-
-    Parameters
-    ----------
-    cell : NotebookNode
-        A cell of the instructor's source notebook.
+    """Classify a source cell by its nbgrader metadata (coarser than :class:`~course_utils.grading.cells.Kind`).
 
     Returns
     -------
@@ -55,21 +50,14 @@ def cell_role(cell: NotebookNode) -> str:
         for a graded, non-solution cell (autograder tests), ``"locked"`` for any other cell with a
         ``grade_id`` (read-only instructions, tasks), ``"free"`` for a cell without one.
     """
-    meta = _nbgrader_meta(cell)
-    if _grade_id(cell) is None:
+    info = classify(cell)
+    if info.grade_id is None:
         return FREE
-    if meta.get("solution", False):
+    if info.is_answer:
         return ANSWER
-    if meta.get("grade", False):
+    if info.kind is Kind.TEST:
         return TEST
     return LOCKED
-
-
-def _source_text(cell: NotebookNode) -> str:
-    src = cell.get("source", "")
-    if isinstance(src, list):
-        src = "".join(str(s) for s in src)
-    return src if isinstance(src, str) else str(src)
 
 
 def _normalise(text: str) -> str:
@@ -79,8 +67,10 @@ def _normalise(text: str) -> str:
 def release_version(source: NotebookNode) -> NotebookNode:
     """The student version of a source notebook, as nbgrader's release step makes it.
 
-    Solutions are replaced by stubs and hidden tests removed (nbgrader's ``ClearSolutions`` and
-    ``ClearHiddenTests``), on a copy; the source is not changed.
+    Solutions are replaced by stubs, hidden tests and mark schemes removed (nbgrader's
+    ``ClearSolutions``, ``ClearHiddenTests`` and ``ClearMarkScheme``), on a copy; the source is
+    not changed. ``### AUTOTEST`` lines are left as they are: expand them first
+    (:func:`course_utils.grading.autotest.expanded`) to compare with a real release.
 
     Parameters
     ----------
@@ -92,11 +82,12 @@ def release_version(source: NotebookNode) -> NotebookNode:
     NotebookNode
         A new notebook with the released cell contents.
     """
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+    from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearSolutions
 
     nb = copy.deepcopy(source)
     nb, _ = ClearSolutions().preprocess(nb, {})
     nb, _ = ClearHiddenTests().preprocess(nb, {})
+    nb, _ = ClearMarkScheme().preprocess(nb, {})
     return nb
 
 
@@ -122,13 +113,6 @@ def _as_type(text: str, template: NotebookNode) -> NotebookNode:
     return new
 
 
-def _valid_cells(nb: NotebookNode) -> list[NotebookNode]:
-    cells = nb.get("cells", [])
-    if not isinstance(cells, list):
-        return []
-    return [c for c in cells if isinstance(c, dict) and c.get("cell_type") in ("code", "markdown", "raw")]
-
-
 def check_and_restore(
     submission: NotebookNode, source: NotebookNode
 ) -> tuple[NotebookNode, list[str]]:
@@ -139,25 +123,31 @@ def check_and_restore(
     submission : NotebookNode
         The student's notebook, as read from their file (nbformat 4). Not modified.
     source : NotebookNode
-        The instructor's source notebook with solutions and hidden tests. Not modified.
+        The instructor's source notebook with solutions and hidden tests. Not modified. Its
+        ``### AUTOTEST`` lines are expanded here (see :mod:`course_utils.grading.autotest`; a
+        grader that knows the file calls :func:`~course_utils.grading.autotest.prepare` first).
 
     Returns
     -------
     notebook : NotebookNode
-        A new notebook ready to execute: the source's metadata, its test and locked cells (content
-        and metadata from the source, hidden tests included) in source order, the student's answers
+        A new notebook ready to execute: the source's metadata, its locked cells (content and
+        metadata from the source, hidden tests included) in source order, the student's answers
         in the answer cells, and the student's scratch cells after the graded cell they followed.
         All outputs are empty.
     flags : list of str
         One-line reasons, e.g. ``"test cell 'q1_tests' was deleted; restored"``. Empty for an
         untouched submission.
     """
-    flags: list[str] = []
-    src_cells = _valid_cells(source)
-    roles = {(_grade_id(c)): cell_role(c) for c in src_cells if _grade_id(c)}
-    src_by_id = {_grade_id(c): c for c in src_cells if _grade_id(c)}
-    released = {_grade_id(c): c for c in _valid_cells(release_version(source)) if _grade_id(c)}
-    src_order = [_grade_id(c) for c in src_cells if _grade_id(c)]
+    from course_utils.grading.autotest import expanded
+
+    source, problems = expanded(source)
+    flags: list[str] = list(problems)
+    src_cells = [c for c in valid_cells(source) if grade_id(c)]
+    kinds: dict[str, CellInfo] = {}
+    for cell in src_cells:
+        kinds.setdefault(grade_id(cell), classify(cell))  # type: ignore[arg-type]
+    released = {grade_id(c): c for c in valid_cells(release_version(source)) if grade_id(c)}
+    src_order = [grade_id(c) for c in src_cells]
 
     # Walk the submission once: the first cell claiming each known grade_id is that id's cell;
     # every other cell is scratch, attached to the last recognised graded cell before it.
@@ -165,22 +155,19 @@ def check_and_restore(
     scratch: dict[str | None, list[NotebookNode]] = {None: []}
     seen_order: list[str] = []
     anchor: str | None = None
-    for cell in _valid_cells(submission):
-        gid = _grade_id(cell)
-        if gid is not None and gid in roles:
+    for cell in valid_cells(submission):
+        gid = grade_id(cell)
+        if gid is not None and gid in kinds:
             if gid in student:
-                what = "test" if roles[gid] == TEST else ("answer" if roles[gid] == ANSWER else "locked")
-                flags.append(f"{what} cell '{gid}' appears more than once (duplicated or split); extra copy ignored")
+                flags.append(f"{kinds[gid].label} appears more than once (duplicated or split); extra copy ignored")
                 continue
             student[gid] = cell
             seen_order.append(gid)
             anchor = gid
             scratch.setdefault(gid, [])
             continue
-        if gid is not None:
-            meta = _nbgrader_meta(cell)
-            if meta.get("grade") or meta.get("solution") or meta.get("locked"):
-                flags.append(f"cell claims unknown grade id '{gid}'; kept as an ungraded scratch cell")
+        if gid is not None and classify(cell).kind is not Kind.REGULAR:
+            flags.append(f"cell claims unknown grade id {quoted(gid)}; kept as an ungraded scratch cell")
         scratch[anchor].append(_clean_scratch(cell))
 
     expected_order = [g for g in src_order if g in student]
@@ -188,28 +175,32 @@ def check_and_restore(
         flags.append("graded cells were moved out of the assignment's order; source order restored")
 
     out_cells: list[NotebookNode] = list(scratch[None])
+    done: set[str] = set()
     for cell in src_cells:
-        gid = _grade_id(cell)
-        if gid is None:
-            continue  # instructions and set-up cells are carried by the student's own copy
-        role = roles[gid]
+        gid = grade_id(cell)
+        if gid is None or gid in done:
+            continue
+        done.add(gid)
+        info = kinds[gid]
         theirs = student.get(gid)
-        if role == ANSWER:
-            out_cells.append(_restore_answer(gid, cell, theirs, released.get(gid), flags))
+        if info.is_answer:
+            out_cells.append(_restore_answer(info, cell, theirs, released.get(gid), flags))
+        elif info.locked:
+            out_cells.append(_restore_locked(info, cell, theirs, released.get(gid), flags))
         else:
-            out_cells.append(_restore_locked(gid, role, cell, theirs, released.get(gid), flags))
+            out_cells.append(_keep_regular(cell, theirs, released.get(gid)))
         out_cells.extend(scratch.get(gid, []))
 
     nb = copy.deepcopy(source)
     nb["cells"] = out_cells
     _ensure_ids(nb["cells"])
     for cell in out_cells:
-        if cell.get("cell_type") != "code" or cell_role(cell) in (TEST, LOCKED):
+        if cell.get("cell_type") != "code" or classify(cell).locked:
             continue
-        found = suspicious_code(_source_text(cell))
+        found = suspicious_code(source_text(cell))
         if found:
-            gid = _grade_id(cell)
-            where = f"answer cell '{gid}'" if gid else "a scratch cell"
+            gid = grade_id(cell)
+            where = f"answer cell {quoted(gid)}" if gid else "a scratch cell"
             flags.append(f"suspicious code in {where}: {'; '.join(found)}")
     return nb, flags
 
@@ -344,7 +335,7 @@ def suspicious_code(text: str) -> list[str]:
 
 
 def _restore_answer(
-    gid: str,
+    info: CellInfo,
     src: NotebookNode,
     theirs: NotebookNode | None,
     released: NotebookNode | None,
@@ -353,37 +344,47 @@ def _restore_answer(
     # the release's cell is the template: the source's type and metadata, never the student's
     template = released if released is not None else src
     if theirs is None:
-        flags.append(f"answer cell '{gid}' was deleted; the empty stub was put back")
-        return _as_type(_source_text(template) if released is not None else "", template)
+        flags.append(f"{info.label} was deleted; the empty stub was put back")
+        return _as_type(source_text(template) if released is not None else "", template)
     if theirs.get("cell_type") != src.get("cell_type"):
         flags.append(
-            f"answer cell '{gid}' was retyped from {src.get('cell_type')} to "
-            f"{theirs.get('cell_type')}; its type was restored"
+            f"{info.label} was retyped from {src.get('cell_type')} to "
+            f"{quoted(theirs.get('cell_type'), 20)[1:-1]}; its type was restored"
         )
-    return _as_type(_source_text(theirs), template)
+    return _as_type(source_text(theirs), template)
 
 
 def _restore_locked(
-    gid: str,
-    role: str,
+    info: CellInfo,
     src: NotebookNode,
     theirs: NotebookNode | None,
     released: NotebookNode | None,
     flags: list[str],
 ) -> NotebookNode:
-    kind = "test" if role == TEST else "locked"
+    """A test, task or read-only cell: always the source's; flagged when the student changed
+    what the release handed out."""
+    label = info.label if info.kind is not Kind.LOCKED else f"locked cell '{info.grade_id}'"
     if theirs is None:
-        flags.append(f"{kind} cell '{gid}' was deleted; restored")
+        flags.append(f"{label} was deleted; restored")
     elif theirs.get("cell_type") != src.get("cell_type"):
         flags.append(
-            f"{kind} cell '{gid}' was retyped from {src.get('cell_type')} to "
-            f"{theirs.get('cell_type')}; restored"
+            f"{label} was retyped from {src.get('cell_type')} to "
+            f"{quoted(theirs.get('cell_type'), 20)[1:-1]}; restored"
         )
-    elif released is not None and _normalise(_source_text(theirs)) != _normalise(_source_text(released)):
-        flags.append(f"{kind} cell '{gid}' was edited; restored")
-    elif _nbgrader_meta(theirs).get("points") != _nbgrader_meta(src).get("points") and role == TEST:
-        flags.append(f"{kind} cell '{gid}' had its points changed; restored")
-    return _as_type(_source_text(src), src)
+    elif released is not None and _normalise(source_text(theirs)) != _normalise(source_text(released)):
+        flags.append(f"{label} was edited; restored")
+    elif info.kind in (Kind.TEST, Kind.TASK) and nbgrader_meta(theirs).get("points") != nbgrader_meta(src).get("points"):
+        flags.append(f"{label} had its points changed; restored")
+    return _as_type(source_text(src), src)
+
+
+def _keep_regular(src: NotebookNode, theirs: NotebookNode | None, released: NotebookNode | None) -> NotebookNode:
+    """An unlocked cell with a grade id (neither answer nor locked): nbgrader keeps the
+    student's text, in the source's type and metadata; a deleted one gets the release's."""
+    template = released if released is not None else src
+    if theirs is None:
+        return _as_type(source_text(template), template)
+    return _as_type(source_text(theirs), template)
 
 
 def _ensure_ids(cells: Iterable[NotebookNode]) -> None:

@@ -64,18 +64,19 @@ def _merge_manual(course: Course, assignment: str, rows: dict[str, dict[str, str
 
 
 def _part_info(course: Course, assignment: str) -> dict[str, tuple[float, bool]]:
-    """``{part column: (points, autograded?)}`` from the source notebooks."""
+    """``{part column: (points, autograded?)}`` from the source notebooks (tests, manually
+    graded answers and tasks)."""
     import nbformat
+
+    from course_utils.grading.cells import graded_parts
 
     notebooks = course.source_notebooks(assignment)
     info: dict[str, tuple[float, bool]] = {}
     for path in notebooks:
         nb = nbformat.read(str(path), as_version=4)
-        for cell in nb.cells:
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if meta.get("grade"):
-                key = f"{path.stem}:{meta['grade_id']}" if len(notebooks) > 1 else str(meta["grade_id"])
-                info[key] = (float(meta.get("points", 0)), cell.get("cell_type") == "code" and not meta.get("solution"))
+        for _, part in graded_parts(nb.cells):
+            key = f"{path.stem}:{part.grade_id}" if len(notebooks) > 1 else str(part.grade_id)
+            info[key] = (part.points, part.auto)
     return info
 
 

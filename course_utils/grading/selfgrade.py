@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils.grading.cells import grade_id, valid_cells
 from course_utils.grading.course import Course, CourseError, quiet_kernels
 
 __all__ = ["find_source", "selfgrade"]
@@ -21,10 +22,7 @@ def _grade_ids(path: Path) -> set[str]:
         nb = nbformat.read(str(path), as_version=4)
     except Exception:
         return set()
-    return {
-        str(c.metadata["nbgrader"]["grade_id"]) for c in nb.cells
-        if isinstance(c.get("metadata", {}).get("nbgrader"), dict) and c.metadata["nbgrader"].get("grade_id")
-    }
+    return {gid for gid in (grade_id(c) for c in valid_cells(nb)) if gid}
 
 
 def find_source(course: Course, notebook: Path, assignment: str | None = None) -> Path:
@@ -77,6 +75,7 @@ def selfgrade(
     cell_timeout : float, optional
         Per-cell time limit in seconds.
     """
+    from course_utils.grading.autotest import prepare
     from course_utils.grading.engine import grade_notebook
     from course_utils.grading.feedback import PartView, _answer_hints, given_texts, hint_for, render_feedback
 
@@ -86,6 +85,7 @@ def selfgrade(
     source = find_source(course, notebook, assignment)
     echo(f"Grading {notebook} against the full tests of {source.parent.name}/{source.name} ...")
     with quiet_kernels():
+        prepare(source, course.root)  # ### AUTOTEST lines, expanded as the release has them
         grade = grade_notebook(notebook, source, cell_timeout=cell_timeout or course.cell_timeout,
                                total_timeout=max(300.0, 10 * (cell_timeout or course.cell_timeout)))
     hints = _answer_hints(grade.executed)
