@@ -274,9 +274,19 @@ def _server_env(sandbox: Path) -> dict[str, str]:
 
 
 def start_lab(name: str, root: Path, artifacts: Path) -> LabServer:
-    """Start ``jupyter lab`` with ``root`` as its root and working folder; wait until it answers."""
+    """Start ``jupyter lab`` with ``root`` as its root and working folder; wait until it answers.
+
+    The server's temporary folder is removed again when it cannot be started."""
     sandbox = Path(tempfile.mkdtemp(prefix=f"course-browser-{name}-"))
     _SANDBOXES.append(sandbox)
+    try:
+        return _start_lab_in(sandbox, name, root, artifacts)
+    except BaseException:
+        shutil.rmtree(sandbox, ignore_errors=True)
+        raise
+
+
+def _start_lab_in(sandbox: Path, name: str, root: Path, artifacts: Path) -> LabServer:
     env = _server_env(sandbox)
     _write_lab_settings(Path(env["JUPYTER_CONFIG_DIR"]))
     port, token = _free_port(), secrets.token_hex(16)
