@@ -193,6 +193,46 @@ def test_suspicious_code_names_the_trick(code, reason):
     assert any(reason in r for r in suspicious_code(code)), suspicious_code(code)
 
 
+# what only matters when a test runs in the student's interpreter (the corpus's j_* cases)
+@pytest.mark.parametrize(("code", "reason"), [
+    ("from ipykernel.ipkernel import IPythonKernel\nIPythonKernel.do_execute = f", "patches IPython's machinery"),
+    ("import IPython.core.interactiveshell as s\ns.ExecutionResult.success = True", "patches IPython's machinery"),
+    ("from jupyter_client.session import Session", "reaches into IPython"),
+    ("get_ipython().__class__ = Shell", "changes an object's class"),
+    ("setattr(obj, '__class__', Fake)", "changes an object's class"),
+    ("import sys\nsys.addaudithook(hook)", "installs an interpreter hook"),
+    ("import signal\nsignal.setitimer(signal.ITIMER_REAL, 0.01, 0.01)", "installs an interpreter hook"),
+    ("from signal import signal as on\non(14, handler)", "installs an interpreter hook"),
+    ("import gc\ngc.callbacks.append(cb)", "installs an interpreter hook"),
+    ("import numpy\nexec(compile(code, numpy.__file__, 'exec'), ns)", "compiles code under another file's name"),
+    ("import ctypes\nctypes.c_ulong.from_address(id(float) + 168).value = 0", "writes memory through ctypes"),
+    ("import ctypes\nctypes.memmove(a, b, 8)", "writes memory through ctypes"),
+    ("float.__sub__ = lambda a, b: 0.0", "patches the built-in type 'float'"),
+    ("import sys\nx = sys._getframe(1).f_locals['e']", "inspects the caller's frame"),
+    ("try:\n    raise KeyError\nexcept KeyError as e:\n    f = e.__traceback__.tb_frame.f_back",
+     "inspects the caller's frame"),
+    ("import sys\nsys.meta_path.insert(0, Finder())", "installs an import hook"),
+    ("import importlib._bootstrap as b\nb._find_and_load = f", "installs an import hook"),
+    ("from importlib.abc import MetaPathFinder", "installs an import hook"),
+    ("globals()['__import__'] = fake", "installs an import hook"),
+    ("import builtins\nbuiltins.__import__ = fake", "installs an import hook"),
+])
+def test_suspicious_code_names_what_reaches_a_test_in_the_same_interpreter(code, reason):
+    assert any(reason in r for r in suspicious_code(code)), suspicious_code(code)
+
+
+@pytest.mark.parametrize("code", [
+    "from IPython.display import display, Markdown\ndisplay(Markdown('**done**'))",
+    "from IPython.core.display import HTML",
+    "from IPython.core.interactiveshell import InteractiveShell\nInteractiveShell.ast_node_interactivity = 'all'",
+    "import inspect\nprint(inspect.signature(optimal_demand))",
+    "import numpy as np\nx = np.float64(0.25)\nd = float(x) - 0.25",
+    "frame = {'f_back': 1}\nframe['f_back']",
+])
+def test_suspicious_code_is_silent_on_ordinary_notebook_code(code):
+    assert suspicious_code(code) == []
+
+
 # ------------------------------------------------------------------------ sandbox
 def _run(cells, tmp_path, **kw):
     nb = new_notebook(cells=cells)
@@ -218,7 +258,7 @@ def test_run_folders_live_where_no_other_account_can_plant_them(tmp_path, monkey
         st = os.lstat(base)
         assert stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) == 0o700
         return
-    monkeypatch.setattr(sandbox, "_ROOT_BASE", tmp_path / "course-sandbox")  # root: a planted link is refused
+    monkeypatch.setattr(sandbox.slots, "_ROOT_BASE", tmp_path / "course-sandbox")  # root: a planted link is refused
     os.symlink(tmp_path, tmp_path / "course-sandbox")
     sandbox._base_dir.cache_clear()
     try:
@@ -351,7 +391,7 @@ def test_whole_notebook_limit_fails_the_tests_not_reached(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root switches users")
 def test_without_privilege_drop_grading_goes_on_and_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr(sandbox, "privilege_drop_status", lambda: (False, "test says no"))
+    monkeypatch.setattr(sandbox.host, "privilege_drop_status", lambda: (False, "test says no"))
     res = _run([new_code_cell("y = 1"), _test_cell("t", "assert y == 1")], tmp_path)
     assert any(f.startswith("privilege drop unavailable: test says no") for f in res.flags)
     assert not _failed(res.nb.cells[1])
@@ -448,14 +488,14 @@ def test_a_kernel_left_ahead_is_stopped_when_the_grader_exits(tmp_path, where):
 
 @pytest.mark.slow
 def test_no_kernel_is_started_ahead_when_every_slot_is_taken(tmp_path, monkeypatch):
-    monkeypatch.setattr(sandbox, "_SLOTS", 1)  # the notebook's own kernel takes the only slot
+    monkeypatch.setattr(sandbox.slots, "_SLOTS", 1)  # the notebook's own kernel takes the only slot
     res = _run([new_code_cell("print('ran')")], tmp_path, prestart=True)
     assert _text(res.nb.cells[0]) == "ran\n"
     assert not sandbox._warm
 
 
 def test_a_killed_graders_run_folder_is_removed_by_the_next_run_in_its_slot(tmp_path, monkeypatch):
-    monkeypatch.setattr(sandbox, "_SLOTS", 1)
+    monkeypatch.setattr(sandbox.slots, "_SLOTS", 1)
     stale = sandbox._base_dir() / "run-0-left-by-a-killed-grader"
     (stale / "work").mkdir(parents=True, exist_ok=True)
     (stale / "work" / "answers.txt").write_text("x")
