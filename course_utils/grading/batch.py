@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import nbformat
 
@@ -121,6 +121,7 @@ def grade_student(
     total_timeout: float,
     prestart: bool = False,
     expanded: dict[str, tuple[str, list[str]]] | None = None,
+    protect: Sequence[str] = (),
 ) -> StudentResult:
     """Grade all notebooks of one student (runs in a worker process).
 
@@ -156,7 +157,7 @@ def grade_student(
                 result.flags.append(f"{notebook}.ipynb missing from the submission")
                 continue
             grade = grade_notebook(Path(path), Path(source), cell_timeout=cell_timeout, total_timeout=total_timeout,
-                                   prestart=prestart)
+                                   prestart=prestart, protect=[Path(p) for p in protect])
             for gid, part in grade.parts.items():
                 result.parts[_part_key(notebook, gid, several)] = (part.score, part.max_score, part.auto, part.message)
                 if not part.auto and part.score is not None:
@@ -415,11 +416,9 @@ def grade_class(
         found = collect_submissions(Path(submissions), assignment, list(sources), Path(scratch))
         report_dir.mkdir(parents=True, exist_ok=True)
         log_path = report_dir / "grading.log"
-        # Kernels cannot see the class's files (read by the sandbox when a worker starts).
-        saved_protect = os.environ.get("COURSE_SANDBOX_PROTECT")
-        # (both the folder given and intake's private copies of it)
-        os.environ["COURSE_SANDBOX_PROTECT"] = os.pathsep.join([str(Path(submissions).resolve()),
-                                                                str(Path(scratch).resolve())])
+        # Kernels never see the class's files: the folder given and intake's private copies of
+        # it are protected paths of every sandbox (on top of the course's own, see course_paths).
+        protect = (str(Path(submissions).resolve()), str(Path(scratch).resolve()))
         rows = read_grades(csv_path)
         done = {sid for sid, row in rows.items() if row.get("status") in (GRADED, FLAGGED)}
         todo = [s for s in found.submissions if force or s.student_id not in done]
@@ -438,7 +437,7 @@ def grade_class(
             # grades, except in the last round, where no student would use it.
             last_round = len(pending) - pool_size
             return {executor.submit(grade_student, sid, files, sources, timeout, total_timeout, n < last_round,
-                                    expansions): sid
+                                    expansions, protect): sid
                     for n, (sid, files) in enumerate(pending.items())}
 
         try:
@@ -514,10 +513,6 @@ def grade_class(
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-            if saved_protect is None:
-                os.environ.pop("COURSE_SANDBOX_PROTECT", None)
-            else:
-                os.environ["COURSE_SANDBOX_PROTECT"] = saved_protect
 
     environment = sorted({e for r in results.values() for e in r.environment})
     for note in environment:

@@ -21,7 +21,7 @@ import logging
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
 import nbformat
 from nbformat import NotebookNode
@@ -246,6 +246,7 @@ def grade_notebook(
     cell_timeout: float = 30,
     total_timeout: float = 300,
     prestart: bool = False,
+    protect: Sequence[Path] = (),
 ) -> NotebookGrade:
     """Grade a submitted notebook against the source (instructor) notebook.
 
@@ -265,6 +266,10 @@ def grade_notebook(
         Start the kernel for the next notebook graded against the same source while this one
         runs (a grader working through a class); see
         :func:`course_utils.grading.sandbox.execute_notebook`.
+    protect : sequence of Path
+        More paths the kernel must never see, on top of the course's own
+        (:func:`course_utils.grading.sandbox.course_paths`): ``course grade`` passes the class's
+        submissions folder and its private copies of it.
 
     Returns
     -------
@@ -292,7 +297,7 @@ def grade_notebook(
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         run_dir = Path(workdir) if workdir is not None else _prepare_workdir(source.parent, Path(tmp))
         result = execute_notebook(restored, run_dir, cell_timeout=cell_timeout, total_timeout=total_timeout,
-                                  protect=course_paths(source), prestart=prestart)
+                                  protect=[*course_paths(source), *protect], prestart=prestart)
     executed = result.nb
     environment = [f for f in result.flags if f.startswith(ENVIRONMENT_FLAGS)]
     flags.extend(f for f in result.flags if f not in flags and f not in environment)

@@ -52,14 +52,12 @@ from course_utils.grading.sandbox.kernel import (
 )
 from course_utils.grading.sandbox.limits import DEFAULT_LIMITS, ExecResult, Limits
 from course_utils.grading.sandbox.protect import (
-    PROTECT_ENV,
-    _default_protect,
     course_paths,
 )
 from course_utils.grading.sandbox.slots import _base_dir as _base_dir
 
 __all__ = ["ExecResult", "Limits", "execute_notebook", "course_paths", "privilege_drop_status", "probe_unprivileged",
-           "sandbox_status", "DEFAULT_LIMITS", "PROTECT_ENV"]
+           "sandbox_status", "DEFAULT_LIMITS"]
 
 
 def execute_notebook(
@@ -128,7 +126,7 @@ def execute_notebook(
         raise ValueError(f"total_timeout must be a positive number of seconds, got {total_timeout!r}")
     nb = copy.deepcopy(nb)
     workdir = Path(workdir)
-    protect_paths = tuple(sorted({str(Path(p).resolve()) for p in [*protect, *_default_protect()]}))
+    protect_paths = tuple(sorted({str(Path(p).resolve()) for p in protect}))
     key = (_workdir_signature(workdir), limits, protect_paths, int(total_timeout))
     kernel = _warm.pop(key, None)
     _close_warm()  # one built for other files or limits is of no use now

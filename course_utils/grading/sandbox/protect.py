@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 
@@ -30,15 +29,3 @@ _HIDDEN_NAMES = ("submitted", "autograded", "feedback", "reports", "gradebook.db
 
 def _hidden_in(root: Path, source_dir: Path) -> list[Path]:
     return [p for p in (source_dir, *(root / n for n in _HIDDEN_NAMES)) if p.exists()]
-
-
-#: Environment variable of the *grader* (never passed to kernels) naming more folders to hide,
-#: separated by ``os.pathsep``; ``course grade`` sets it to the ``--submissions`` folder.
-PROTECT_ENV = "COURSE_SANDBOX_PROTECT"
-
-
-def _default_protect() -> list[str]:
-    """The repository's own course folders and those named in :data:`PROTECT_ENV`."""
-    root = Path(__file__).resolve().parents[2]
-    extra = [p for p in os.environ.get(PROTECT_ENV, "").split(os.pathsep) if p and os.path.exists(p)]
-    return [str(p) for p in _hidden_in(root, root / "source")] + extra
