@@ -245,6 +245,50 @@ _BUILTIN_NAMES = {"type", "isinstance", "issubclass", "abs", "float", "int", "st
                   "__builtins__", "__import__", "open", "range"}
 _BASE_TYPES = {"float", "int", "str", "bool", "complex", "float64", "int64", "float32", "int32",
                "generic", "floating", "integer", "number"}
+#: Names (a call, an attribute, or an import of that name) that install something which outlives
+#: the cell that set it and runs in the middle of later code: a test's, in the same interpreter.
+_HOOKS = {
+    "sys.addaudithook": "installs an interpreter hook", "signal.signal": "installs an interpreter hook",
+    "signal.setitimer": "installs an interpreter hook", "signal.alarm": "installs an interpreter hook",
+    "gc.callbacks": "installs an interpreter hook", "sys.monitoring": "installs an interpreter hook",
+    "sys.setswitchinterval": "installs an interpreter hook",
+    "threading.settrace": "installs a tracing hook", "threading.setprofile": "installs a tracing hook",
+    "sys.meta_path": "installs an import hook", "sys.path_hooks": "installs an import hook",
+    "sys.path_importer_cache": "installs an import hook", "importlib._bootstrap": "installs an import hook",
+    "importlib._bootstrap_external": "installs an import hook", "importlib.abc": "installs an import hook",
+    "importlib.machinery": "installs an import hook",
+    "sys._current_frames": "inspects the caller's frame", "inspect.getouterframes": "inspects the caller's frame",
+    "inspect.trace": "inspects the caller's frame", "traceback.walk_stack": "inspects the caller's frame",
+    "traceback.extract_stack": "inspects the caller's frame", "sys.modules.pop": "changes sys.modules",
+}
+#: Attributes that only frames, tracebacks, generators and coroutines have.
+_FRAME_ATTRS = {"f_back", "f_globals", "f_locals", "f_builtins", "tb_frame", "gi_frame", "cr_frame"}
+#: ctypes names that read or write raw memory (a type object's flags or slots, say).
+_CTYPES_MEMORY = {"from_address", "from_buffer", "memmove", "memset", "cast", "pythonapi", "string_at",
+                  "addressof", "PYFUNCTYPE", "CFUNCTYPE"}
+#: Modules of the kernel's own machinery; importing them is reaching into IPython, and an
+#: assignment to an attribute of something imported from them patches it.
+_KERNEL_MODULES = ("ipykernel", "jupyter_client", "IPython.core", "IPython.terminal")
+_BUILTIN_TYPES = {"float", "int", "str", "bool", "complex", "type", "object", "list", "dict", "tuple",
+                  "set", "BaseException", "Exception", "AssertionError"}
+
+
+#: Modules of IPython.core that ordinary notebooks import (to display, or to set
+#: ``InteractiveShell.ast_node_interactivity``): importing them alone is no reason to look.
+_ORDINARY_IMPORTS = ("IPython.core.display", "IPython.core.pylabtools", "IPython.core.interactiveshell")
+
+
+def _is_kernel_module(name: str) -> bool:
+    return any(name == m or name.startswith(m + ".") for m in _KERNEL_MODULES)
+
+
+def _hook(name: str) -> str | None:
+    """The reason for a dotted name that is, or lies under, one of :data:`_HOOKS`."""
+    while name:
+        if name in _HOOKS:
+            return _HOOKS[name]
+        name = name.rpartition(".")[0]
+    return None
 
 
 def _dotted(node: object) -> str:
@@ -266,7 +310,10 @@ def suspicious_code(text: str) -> list[str]:
     The check is static (Python's ``ast``) and conservative: it reports module patching
     (``math.isclose = ...``), rebinding built-in names, always-equal or fake-number classes,
     frame and interpreter inspection, environment reads, exits and kills, processes, threads,
-    network modules and file deletion. It never decides a grade.
+    network modules and file deletion; and what only matters when a test runs in the student's
+    own interpreter: reaching into or patching IPython's machinery, changing an object's class,
+    interpreter and import hooks, raw memory writes through ctypes, and code compiled under
+    another file's name. It never decides a grade.
 
     Parameters
     ----------
@@ -291,20 +338,55 @@ def suspicious_code(text: str) -> list[str]:
         if reason and reason not in found:
             found.append(reason)
 
+    # names bound to the kernel's machinery by this cell's imports (``from ipykernel.ipkernel
+    # import IPythonKernel`` binds IPythonKernel)
+    kernel_names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            kernel_names.update((a.asname or a.name.split(".")[0]) for a in node.names
+                                if _is_kernel_module(a.name))
+        elif isinstance(node, ast.ImportFrom) and _is_kernel_module(node.module or ""):
+            kernel_names.update(a.asname or a.name for a in node.names)
+
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             for name in names:
                 add(_MODULES.get(name.split(".")[0]))
+                add(_hook(name))
+                if _is_kernel_module(name) and name not in _ORDINARY_IMPORTS:
+                    add(f"reaches into IPython (imports {name})")
             if isinstance(node, ast.ImportFrom):
                 for alias in node.names:
                     add(_CALLS.get(f"{node.module}.{alias.name}"))
+                    add(_hook(f"{node.module}.{alias.name}"))
+                    if node.module == "ctypes" and alias.name in _CTYPES_MEMORY:
+                        add("writes memory through ctypes")
         elif isinstance(node, ast.Call):
             name = _dotted(node.func)
             add(_CALLS.get(name))
             if name == "open" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant) \
                     and any(ch in str(node.args[1].value) for ch in "wax+"):
                 add("writes files")
+            if name == "compile":
+                where = node.args[1] if len(node.args) > 1 else next(
+                    (k.value for k in node.keywords if k.arg == "filename"), None)
+                if where is not None and not (isinstance(where, ast.Constant) and isinstance(where.value, str)
+                                              and where.value.startswith("<")):
+                    add("compiles code under another file's name")
+            if name.endswith("setattr") and any(isinstance(a, ast.Constant) and a.value in ("__class__", "__bases__")
+                                                for a in node.args):
+                add("changes an object's class (__class__)")
+        elif isinstance(node, ast.Attribute):
+            dotted = _dotted(node)
+            add(_hook(dotted))
+            if node.attr in _FRAME_ATTRS:
+                add("inspects the caller's frame")
+            if node.attr in _CTYPES_MEMORY and (dotted.startswith("ctypes.")
+                                                 or node.attr in ("from_address", "from_buffer")):
+                add("writes memory through ctypes")
+            if dotted in ("os.environ", "os.environb"):
+                add("reads environment variables")
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for target in targets:
@@ -312,12 +394,26 @@ def suspicious_code(text: str) -> list[str]:
                     base = _dotted(target).split(".")[0]
                     if base in _MODULE_PATCH:
                         add(f"patches module '{base}' ({_dotted(target)})")
+                    if (base in kernel_names or base in ("IPython", "ipykernel", "jupyter_client")) \
+                            and target.attr != "ast_node_interactivity":  # a common, harmless setting
+                        add(f"patches IPython's machinery ({_dotted(target)})")
+                    if base in _BUILTIN_TYPES and _dotted(target).count(".") == 1:
+                        add(f"patches the built-in type '{base}' ({_dotted(target)})")
                     if target.attr == "__module__":
                         add("fakes a type's module (__module__)")
+                    if target.attr in ("__class__", "__bases__"):
+                        add(f"changes an object's class ({target.attr})")
+                    if target.attr == "__import__":
+                        add("installs an import hook (__import__)")
                 elif isinstance(target, ast.Subscript) and _dotted(target.value) in ("sys.modules", "os.environ"):
                     add(f"changes {_dotted(target.value)}")
+                elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+                        and target.slice.value in ("__import__", "__builtins__"):
+                    add(f"installs an import hook ({target.slice.value})")
                 elif isinstance(target, ast.Name) and target.id in _BUILTIN_NAMES:
                     add(f"rebinds the built-in name '{target.id}'")
+                    if target.id in ("__import__", "__builtins__"):
+                        add(f"installs an import hook ({target.id})")
                 elif isinstance(target, ast.Name) and target.id == "__module__":
                     add("fakes a type's module (__module__)")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -329,8 +425,6 @@ def suspicious_code(text: str) -> list[str]:
             for base in node.bases:
                 if _dotted(base).split(".")[-1] in _BASE_TYPES:
                     add(f"subclasses {_dotted(base)} (a fake number or string)")
-        elif isinstance(node, ast.Attribute) and _dotted(node) in ("os.environ", "os.environb"):
-            add("reads environment variables")
     return found
 
 
