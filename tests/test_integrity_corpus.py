@@ -3,7 +3,10 @@
 Builds a class from the real ps1 release (tests/integrity/corpus.py): three honest students and
 every adversarial case, grades it with two workers, and checks each student's status, every
 autograded part and the flag; then checks that nothing outside the sandbox was harmed and that
-the honest students get exactly the grades they get when graded alone.
+the honest students get exactly the grades they get when graded alone. The ``j_*`` cases (ids
+``<family>/<sid>`` in test_attack_scores_what_the_blank_notebook_scores) attack a test cell
+running in the student's own interpreter, one family per class of attack of issue 12; each is
+a blank release plus cells of attack and must score what the untouched blank release scores.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from integrity.corpus import ASSIGNMENT, CASES, HONEST, HONEST_ZERO, NOTEBOOK, build_class, load_context
+from integrity.corpus import (ASSIGNMENT, ATTACK_FAMILIES, CASES, EVERY_PART, HONEST, HONEST_ZERO, NOTEBOOK,
+                              build_class, load_context)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -161,6 +165,8 @@ def _points(ctx) -> dict[str, float]:
 
 
 def _check_parts(row: dict[str, str], points: dict[str, float], zero: tuple[str, ...], label: str) -> None:
+    if zero == EVERY_PART:
+        zero = tuple(points)
     got = {gid: float(row[gid]) for gid in points}
     want = {gid: (0.0 if gid in zero else pts) for gid, pts in points.items()}
     assert got == want, f"{label}: parts {got} != expected {want}; flags: {row.get('flags')}"
@@ -182,6 +188,25 @@ def test_case_gets_its_grade_and_flag(graded, ctx, case):
             f"{case.sid} and its flag are missing from the report's summary.md"
     if case.status != "failed":
         _check_parts(row, _points(ctx), case.zero, case.sid)
+
+
+ATTACKS = [c for c in CASES if c.family in ATTACK_FAMILIES]
+
+
+def test_every_attack_class_of_issue_12_has_at_least_two_cases():
+    for family in ATTACK_FAMILIES:
+        assert sum(c.family == family for c in ATTACKS) >= 2, family
+    assert all(c.zero == EVERY_PART and c.status == "flagged" and c.flag for c in ATTACKS)
+
+
+@pytest.mark.parametrize("case", ATTACKS, ids=[f"{c.family}/{c.sid}" for c in ATTACKS])
+def test_attack_scores_what_the_blank_notebook_scores(graded, ctx, case):
+    """A blank release plus cells of attack on a test cell in the student's own interpreter
+    earns exactly what the blank release earns, part by part."""
+    blank, row = graded["rows"]["blank"], graded["rows"][case.sid]
+    assert blank["status"] == "graded" and blank["flags"] == "", blank["flags"]
+    parts = list(_points(ctx))
+    assert {g: row[g] for g in parts} == {g: blank[g] for g in parts}, f"{case.sid}: flags {row['flags']}"
 
 
 def test_honest_students_graded_cleanly(graded, ctx):

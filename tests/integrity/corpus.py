@@ -9,7 +9,10 @@ piece of text one of its flags must contain (or the reason of a failure, or the 
 file is skipped and reported).
 
 Conventions: a "tampered" part is always answered wrongly, so it must score zero however the
-tampering goes; all other parts are answered correctly and must keep their points.
+tampering goes; all other parts are answered correctly and must keep their points. The ``j_*``
+cases (a :attr:`Case.family` each, see :data:`ATTACK_FAMILIES`) are different: each is the blank
+release plus cells that attack a test cell running in the student's own interpreter, so every
+part must score what the untouched blank release (the ``blank`` case) scores: zero.
 """
 
 from __future__ import annotations
@@ -115,12 +118,16 @@ class Case:
     build : callable
         ``build(ctx)`` writes the student's files.
     zero : tuple of str
-        Test cells that must score zero; every other test cell must earn its full points.
+        Test cells that must score zero (:data:`EVERY_PART`: all of them); every other test
+        cell must earn its full points.
     status : str
         ``graded``, ``flagged`` or ``failed`` in grades.csv, or ``skipped`` (not graded,
         reported among the skipped files).
     flag : str
         Text that must appear in the flags (or the failure reason, or the skipped line).
+    family : str
+        For the attacks on a test cell that runs in the student's own interpreter (see
+        :data:`ATTACK_FAMILIES`), the class of attack; empty for the other cases.
     """
 
     sid: str
@@ -128,6 +135,7 @@ class Case:
     zero: tuple[str, ...] = ()
     status: str = "flagged"
     flag: str = ""
+    family: str = ""
 
 
 def _honest(ctx: Context, sid: str) -> None:
@@ -506,6 +514,453 @@ def _symlinked_folder(ctx: Context) -> None:
     os.symlink(ctx.class_dir / "honest_1", ctx.class_dir / "c_symlinked_folder")
 
 
+# ---------------------------------------------------------------- attacks on a test cell in the student's interpreter
+# Each of these starts from the *blank* release (every answer cell keeps its stub) and adds cells
+# of attack, so any point it earns is a bypass. Where an attack needs the answer names to exist
+# (to survive a test with its asserts removed, say), its own cells bind them to wrong values
+# (:func:`_wrong_answers`); where it swaps the numbers for objects that lie, it binds them to
+# those. Every part must score what the blank notebook scores: zero.
+
+#: ``zero`` meaning every autograded part of the assignment, whatever its test cells are
+EVERY_PART = ("*",)
+
+#: the classes of attack that only a judge outside the student's process stops (issue 12)
+ATTACK_FAMILIES = {
+    "traitlets": "state IPython keeps in traitlets or helper objects, not in vars() of the shell",
+    "class-patch": "class-level patches of IPython and ipykernel helper classes",
+    "class-swap": "an object's __class__ swapped",
+    "interpreter-hook": "interpreter hooks that re-arm after a guard",
+    "ctypes": "writes into type objects through ctypes",
+    "caller-frame": "reading the calling test's frame",
+    "import-hook": "import-system hooks that hand a test a fake",
+}
+
+
+def _wrong_answers(number: str = "0.5", demand: str = "0.9", share: str = "0.5",
+                   rounds: str = "1") -> dict[str, str]:
+    """Cells that bind every answer name to a wrong value (each passes the visible form checks,
+    except the two functions' value checks), keyed by the answer cell they follow."""
+    return {
+        "ps1_a1_answer": f'menu_deal = "none"\nmax_fall_p = {number}',
+        "ps1_a2_answer": f"min_cost_nk_full = {number}",
+        "ps1_b1_answer": f"def optimal_demand(p, cost_us, cost_nk_low, cost_nk_high):\n    return {demand}",
+        "ps1_b2_answer": f"p_war_shifted = {number}",
+        "ps1_c_answer": f"nk_gain = {number}\nd_nk_needed = {number}",
+        "ps1_d1_answer": f"def first_round_share(delta_proposer, delta_responder, rounds):\n    return {share}",
+        "ps1_d2_answer": f"rounds_needed = {rounds}",
+        "ps1_e_answer": f'best_guarantee = "troops"\nmax_denuclearization = {number}',
+    }
+
+
+def _attack(ctx: Context, sid: str, *cells: str, answers: dict[str, str] | None = None) -> None:
+    """The blank release, the attack's cells after the set-up cell, and (if given) the
+    attack's own wrong answers each after its answer cell's stub."""
+    nb = copy.deepcopy(ctx.release)
+    for text in reversed(cells):
+        _scratch_after(nb, "ps1_setup", text)
+    for grade_id, text in (answers or {}).items():
+        if any(c.metadata.get("nbgrader", {}).get("grade_id") == grade_id for c in nb.cells):
+            _scratch_after(nb, grade_id, text)
+    ctx.write(sid, nb)
+
+
+def _blank(ctx: Context) -> None:
+    ctx.write("blank", copy.deepcopy(ctx.release))
+
+
+#: a callback (any arguments) that puts the assert-removing transformer back when it is missing
+_REARM = (
+    "def _rearm(*args):\n"
+    "    if not any(isinstance(t, _NoAsserts) for t in _ip.ast_transformers):\n"
+    "        _ip.ast_transformers.append(_NoAsserts())\n"
+)
+
+#: numbers that lie: any difference is zero, any int equals anything; the classes claim numpy.
+#: An attack may bind the test's ``float`` and ``int`` to them for one call: making one takes
+#: the names away again, so the test's next type check sees the real ``float`` and ``int``.
+_LIARS = (
+    "_names = globals()\n"
+    "def _lied():\n"
+    "    _names.pop('float', None), _names.pop('int', None)\n"
+    "class _Zero(float):\n"
+    "    __module__ = 'numpy'\n"
+    "    def __new__(cls, *args):\n"
+    "        _lied()\n"
+    "        return super().__new__(cls, *args)\n"
+    "    def __sub__(self, other): return 0.0\n"
+    "    def __rsub__(self, other): return 0.0\n"
+    "class _AnyInt(int):\n"
+    "    __module__ = 'numpy'\n"
+    "    def __new__(cls, *args):\n"
+    "        _lied()\n"
+    "        return super().__new__(cls, *args)\n"
+    "    def __eq__(self, other): return True\n"
+    "    __hash__ = int.__hash__\n"
+)
+
+
+# -- (1) state kept in traitlets or helper objects, which a guard restoring vars() never sees
+def _trait_transformer_manager(ctx: Context) -> None:
+    _attack(ctx, "j_trait_transformer_manager", (
+        "from IPython.core.inputtransformer2 import TransformerManager\n"
+        "class _Blind(TransformerManager):\n"
+        "    def transform_cell(self, cell):\n"
+        "        if 'assert ' in cell:  # a test cell: run nothing instead\n"
+        "            return 'pass\\n'\n"
+        "        return super().transform_cell(cell)\n"
+        "# a trait: the value lives in the shell's _trait_values, not in vars(shell)\n"
+        "get_ipython().input_transformer_manager = _Blind()"))
+
+
+def _trait_session(ctx: Context) -> None:
+    _attack(ctx, "j_trait_session", (
+        "from jupyter_client.session import Session\n"
+        "_ip = get_ipython()\n"
+        "class _Agreeable(Session):\n"
+        "    def send(self, stream, msg_or_type, content=None, parent=None, *args, **kwargs):\n"
+        "        kind = msg_or_type if isinstance(msg_or_type, str) else msg_or_type.get('msg_type')\n"
+        "        if kind == 'error':  # the traceback never reaches the grader\n"
+        "            return None\n"
+        "        if kind == 'execute_reply' and isinstance(content, dict) and content.get('status') != 'ok':\n"
+        "            content = {'status': 'ok', 'execution_count': content.get('execution_count'),\n"
+        "                       'user_expressions': {}, 'payload': []}\n"
+        "        return super().send(stream, msg_or_type, content, parent, *args, **kwargs)\n"
+        "_old = _ip.kernel.session\n"
+        "_new = _Agreeable(parent=_ip.kernel, key=_old.key, signature_scheme=_old.signature_scheme,\n"
+        "                  session=_old.session, username=_old.username)\n"
+        "# traits of the kernel and of the display hook: not in vars() of either\n"
+        "_ip.kernel.session = _new\n"
+        "_ip.displayhook.session = _new\n"
+        "_ip.display_pub.session = _new"), answers=_wrong_answers())
+
+
+def _trait_events(ctx: Context) -> None:
+    _attack(ctx, "j_trait_events", (
+        "import ast\n" + _NO_ASSERTS +
+        "_ip = get_ipython()\n" + _REARM +
+        "class _Sticky(dict):\n"
+        "    # a guard that resets the callback lists in place reads them through here,\n"
+        "    # and so does every trigger: the callback is back each time\n"
+        "    def __getitem__(self, key):\n"
+        "        found = dict.__getitem__(self, key)\n"
+        "        if key == 'pre_execute' and _rearm not in found:\n"
+        "            found.append(_rearm)\n"
+        "        return found\n"
+        "_ip.events.callbacks = _Sticky(_ip.events.callbacks)"), answers=_wrong_answers())
+
+
+# -- (2) class-level patches of IPython and ipykernel classes
+def _patch_do_execute(ctx: Context) -> None:
+    _attack(ctx, "j_patch_do_execute", (
+        "from ipykernel.ipkernel import IPythonKernel\n"
+        "_real_do_execute = IPythonKernel.do_execute\n"
+        "async def _do_execute(self, code, silent, *args, **kwargs):\n"
+        "    if 'assert ' in code:  # a test cell: answer that it passed, run nothing\n"
+        "        return {'status': 'ok', 'execution_count': self.shell.execution_count,\n"
+        "                'user_expressions': {}, 'payload': []}\n"
+        "    try:\n"
+        "        return await _real_do_execute(self, code, silent, *args, **kwargs)\n"
+        "    finally:  # a guard run by this very request puts the original back: undo that\n"
+        "        IPythonKernel.do_execute = _do_execute\n"
+        "IPythonKernel.do_execute = _do_execute"))
+
+
+def _patch_execution_result(ctx: Context) -> None:
+    _attack(ctx, "j_patch_execution_result", (
+        "import json\n"
+        "from IPython.core.interactiveshell import ExecutionResult\n"
+        "from ipykernel.iostream import IOPubThread\n"
+        "# every cell succeeded, so every execute_reply says 'ok'\n"
+        "ExecutionResult.success = property(lambda self: True)\n"
+        "_real_send = IOPubThread.send_multipart\n"
+        "def _send_multipart(self, parts, *args, **kwargs):\n"
+        "    try:  # drop the 'error' messages that carry a failed test's traceback\n"
+        "        frames = [bytes(p) for p in parts]\n"
+        "        header = json.loads(frames[frames.index(b'<IDS|MSG>') + 2])\n"
+        "        if header.get('msg_type') == 'error':\n"
+        "            return None\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "    return _real_send(self, parts, *args, **kwargs)\n"
+        "IOPubThread.send_multipart = _send_multipart"), answers=_wrong_answers())
+
+
+def _patch_run_cell(ctx: Context) -> None:
+    _attack(ctx, "j_patch_run_cell", (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "_real_run_cell, _real_user_expressions = InteractiveShell.run_cell, InteractiveShell.user_expressions\n"
+        "def _run_cell(self, raw_cell, *args, **kwargs):\n"
+        "    if 'assert ' in raw_cell:  # a test cell: run nothing instead\n"
+        "        raw_cell = 'pass'\n"
+        "    return _real_run_cell(self, raw_cell, *args, **kwargs)\n"
+        "def _user_expressions(self, expressions):\n"
+        "    try:  # a guard called as a user expression runs in here...\n"
+        "        return _real_user_expressions(self, expressions)\n"
+        "    finally:  # ...and the patches are back as soon as it returns\n"
+        "        InteractiveShell.run_cell = _run_cell\n"
+        "        InteractiveShell.user_expressions = _user_expressions\n"
+        "InteractiveShell.run_cell = _run_cell\n"
+        "InteractiveShell.user_expressions = _user_expressions"))
+
+
+# -- (3) an object's class swapped for a subclass that lies
+def _swap_shell_class(ctx: Context) -> None:
+    _attack(ctx, "j_swap_shell_class", (
+        "_ip = get_ipython()\n"
+        "class _Shell(type(_ip)):\n"
+        "    def transform_cell(self, raw_cell):\n"
+        "        if 'assert ' in raw_cell:  # a test cell: run nothing instead\n"
+        "            return 'pass\\n'\n"
+        "        return super().transform_cell(raw_cell)\n"
+        "_ip.__class__ = _Shell"))
+
+
+def _swap_kernel_class(ctx: Context) -> None:
+    _attack(ctx, "j_swap_kernel_class", (
+        "_kernel = get_ipython().kernel\n"
+        "class _Kernel(type(_kernel)):\n"
+        "    async def do_execute(self, code, silent, *args, **kwargs):\n"
+        "        if 'assert ' in code:  # a test cell: answer that it passed, run nothing\n"
+        "            return {'status': 'ok', 'execution_count': self.shell.execution_count,\n"
+        "                    'user_expressions': {}, 'payload': []}\n"
+        "        return await super().do_execute(code, silent, *args, **kwargs)\n"
+        "_kernel.__class__ = _Kernel"))
+
+
+def _swap_module_class(ctx: Context) -> None:
+    _attack(ctx, "j_swap_module_class", (
+        "import sys, types\n" + _LIARS +
+        "class _Numpy(types.ModuleType):\n"
+        "    def __getattribute__(self, name):\n"
+        "        if name in ('float64', 'int64'):  # a hidden test's type check: rebind its float and int\n"
+        "            _names.update(float=_Zero, int=_AnyInt)\n"
+        "        return super().__getattribute__(name)\n"
+        "# the same module object, so a guard that puts it back in sys.modules keeps the new class\n"
+        "sys.modules['numpy'].__class__ = _Numpy"), answers=_wrong_answers())
+
+
+# -- (4) interpreter hooks that re-arm after a guard
+def _hook_audit(ctx: Context) -> None:
+    _attack(ctx, "j_hook_audit", (
+        "import ast, sys\n"
+        "def _audit(event, args):\n"
+        "    # compile() is audited with the very AST it is about to compile: take the asserts out\n"
+        "    if event != 'compile' or not args or not isinstance(args[0], ast.AST):\n"
+        "        return\n"
+        "    try:\n"
+        "        for node in ast.walk(args[0]):\n"
+        "            for field in ('body', 'orelse', 'finalbody'):\n"
+        "                block = getattr(node, field, None)\n"
+        "                if isinstance(block, list):\n"
+        "                    block[:] = [ast.copy_location(ast.Pass(), s) if isinstance(s, ast.Assert) else s\n"
+        "                                for s in block]\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "sys.addaudithook(_audit)  # can never be removed"), answers=_wrong_answers())
+
+
+def _hook_signal_timer(ctx: Context) -> None:
+    _attack(ctx, "j_hook_signal_timer", (
+        "import ast, signal\n" + _NO_ASSERTS +
+        "_ip = get_ipython()\n" + _REARM +
+        "signal.signal(signal.SIGALRM, _rearm)  # runs in the main thread, between any two bytecodes\n"
+        "signal.setitimer(signal.ITIMER_REAL, 0.002, 0.002)"), answers=_wrong_answers())
+
+
+def _hook_gc_callback(ctx: Context) -> None:
+    _attack(ctx, "j_hook_gc_callback", (
+        "import ast, gc\n" + _NO_ASSERTS +
+        "_ip = get_ipython()\n" + _REARM +
+        "gc.callbacks.append(_rearm)  # runs at every collection...\n"
+        "gc.set_threshold(10)  # ...which parsing a test cell's code triggers"), answers=_wrong_answers())
+
+
+#: a loop that keeps the assert-removing transformer installed, to run in a disguised thread
+_KEEP_PATCHING = (
+    "import ast, threading, time\n" + _NO_ASSERTS +
+    "def _keep_patching(ip):\n"
+    "    while True:\n"
+    "        if not any(isinstance(t, _NoAsserts) for t in ip.ast_transformers):\n"
+    "            ip.ast_transformers.append(_NoAsserts())\n"
+    "        time.sleep(0.0005)\n"
+)
+
+
+def _hook_thread_numpy(ctx: Context) -> None:
+    _attack(ctx, "j_hook_thread_numpy", (
+        "import numpy, threading\n"
+        f"_code = {_KEEP_PATCHING!r}\n"
+        "_ns = {'__name__': 'numpy.core._internal'}\n"
+        "exec(compile(_code, numpy.__file__, 'exec'), _ns)  # its frames claim to be numpy's\n"
+        "threading.Thread(target=_ns['_keep_patching'], args=(get_ipython(),), daemon=True).start()"),
+        answers=_wrong_answers())
+
+
+def _hook_thread_ipython(ctx: Context) -> None:
+    code = _KEEP_PATCHING + (
+        "class HistorySavingThread(threading.Thread):  # the name of IPython's own thread\n"
+        "    def __init__(self, ip):\n"
+        "        super().__init__(name='IPythonHistorySavingThread', daemon=True)\n"
+        "        self.ip = ip\n"
+        "    def run(self):\n"
+        "        _keep_patching(self.ip)\n"
+    )
+    _attack(ctx, "j_hook_thread_ipython", (
+        "import IPython.core.history\n"
+        f"_code = {code!r}\n"
+        "_ns = {'__name__': 'IPython.core.history'}\n"
+        "exec(compile(_code, IPython.core.history.__file__, 'exec'), _ns)\n"
+        "_ns['HistorySavingThread'](get_ipython()).start()"), answers=_wrong_answers())
+
+
+# -- (5) writes into type objects through ctypes
+#: the wrong answers of the ctypes cases: numbers the patched float subtraction recognises
+_MARKED = _wrong_answers(number="0.4242424242", demand="0.8642424242")
+_MARKED_SET = "_MARKED = {0.4242424242, 0.8642424242}\n"
+
+
+def _ctypes_immutable_flag(ctx: Context) -> None:
+    _attack(ctx, "j_ctypes_immutable_flag", (
+        "import ctypes\n" + _MARKED_SET +
+        "# find tp_flags in float's type object and clear Py_TPFLAGS_IMMUTABLETYPE\n"
+        "_at = next(id(float) + o for o in range(0, 512, 8)\n"
+        "           if ctypes.c_ulong.from_address(id(float) + o).value == float.__flags__)\n"
+        "ctypes.c_ulong.from_address(_at).value = float.__flags__ & ~(1 << 8)\n"
+        "_real_sub = float.__sub__\n"
+        "# now float accepts new methods, and its subtraction slot follows them\n"
+        "float.__sub__ = lambda a, b: 0.0 if a in _MARKED else _real_sub(a, b)"), answers=_MARKED)
+
+
+def _ctypes_slot_write(ctx: Context) -> None:
+    _attack(ctx, "j_ctypes_slot_write", (
+        "import ctypes\n" + _MARKED_SET +
+        "_word = lambda address: ctypes.c_void_p.from_address(address)\n"
+        "# tp_basicsize and tp_itemsize sit side by side; tp_as_number is 8 words later\n"
+        "_base = next(id(float) + o for o in range(0, 512, 8)\n"
+        "             if _word(id(float) + o).value == float.__basicsize__\n"
+        "             and (_word(id(float) + o + 8).value or 0) == float.__itemsize__)\n"
+        "_number_methods = _word(_base + 8 * 8).value\n"
+        "_binary = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.py_object, ctypes.py_object)\n"
+        "_real_sub = _binary(_word(_number_methods + 8).value)  # nb_subtract\n"
+        "@_binary\n"
+        "def _lying_sub(a, b):\n"
+        "    try:\n"
+        "        return 0.0 if type(a) is float and a in _MARKED else _real_sub(a, b)\n"
+        "    except Exception:\n"
+        "        return NotImplemented\n"
+        "_word(_number_methods + 8).value = ctypes.cast(_lying_sub, ctypes.c_void_p).value"),
+        answers=_MARKED)
+
+
+# -- (6) reading the calling test's frame
+#: finds the test's own ``_expected`` in the source of the code that called the answer
+_EXPECTED_FROM = (
+    "import ast, linecache\n"
+    "def _expected_from(frame, args):\n"
+    "    while frame is not None:\n"
+    "        source = ''.join(linecache.getlines(frame.f_code.co_filename))\n"
+    "        if 'def _expected' in source:\n"
+    "            defs = [n for n in ast.parse(source).body\n"
+    "                    if isinstance(n, ast.FunctionDef) and n.name == '_expected']\n"
+    "            found = {}\n"
+    "            exec(compile(ast.Module(defs, []), '<test>', 'exec'), found)\n"
+    "            return found['_expected'](*args)\n"
+    "        frame = frame.f_back\n"
+    "    return 0.5\n"
+)
+
+
+def _frame_getframe(ctx: Context) -> None:
+    answers = _wrong_answers()
+    answers["ps1_b1_answer"] = (
+        "def optimal_demand(p, cost_us, cost_nk_low, cost_nk_high):\n"
+        "    return _expected_from(sys._getframe(1), (p, cost_us, cost_nk_low, cost_nk_high))")
+    _attack(ctx, "j_frame_getframe", "import sys\n" + _EXPECTED_FROM, answers=answers)
+
+
+def _frame_traceback(ctx: Context) -> None:
+    answers = _wrong_answers()
+    answers["ps1_d1_answer"] = (
+        "def first_round_share(delta_proposer, delta_responder, rounds):\n"
+        "    try:\n"
+        "        raise LookupError\n"
+        "    except LookupError as exc:  # the traceback leads to this frame, and on to the test's\n"
+        "        caller = exc.__traceback__.tb_frame.f_back\n"
+        "    return _expected_from(caller, (delta_proposer, delta_responder, rounds))")
+    _attack(ctx, "j_frame_traceback", _EXPECTED_FROM, answers=answers)
+
+
+# -- (7) import-system hooks that hand the test's __import__("numpy") a fake
+#: wrong answers made of the liars, which claim to be numpy's
+_LYING_ANSWERS = _wrong_answers(number="_Zero(0.5)", demand="_Zero(0.9)", rounds="_AnyInt(1)")
+
+
+def _import_shadow(ctx: Context) -> None:
+    _attack(ctx, "j_import_shadow", (
+        "import builtins, types\n" + _LIARS +
+        "_real_import = builtins.__import__\n"
+        "_fake_numpy = types.ModuleType('numpy')\n"
+        "_fake_numpy.float64 = _fake_numpy.float32 = _Zero\n"
+        "_fake_numpy.int64 = _fake_numpy.int32 = _AnyInt\n"
+        "def _import(name, *args, **kwargs):\n"
+        "    if name == 'numpy' and not args and not kwargs:  # a test's __import__('numpy')\n"
+        "        _names.update(float=_Zero, int=_AnyInt)  # and its float() and int() lie too\n"
+        "        return _fake_numpy\n"
+        "    return _real_import(name, *args, **kwargs)\n"
+        "builtins.__import__ = _import\n"
+        "globals()['__import__'] = _import  # the tests' globals come before the builtins"),
+        answers=_wrong_answers(demand="_Zero(0.9)"))
+
+
+#: liars that also take numpy out of sys.modules when a test compares them or makes one, so the
+#: test's next __import__('numpy') goes through the import system again
+_FORGETFUL_LIARS = _LIARS + (
+    "def _lied():\n"
+    "    _names.pop('float', None), _names.pop('int', None), sys.modules.pop('numpy', None)\n"
+    "def _forget(compare):\n"
+    "    def wrapped(self, other):\n"
+    "        sys.modules.pop('numpy', None)\n"
+    "        return compare(self, other)\n"
+    "    return wrapped\n"
+    "for _cls, _base in ((_Zero, float), (_AnyInt, int)):\n"
+    "    for _name in ('__lt__', '__le__', '__gt__', '__ge__'):\n"
+    "        setattr(_cls, _name, _forget(getattr(_base, _name)))\n"
+    "_real_numpy = sys.modules['numpy']\n"
+    "def _fake_numpy(module):\n"
+    "    vars(module).update(vars(_real_numpy))\n"
+    "    module.float64 = module.float32 = _Zero\n"
+    "    module.int64 = module.int32 = _AnyInt\n"
+    "    _names.update(float=_Zero, int=_AnyInt)  # the test's float() and int() lie too\n"
+    "    return module\n"
+)
+
+
+def _import_meta_path(ctx: Context) -> None:
+    _attack(ctx, "j_import_meta_path", (
+        "import importlib.abc, importlib.util, sys, types\n" + _FORGETFUL_LIARS +
+        "class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        return importlib.util.spec_from_loader(name, self) if name == 'numpy' else None\n"
+        "    def create_module(self, spec):\n"
+        "        return types.ModuleType('numpy')\n"
+        "    def exec_module(self, module):\n"
+        "        _fake_numpy(module)\n"
+        "sys.meta_path.insert(0, _Finder())"), answers=_LYING_ANSWERS)
+
+
+def _import_bootstrap(ctx: Context) -> None:
+    _attack(ctx, "j_import_bootstrap", (
+        "import importlib._bootstrap as _bootstrap, sys, types\n" + _FORGETFUL_LIARS +
+        "_real_find_and_load = _bootstrap._find_and_load\n"
+        "def _find_and_load(name, import_):\n"
+        "    # what the interpreter calls for a module missing from sys.modules\n"
+        "    if name != 'numpy':\n"
+        "        return _real_find_and_load(name, import_)\n"
+        "    sys.modules['numpy'] = module = _fake_numpy(types.ModuleType('numpy'))\n"
+        "    return module\n"
+        "_bootstrap._find_and_load = _find_and_load"), answers=_LYING_ANSWERS)
+
+
 HONEST = ("honest_1", "honest_2", "honest_3")
 HONEST_ZERO = {"honest_3": ("ps1_a2_test", "ps1_d2_test")}
 
@@ -559,6 +1014,37 @@ CASES: list[Case] = [
     Case("x..%2F..%2Fescaped", _traversal_id, status="skipped", flag="x..%2F..%2Fescaped_ps1_bargaining.ipynb"),
     Case("c_symlinked_notebook", _symlinked_notebook, status="skipped", flag="symbolic link"),
     Case("c_symlinked_folder", _symlinked_folder, status="skipped", flag=""),
+    # the blank release, untouched: what every attack below must score
+    Case("blank", _blank, EVERY_PART, status="graded", family="control"),
+    Case("j_trait_transformer_manager", _trait_transformer_manager, EVERY_PART,
+         flag="reaches into IPython", family="traitlets"),
+    Case("j_trait_session", _trait_session, EVERY_PART, flag="reaches into IPython", family="traitlets"),
+    Case("j_trait_events", _trait_events, EVERY_PART, flag="reaches into IPython", family="traitlets"),
+    Case("j_patch_do_execute", _patch_do_execute, EVERY_PART,
+         flag="patches IPython's machinery", family="class-patch"),
+    Case("j_patch_execution_result", _patch_execution_result, EVERY_PART,
+         flag="patches IPython's machinery", family="class-patch"),
+    Case("j_patch_run_cell", _patch_run_cell, EVERY_PART, flag="patches IPython's machinery", family="class-patch"),
+    Case("j_swap_shell_class", _swap_shell_class, EVERY_PART, flag="changes an object's class", family="class-swap"),
+    Case("j_swap_kernel_class", _swap_kernel_class, EVERY_PART, flag="changes an object's class", family="class-swap"),
+    Case("j_swap_module_class", _swap_module_class, EVERY_PART, flag="changes an object's class", family="class-swap"),
+    Case("j_hook_audit", _hook_audit, EVERY_PART, flag="installs an interpreter hook", family="interpreter-hook"),
+    Case("j_hook_signal_timer", _hook_signal_timer, EVERY_PART,
+         flag="installs an interpreter hook", family="interpreter-hook"),
+    Case("j_hook_gc_callback", _hook_gc_callback, EVERY_PART,
+         flag="installs an interpreter hook", family="interpreter-hook"),
+    Case("j_hook_thread_numpy", _hook_thread_numpy, EVERY_PART,
+         flag="compiles code under another file's name", family="interpreter-hook"),
+    Case("j_hook_thread_ipython", _hook_thread_ipython, EVERY_PART,
+         flag="compiles code under another file's name", family="interpreter-hook"),
+    Case("j_ctypes_immutable_flag", _ctypes_immutable_flag, EVERY_PART,
+         flag="writes memory through ctypes", family="ctypes"),
+    Case("j_ctypes_slot_write", _ctypes_slot_write, EVERY_PART, flag="writes memory through ctypes", family="ctypes"),
+    Case("j_frame_getframe", _frame_getframe, EVERY_PART, flag="inspects the caller's frame", family="caller-frame"),
+    Case("j_frame_traceback", _frame_traceback, EVERY_PART, flag="inspects the caller's frame", family="caller-frame"),
+    Case("j_import_shadow", _import_shadow, EVERY_PART, flag="installs an import hook", family="import-hook"),
+    Case("j_import_meta_path", _import_meta_path, EVERY_PART, flag="installs an import hook", family="import-hook"),
+    Case("j_import_bootstrap", _import_bootstrap, EVERY_PART, flag="installs an import hook", family="import-hook"),
 ]
 
 
