@@ -104,6 +104,18 @@ def __course_agent__(op, request):  # noqa: N807 - the name the grader calls
             return dtype.type(complex(*data["v"]) if dtype.kind == "c" else data["v"])
         return data["v"]
 
+    class _Quiet:
+        encoding = "utf-8"
+
+        def write(self, text):
+            return len(text)
+
+        def isatty(self):
+            return False
+
+        def flush(self):
+            pass
+
     def answer(payload):
         text = base64.b64encode(json.dumps(payload, allow_nan=True).encode()).decode("ascii")
         if len(text) > limit:
@@ -122,12 +134,17 @@ def __course_agent__(op, request):  # noqa: N807 - the name the grader calls
             func = handles[req["ref"]]
             args = [decode(a) for a in req["args"]]
             kwargs = {k: decode(v) for k, v in req["kwargs"].items()}
+            quiet = _Quiet()
+            saved = sys.stdout, sys.stderr
+            sys.stdout = sys.stderr = quiet  # what a call prints goes nowhere: no output flood
             try:
                 result = func(*args, **kwargs)
             except KeyboardInterrupt:
                 return answer({"t": "interrupted"})
             except BaseException as exc:  # noqa: BLE001 - reported to the judge, which fails the test
                 return answer({"t": "raised", "type": type(exc).__name__, "message": str(exc)[:500]})
+            finally:
+                sys.stdout, sys.stderr = saved
             return answer(encode(result))
         return answer({"t": "raised", "type": "ValueError", "message": f"unknown request {op!r}"})
     except KeyboardInterrupt:

@@ -43,6 +43,7 @@ MAX_PAYLOAD = 16 * 1024 * 1024
 MAX_DEPTH = 20
 #: Most digits of an integer accepted (Python refuses to convert bigger ones anyway).
 MAX_INT_DIGITS = 4300
+_MAX_INT_BITS = int(MAX_INT_DIGITS * 3.32)
 
 #: Modules a notebook name may stand for in the judge: a student's ``np`` bound to NumPy is
 #: the judge's own NumPy. Any other module is an unsupported value.
@@ -229,7 +230,7 @@ def decode(data: Any, name: str, call: Callable[[int, list, dict], Any], depth: 
     if kind == "bool":
         return _checked(value, bool, name)
     if kind == "int":
-        if type(value) is not int or len(str(abs(value))) > MAX_INT_DIGITS:
+        if type(value) is not int or value.bit_length() > _MAX_INT_BITS:
             raise ChannelError(f"{name} is not an int of at most {MAX_INT_DIGITS} digits")
         return value
     if kind == "float":
@@ -285,7 +286,7 @@ def _checked(value: Any, kind: type, name: str) -> Any:
 
 
 def _float(value: Any, name: str) -> float:
-    if type(value) is int and len(str(abs(value))) <= MAX_INT_DIGITS:
+    if type(value) is int and value.bit_length() <= _MAX_INT_BITS:
         value = float(value)  # JSON writes 1.0 as 1.0, but be lenient with 1
     if type(value) is not float:
         raise ChannelError(f"{name} is not a float")
