@@ -84,6 +84,8 @@ class UnsupportedValue:
     """
 
     __slots__ = ("_name", "_type")
+    _name: str
+    _type: str
 
     def __init__(self, name: str, type_name: str) -> None:
         object.__setattr__(self, "_name", name)

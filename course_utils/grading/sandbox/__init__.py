@@ -154,6 +154,7 @@ def execute_notebook(
             nb,
             limits=limits,
             judge=judge_process,
+            cell_timeout=cell_timeout,
             deadline=deadline,
             kill_hook=kernel.kill,
             uid=kernel.uid,
@@ -167,7 +168,6 @@ def execute_notebook(
             shutdown_kernel="immediate",
             resources={"metadata": {"path": str(kernel.work)}},
         )
-        client._cell_timeout = float(cell_timeout)
         try:
             client.execute(cwd=str(kernel.work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except Exception as exc:  # never fatal: report and fail what did not run

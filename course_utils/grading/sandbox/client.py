@@ -52,9 +52,12 @@ def _make_client_class() -> type:
     class SandboxClient(NotebookClient):  # type: ignore[misc]
         """nbclient with output caps, a guard before test cells and a whole-run deadline."""
 
-        def __init__(self, nb: Any, *, limits: Limits, judge: Any, deadline: float,
+        def __init__(self, nb: Any, *, limits: Limits, judge: Any, deadline: float, cell_timeout: float,
                      kill_hook: Any = None, uid: int | None = None, **kw: Any):
             super().__init__(nb, **kw)
+            self._cell_timeout = float(cell_timeout)
+            self.km: Any
+            self.kc: Any
             self._limits = limits
             self._judge = judge
             self._stuck = False
@@ -173,7 +176,7 @@ def _make_client_class() -> type:
         async def _start(self) -> bool:
             """Define the channel's agent in the fresh kernel; False if the kernel does not answer."""
             with contextlib.suppress(AttributeError):
-                self.kernel_pid = self.km.provisioner.process.pid
+                self.kernel_pid = self.km.provisioner.process.pid  # type: ignore[union-attr]
             startup = max(5.0, min(120.0, self._deadline - time.monotonic()))
             try:
                 reply = await self._silent(_agent_source(), startup)
@@ -225,6 +228,7 @@ def _make_client_class() -> type:
             if self._stuck:
                 return {"status": "died"}
             op = request.get("op")
+            payload: Any
             if op == "call":
                 payload = {"ref": request.get("ref"), "args": request.get("args", []),
                            "kwargs": request.get("kwargs", {})}
@@ -351,7 +355,7 @@ def _make_client_class() -> type:
                     if is_test:
                         cell.outputs.append(_error_output("GradingError", "the cell could not be run"))
                     continue
-                reply = self._last_reply
+                reply: Any = self._last_reply
                 status = reply["content"].get("status") if reply else "error"
                 ename = reply["content"].get("ename") if reply else None
                 if any(o.get("output_type") == "error" and str(o.get("ename", "")).endswith("MemoryError")

@@ -152,7 +152,7 @@ class _SandboxKernel:
     def kernel_pid(self) -> int | None:
         """Process id of the kernel, once launched."""
         try:
-            return int(self.km.provisioner.process.pid)
+            return int(self.km.provisioner.process.pid)  # type: ignore[union-attr]
         except (AttributeError, TypeError, ValueError):
             return None
 
