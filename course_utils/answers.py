@@ -186,29 +186,35 @@ def _unit_in_last_place(number: float, figures: int) -> float:
 
 
 def looks_rounded(value: Any, expected: float) -> bool:
-    """True when ``value`` shows 2 to 4 significant figures, matches ``expected`` to within one
-    unit of its last figure, and still is not correct to 4 significant figures: the answer was
-    right but rounded (or cut) too early. (With a single figure a match is as likely to be a
-    coincidence, so that case is not called rounding; see :func:`_mismatch`.)"""
+    """True when ``value`` is ``expected`` rounded to 2 or 3 significant figures (or cut to 4),
+    so not correct to the policy's 4: the answer was right but rounded too early.
+
+    Only a value within half a unit of its last figure counts as rounded (0.42 for 5/12): one a
+    whole unit away (0.12 for 0.13) is as likely to be a different answer, and with a single
+    figure a match is as likely to be a coincidence; :func:`_mismatch` mentions precision to
+    those only as an aside.
+    """
     number = float(value)
     if number == 0 or close(number, expected):
         return False
     figures = significant_figures(value)
     if not 2 <= figures <= SIG_FIGS:
         return False
-    return abs(number - expected) <= _unit_in_last_place(number, figures) * (1 + 1e-9)
+    allowed = 1.0 if figures == SIG_FIGS else 0.5  # 4 figures: cut off rather than rounded
+    return abs(number - expected) <= allowed * _unit_in_last_place(number, figures) * (1 + 1e-9)
 
 
 def _mismatch(label: str, value: Any, expected: float, hint: str, shown: str) -> str:
     """The message for a number that is not correct: about precision if it was only rounded
-    too early, otherwise ``hint`` (with a word on precision if one figure is all it shows)."""
+    too early, otherwise ``hint``, with a word on precision if the value is short and close."""
     if looks_rounded(value, expected):
         return _precision_message(label, value, expected)
     message = f"{shown} is not right" + (f": {_sentence(hint)}" if hint else ".")
     number = float(value)
-    if number != 0 and significant_figures(value) == 1 and abs(number - expected) <= _unit_in_last_place(number, 1):
-        message += (f" (It shows a single significant figure; if you rounded it, the answer policy asks for "
-                    f"{SIG_FIGS}.)")
+    figures = significant_figures(value)
+    if number != 0 and figures < SIG_FIGS and abs(number - expected) <= _unit_in_last_place(number, figures) * (1 + 1e-9):
+        message += (f" (It shows only {figures} significant figure(s); if you rounded it, the answer policy "
+                    f"asks for {SIG_FIGS}.)")
     return message
 
 

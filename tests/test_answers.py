@@ -118,7 +118,7 @@ def test_significant_figures_count_what_python_shows():
 
 
 def test_a_value_rounded_too_early_gets_a_message_about_precision():
-    for short in (0.42, 0.417, 0.41, np.float32(0.42), np.array(0.417)):
+    for short in (0.42, 0.417, np.float32(0.42), np.array(0.417)):
         assert looks_rounded(short, 5 / 12)
         with pytest.raises(AssertionError, match="agrees with the answer that far") as info:
             check_number(short, 5 / 12, "h_max", "solve the defender's condition for h")
@@ -131,9 +131,12 @@ def test_a_wrong_value_gets_the_hint_not_a_message_about_precision():
     for wrong, exact in ((0.2, 0.3), (0.45, 0.25), (41.67, 5 / 12), (0.0233, 0.7767), (0.43, 5 / 12)):
         message = _message(check_number, wrong, exact, "x", "the hint")
         assert "the hint" in message and "agrees with the answer" not in message
-    # one figure that happens to match: the hint, with an aside about precision
-    message = _message(check_number, 0.4, 5 / 12, "h_max", "the hint")
-    assert "the hint" in message and "single significant figure" in message
+    # short and close, but not the answer rounded (a figure that happens to match, a value cut
+    # off, a neighbour): the hint, with an aside about precision
+    for short, exact in ((0.4, 5 / 12), (0.41, 5 / 12), (0.12, 0.13)):
+        assert not looks_rounded(short, exact)
+        message = _message(check_number, short, exact, "x", "the hint")
+        assert "the hint" in message and "if you rounded it" in message and "agrees with" not in message
 
 
 def test_check_passes_correct_answers():
