@@ -95,8 +95,10 @@ def user_environment(base: Path, force_copy: bool = False) -> UserEnvironment:
     inodes: no extra space, and the files keep their world-readable modes; a plain copy
     across file systems), ``course_utils/`` and ``deploy/`` are copied to
     ``base/course-src``, and a ``.pth`` file puts that copy on the path in place of the
-    editable install's pointer into the unreadable checkout. Every tool then runs as
-    ``python -m ...``, because the copied scripts' ``#!`` lines still name the old path.
+    editable install's pointer into the unreadable checkout. The copied scripts in ``bin/``
+    get ``#!`` lines naming the copy's Python (each rewritten file replaces its link, so the
+    original stays intact): nbgrader runs ``alembic`` by name from the servers' PATH when it
+    makes a gradebook, and the old line names a Python other users cannot reach.
     """
     venv = REPO / ".venv"
     if not force_copy and can_run_as("nobody", venv / "bin" / "python"):
@@ -111,11 +113,30 @@ def user_environment(base: Path, force_copy: bool = False) -> UserEnvironment:
     for name in ("course_utils", "deploy"):
         shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     (site / "zz_course_src.pth").write_text(f"{src}\n")
+    _repoint_scripts(copy / "bin", old=venv, new=copy)
     for path in (copy, src):
         path.chmod(0o755)
     if not can_run_as("nobody", copy / "bin" / "python"):
         raise HarnessError(f"the copied environment {copy} is not usable by other users either")
     return UserEnvironment(copy, src, "hard-linked copy")
+
+
+def _repoint_scripts(bin_dir: Path, old: Path, new: Path) -> None:
+    """Point the ``#!`` line of every script in ``bin_dir`` that names a program under ``old``
+    at the same program under ``new``; write a new file and rename it over the old one, never
+    writing into a (hard-linked) file."""
+    prefix = f"#!{old}/".encode()
+    for script in bin_dir.iterdir():
+        if script.is_symlink() or not script.is_file():
+            continue
+        with open(script, "rb") as f:
+            if f.read(len(prefix)) != prefix:
+                continue
+            body = f.read()
+        fresh = script.with_name(f".{script.name}.repointed")
+        fresh.write_bytes(f"#!{new}/".encode() + body)
+        fresh.chmod(script.stat().st_mode & 0o7777)
+        os.replace(fresh, script)
 
 
 def install_proxy(dest: Path, npm_cache: Path) -> Path:
