@@ -513,3 +513,26 @@ def test_a_kernel_started_ahead_that_died_is_replaced_not_held_against_the_stude
     res = _run([new_code_cell("x = 6 * 7"), _test_cell("t", "assert x == 42")], tmp_path)
     assert not res.crashed and not _failed(res.nb.cells[1]), res.flags
     assert not any("could not start" in f for f in res.flags)
+
+
+@pytest.mark.slow
+def test_a_call_that_runs_over_its_limit_fails_that_test_and_later_tests_still_count(tmp_path):
+    cells = [new_code_cell("def slow(x):\n    while True:\n        pass\ny = 5"),
+             _test_cell("calls", "slow(1)"),
+             _test_cell("later", "assert y == 5")]
+    res = _run(cells, tmp_path, limits=sandbox.Limits(call_seconds=1))
+    error = res.nb.cells[1].outputs[-1]
+    assert error.ename == "StudentTimeout" and "ran over its time limit of 1 s" in error.evalue, error
+    assert not _failed(res.nb.cells[2]), res.nb.cells[2].outputs  # a fresh kernel, the answers replayed
+    assert any("ran over its time limit in cell 1; kernel restarted" in f for f in res.flags), res.flags
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_during_a_call_fails_that_test_only(tmp_path):
+    cells = [new_code_cell("import os\ndef die(x):\n    os._exit(1)\ny = 5"),
+             _test_cell("calls", "die(1)"),
+             _test_cell("later", "assert y == 5")]
+    res = _run(cells, tmp_path)
+    error = res.nb.cells[1].outputs[-1]
+    assert error.ename == "StudentDied" and "kernel died during a call" in error.evalue, error
+    assert not _failed(res.nb.cells[2]), res.nb.cells[2].outputs

@@ -1,25 +1,29 @@
 """The student's side of the judge's channel: code run *inside* the student's kernel.
 
-The grader sends this file's text to the student's kernel once, before the first cell; it
-defines one function, ``__course_agent__``, in the notebook's namespace, and registers it as the
-kernel's handler of one extra message type, ``course_agent_request`` (answered with a
-``course_agent_reply`` whose content is ``{"answer": text}``; a message handler costs a fraction
-of an ``execute_request``, which runs IPython's whole cell machinery). The judge (a separate
-trusted process, :mod:`course_utils.grading.judge`) then reaches the student's names only
-through it, as ``__course_agent__(op, request)``:
+The grader sends this file's text to the student's kernel once, before the first cell, followed
+by ``__course_agent_serve(PATH)``: it defines one function, ``__course_agent__``, in the
+notebook's namespace, and a thread that answers requests on a Unix socket at ``PATH`` (in the
+run folder's ``ipc/``, the only folder the kernel shares with the grading side). The judge (a
+separate trusted process, :mod:`course_utils.grading.judge`) connects to that socket and reaches
+the student's names only through it: a request is one JSON line ``{"op": op, "request":
+base64}``, the answer one line of base64 text, ``__course_agent__(op, request)``. A request costs
+a fraction of a millisecond (a kernel message would run ipykernel's dispatch, a few times more).
+Calls run in that thread; the notebook's main thread is idle while tests run.
 
 - ``("get", name)``: the value bound to ``name`` in the notebook, as plain data;
 - ``("has", name)``: whether the notebook binds ``name``;
 - ``("call", {"ref": ..., "args": [...], "kwargs": {...}})``: call a student function with plain
   arguments and return its result as plain data (or the exception it raised).
 
-Requests and answers are JSON, base64-encoded (plain ASCII whatever the values hold). Nothing here is trusted: student code can replace this
-function, or make it answer anything. That only lets a student state answers, which writing
-them in the notebook does too; the judge decodes what comes back as data only
-(:mod:`course_utils.grading.channel`) and never runs anything of it.
+Requests and answers are JSON, base64-encoded (plain ASCII whatever the values hold). Nothing
+here is trusted: student code can replace this function, or make it answer anything. That
+only lets a student state answers, which writing them in the notebook does too; the judge
+decodes what comes back as data only (:mod:`course_utils.grading.channel`) and never runs
+anything of it.
 
-Never import this module: it is text for the kernel. It has no imports at top level and leaves no other name in the notebook: the kernel
-runs its text as it is. Keep it standard-library only (NumPy is used when the notebook already imported it).
+Never import this module: it is text for the kernel. It has no imports at top level; the
+grader deletes ``__course_agent_serve`` once it has run. Keep it standard-library only (NumPy
+is used when the notebook already imported it).
 """
 
 
@@ -153,16 +157,29 @@ def __course_agent__(op, request):  # noqa: N807 - the name the grader calls
         return answer({"t": "broken", "message": f"{type(exc).__name__}: {exc}"[:300]})
 
 
-def __course_agent_install():  # noqa: N807
-    kernel = get_ipython().kernel  # noqa: F821 - the kernel's namespace has it
+def __course_agent_serve(path):  # noqa: N807
+    import json
+    import os
+    import socket
+    import threading
 
-    def handle(stream, ident, parent):
-        content = parent.get("content", {})
-        text = __course_agent__(str(content.get("op")), str(content.get("request")))
-        kernel.session.send(stream, "course_agent_reply", {"answer": text}, parent, ident=ident)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    os.chmod(path, 0o600)
+    server.listen(2)
+    agent = __course_agent__
 
-    kernel.shell_handlers["course_agent_request"] = handle
+    def serve():
+        while True:
+            conn, _ = server.accept()
+            with conn, conn.makefile("rwb") as stream:
+                for line in stream:
+                    try:
+                        message = json.loads(line)
+                        text = agent(str(message.get("op")), str(message.get("request")))
+                    except Exception:  # noqa: BLE001 - the judge reads an empty line as no answer
+                        text = ""
+                    stream.write(text.encode("ascii") + b"\n")
+                    stream.flush()
 
-
-__course_agent_install()
-del __course_agent_install
+    threading.Thread(target=serve, name="course-agent", daemon=True).start()

@@ -33,6 +33,7 @@ import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -44,8 +45,10 @@ __all__ = ["Judge", "JudgeError", "main"]
 
 #: Characters of a test cell's printed output kept (stdout and stderr each).
 MAX_PRINTED = 100_000
-#: Largest message line accepted from either side.
+#: Largest message line accepted from the grader.
 MAX_LINE = 64 * 1024 * 1024
+#: Largest answer line accepted from the student's kernel (characters of base64).
+MAX_ANSWER = 16 * 1024 * 1024
 
 
 class JudgeError(RuntimeError):
@@ -83,9 +86,9 @@ class _StudentNamespace(dict):
     sees the student's state as it is.
     """
 
-    def __init__(self, link: _Link) -> None:
+    def __init__(self, student: _Student) -> None:
         super().__init__(__builtins__=builtins.__dict__, __name__="__main__")
-        self._link = link
+        self._student = student
         self._cache: dict[str, Any] = {}
 
     def fresh(self) -> None:
@@ -134,22 +137,11 @@ class _StudentNamespace(dict):
         return decode(answer, "the function's result", self._call)
 
     def _ask(self, request: dict) -> dict:
-        from course_utils.grading.channel import ChannelError, StudentDied, StudentTimeout, unpack
+        from course_utils.grading.channel import ChannelError, StudentTimeout
 
-        self._link.send(request)
-        reply = self._link.receive()
-        if reply is None:
-            raise SystemExit(0)  # the grader went away
-        status = reply.get("status")
-        what = _describe(request)
-        if status == "timeout":
-            raise StudentTimeout(f"{what} ran over its time limit of {reply.get('seconds', '?')} s")
-        if status == "died":
-            raise StudentDied(f"the student's kernel died during {what}")
-        if status != "ok":
-            raise ChannelError(f"{what}: {str(reply.get('message', 'no answer'))[:300]}")
-        answer = unpack(reply.get("answer"))
+        answer = self._student.ask(request)
         kind = answer.get("t")
+        what = _describe(request)
         if kind == "interrupted":
             raise StudentTimeout(f"{what} was interrupted")
         if kind == "too big":
@@ -157,6 +149,81 @@ class _StudentNamespace(dict):
         if kind == "broken":
             raise ChannelError(f"{what}: the student's kernel could not answer ({str(answer.get('message'))[:200]})")
         return answer
+
+
+class _Student:
+    """The judge's connection to the agent in the student's kernel (a Unix socket).
+
+    Each request has a deadline: the per-call limit, within what is left of the cell's time.
+    A request that runs over marks the kernel *stuck*: the call cannot be stopped from here, so
+    the grader replaces the kernel after the cell, and later requests fail at once.
+    """
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.stuck = False
+        self.cell_end = 0.0
+        self.call_seconds = 10.0
+        self._sock: socket.socket | None = None
+        self._file: Any = None
+
+    def use(self, path: str | None, cell_seconds: float, call_seconds: float) -> None:
+        """Start a cell: the agent's socket (a new one after a kernel restart) and its budget."""
+        if path != self.path:
+            self.close()
+            self.path, self.stuck = path, False
+        self.cell_end = time.monotonic() + cell_seconds
+        self.call_seconds = call_seconds
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            if self._sock is not None:
+                self._sock.close()
+        self._sock = self._file = None
+
+    def ask(self, request: dict) -> dict:
+        import base64
+
+        from course_utils.grading.channel import ChannelError, StudentDied, StudentTimeout, unpack
+
+        what = _describe(request)
+        if self.stuck or self.path is None:
+            raise StudentDied(f"the student's kernel is not answering ({what})")
+        limit = self.call_seconds if request.get("op") == "call" else 10.0
+        limit = min(limit, self.cell_end - time.monotonic())
+        if limit <= 0:
+            raise StudentTimeout(f"{what}: the test's time was up")
+        op = request.pop("op")
+        payload = request if op == "call" else request["name"]
+        line = json.dumps({"op": op, "request": base64.b64encode(json.dumps(payload).encode()).decode()})
+        request["op"] = op
+        try:
+            if self._sock is None:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.settimeout(min(limit, 5.0))
+                sock.connect(self.path)
+                self._sock, self._file = sock, sock.makefile("rb")
+            self._sock.settimeout(limit)
+            self._sock.sendall(line.encode() + b"\n")
+            text = self._file.readline(MAX_ANSWER + 2)
+        except TimeoutError:
+            self.stuck = True
+            self.close()
+            raise StudentTimeout(f"{what} ran over its time limit of {limit:.3g} s") from None
+        except OSError as exc:
+            self.stuck = True
+            self.close()
+            raise StudentDied(f"the student's kernel stopped answering during {what} ({exc.__class__.__name__})") from None
+        if not text.endswith(b"\n"):
+            self.stuck = True
+            self.close()
+            if len(text) > MAX_ANSWER:
+                raise ChannelError(f"{what}: the answer is over the size limit")
+            raise StudentDied(f"the student's kernel died during {what}")
+        try:
+            return unpack(text[:-1].decode("ascii"))
+        except UnicodeDecodeError:
+            raise ChannelError(f"{what}: the answer is not readable data") from None
 
 
 def _describe(request: dict) -> str:
@@ -202,14 +269,16 @@ def main(argv: list[str] | None = None) -> int:
     import course_utils.grading.channel  # noqa: F401
 
     os.environ.setdefault("MPLBACKEND", "Agg")
-    namespace = _StudentNamespace(link)
+    student = _Student()
+    namespace = _StudentNamespace(student)
     link.send({"op": "ready"})
     while True:
         message = link.receive()
         if message is None or message.get("op") != "run":
             return 0
+        student.use(message.get("agent"), float(message.get("seconds", 30)), float(message.get("call_seconds", 10)))
         outputs = _run_cell(str(message["source"]), int(message.get("index", 0)), namespace)
-        link.send({"op": "done", "outputs": outputs})
+        link.send({"op": "done", "outputs": outputs, "stuck": student.stuck})
 
 
 # --------------------------------------------------------------------------------------------

@@ -155,6 +155,7 @@ def execute_notebook(
             limits=limits,
             judge=judge_process,
             cell_timeout=cell_timeout,
+            agent_dir=kernel.run / "ipc",
             deadline=deadline,
             kill_hook=kernel.kill,
             uid=kernel.uid,

@@ -53,6 +53,7 @@ def _make_client_class() -> type:
         """nbclient with output caps, a guard before test cells and a whole-run deadline."""
 
         def __init__(self, nb: Any, *, limits: Limits, judge: Any, deadline: float, cell_timeout: float,
+                     agent_dir: Path | None = None,
                      kill_hook: Any = None, uid: int | None = None, **kw: Any):
             super().__init__(nb, **kw)
             self._cell_timeout = float(cell_timeout)
@@ -60,7 +61,9 @@ def _make_client_class() -> type:
             self.kc: Any
             self._limits = limits
             self._judge = judge
-            self._stuck = False
+            self._agent_dir = agent_dir
+            self._agent_path: str | None = None
+            self._agents = 0
             self._deadline = deadline
             self._cut_cells: set[int] = set()
             self._stream_chars: dict[int, int] = {}
@@ -178,8 +181,13 @@ def _make_client_class() -> type:
             with contextlib.suppress(AttributeError):
                 self.kernel_pid = self.km.provisioner.process.pid  # type: ignore[union-attr]
             startup = max(5.0, min(120.0, self._deadline - time.monotonic()))
+            self._agents += 1
+            self._agent_path = str(self._agent_dir / f"agent-{self._agents}.sock") if self._agent_dir else None
+            code = _agent_source()
+            if self._agent_path is not None:
+                code += f"\n__course_agent_serve({self._agent_path!r})\ndel __course_agent_serve\n"
             try:
-                reply = await self._silent(_agent_source(), startup)
+                reply = await self._silent(code, startup)
             except DeadKernelError:
                 reply = None
             return reply is not None and reply["content"].get("status") == "ok"
@@ -216,55 +224,13 @@ def _make_client_class() -> type:
             return True
 
         # -- the judge ---------------------------------------------------------------------
-        async def _ask_student(self, request: dict, cell_end: float) -> dict:
-            """Answer one judge request from the student's kernel: ``{"status": ..., ...}``.
-
-            Only the agent's answer text crosses (size-checked); the judge decodes it. A call
-            that runs over its limit is interrupted; a kernel that then does not answer is
-            marked stuck and replaced after the cell.
-            """
-            import base64
-
-            if self._stuck:
-                return {"status": "died"}
-            op = request.get("op")
-            payload: Any
-            if op == "call":
-                payload = {"ref": request.get("ref"), "args": request.get("args", []),
-                           "kwargs": request.get("kwargs", {})}
-                limit = min(self._limits.call_seconds, cell_end - time.monotonic())
-            else:
-                payload = request.get("name")
-                limit = min(10.0, cell_end - time.monotonic())
-            if op not in ("get", "has", "call") or limit <= 0:
-                return {"status": "timeout", "seconds": round(max(limit, 0), 1)}
-            encoded = base64.b64encode(json.dumps(payload).encode()).decode("ascii")
-            assert self.kc is not None
-            msg = self.kc.session.msg("course_agent_request", {"op": op, "request": encoded})
-            try:
-                self.kc.shell_channel.send(msg)
-                reply = await self._reply_to(msg["header"]["msg_id"], limit)
-                if reply is None:
-                    with contextlib.suppress(Exception):
-                        await ensure_async(self.km.interrupt_kernel())
-                    reply = await self._reply_to(msg["header"]["msg_id"], 5.0)  # once the call stopped
-                    if reply is None:
-                        self._stuck = True
-                        return {"status": "died"}
-                    return {"status": "timeout", "seconds": round(limit, 1)}
-            except DeadKernelError:
-                self._stuck = True
-                return {"status": "died"}
-            answer = reply.get("content", {}).get("answer")
-            if not isinstance(answer, str):
-                return {"status": "error", "message": "the notebook's kernel did not answer the grader "
-                                                      "(was __course_agent__ replaced?)"}
-            if len(answer) > 2 * self._limits.channel_bytes:
-                return {"status": "error", "message": f"the answer is too big to grade ({len(answer)} characters)"}
-            return {"status": "ok", "answer": answer}
-
         async def _judge_cell(self, cell: Any, index: int) -> bool:
-            """Run a test cell in the judge, answering its requests; False ends the run."""
+            """Run a test cell in the judge; False ends the run.
+
+            The judge reaches the student's names itself, through the agent's socket; the
+            grader only starts the cell, waits for its outputs within the cell's time, and
+            replaces a kernel the judge found stuck (a call that ran over its limit).
+            """
             from nbformat import from_dict
 
             from course_utils.grading.judge import JudgeError
@@ -272,17 +238,16 @@ def _make_client_class() -> type:
             judge = self._judge
             cell_end = min(time.monotonic() + self._cell_timeout, self._deadline)
             outputs: list[dict] | None = None
+            stuck = False
             try:
                 judge.wait_ready(max(1.0, min(60.0, self._deadline - time.monotonic())))
-                judge.send({"op": "run", "source": cell.source, "index": index})
-                while outputs is None:
-                    message = judge.receive(cell_end - time.monotonic())
-                    if message is None:
-                        break
-                    if message.get("op") == "done":
-                        outputs = list(message.get("outputs", []))
-                    else:
-                        judge.send(await self._ask_student(message, cell_end))
+                judge.send({"op": "run", "source": cell.source, "index": index, "agent": self._agent_path,
+                            "seconds": max(0.0, cell_end - time.monotonic()),
+                            "call_seconds": self._limits.call_seconds})
+                message = judge.receive(cell_end - time.monotonic() + 1.0)
+                if message is not None:
+                    outputs = list(message.get("outputs", []))
+                    stuck = bool(message.get("stuck"))
             except JudgeError as exc:
                 self.sandbox_flags.append(f"the judge failed in cell {index} ({exc}); that test fails")
                 outputs = [dict(output_type="error", ename="GradingError",
@@ -294,13 +259,13 @@ def _make_client_class() -> type:
                 outputs = [dict(output_type="error", ename="CellTimeoutError",
                                 evalue=f"the test ran over {self._cell_timeout:g} s", traceback=[])]
                 self._replace_judge()
+                stuck = True  # the kernel may still be running the judge's last call
             cell.outputs = [from_dict(o) for o in outputs]
             self.code_cells_executed += 1
             cell.execution_count = self.code_cells_executed
-            if self._stuck:
-                self._stuck = False
+            if stuck:
                 self._no_replay.add(index)
-                if not await self._recover(index, "the kernel stopped answering during a test"):
+                if not await self._recover(index, "a call from the test to the notebook ran over its time limit"):
                     self._fail_rest(index + 1, "not run: the kernel stopped answering")
                     return False
             return True
