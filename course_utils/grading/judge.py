@@ -4,8 +4,8 @@ Student code runs in the sandboxed kernel (:mod:`course_utils.grading.sandbox`);
 cells of the source notebook, hidden tests included, run here, in a separate Python process
 that never executes student code and never unpickles anything from it. A test cell runs with
 the student's names bound lazily: when it reads a name it did not define itself, the judge asks
-the grader, which asks the student's kernel over the data-only channel
-(:mod:`course_utils.grading.channel`), and the answer is rebuilt here as plain data. Student
+the agent in the student's kernel (:mod:`course_utils.grading._agent`, over a Unix socket in the
+run folder) and rebuilds the answer here as plain data (:mod:`course_utils.grading.channel`). Student
 functions are proxies that send plain arguments and receive plain data, with a time limit per
 call. So no state of the student's interpreter (patched modules, hooks, threads, fake classes)
 can reach a test: the most a student's process can do is answer with some plain value, which is
@@ -14,9 +14,10 @@ what writing an answer does.
 Two halves:
 
 - :func:`main` is the process (``python -I -m course_utils.grading.judge IN_FD OUT_FD``): it
-  reads ``{"op": "run", "source": ..., "index": ...}`` lines, runs each cell, asks for student
-  names with ``{"op": "get" | "has" | "call", ...}`` lines and ends each cell with
-  ``{"op": "done", "outputs": [...]}`` (nbformat outputs: stdout, stderr, the error).
+  reads ``{"op": "run", "source": ..., "index": ..., "agent": socket path, "seconds": ...,
+  "call_seconds": ...}`` lines from the grader, runs each cell and answers
+  ``{"op": "done", "outputs": [...], "stuck": bool}`` (nbformat outputs: stdout, stderr, the
+  error; ``stuck`` when a call ran over its limit and the kernel must be replaced).
 - :class:`Judge` is the grader's handle on one such process.
 
 The namespace of a judge lives as long as the process: names a test cell assigns (helpers,
