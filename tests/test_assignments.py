@@ -6,8 +6,12 @@ What an instructor relies on before handing an assignment out:
   notebook earns zero without breaking the grading run (graded by the course's own engine,
   :func:`course_utils.grading.engine.grade_notebook`);
 - realistic wrong answers (off by one, swapped parameters, a percentage for a share, the
-  lesson's formula where the question changed the model) lose exactly the part they belong to,
-  and the result names that part by its grade_id;
+  lesson's formula where the question changed the model, a value rounded too early) lose exactly
+  the part they belong to, and the result names that part by its grade_id;
+- correct answers written differently (the RIGHT round in ``variants/``: closed forms, loops and
+  recursions, NumPy types and vectorised code, searches as a student writes them, values at the
+  answer policy's precision) earn every point, and each of them is proven correct without the
+  hidden tests, against the reference solution on random arguments in the stated domains;
 - nothing secret reaches ``release/`` (solution code, hidden tests, their markers, answers in
   metadata or outputs);
 - ``release/`` is exactly what nbgrader generates from ``source/`` (volatile metadata aside);
@@ -17,13 +21,22 @@ What an instructor relies on before handing an assignment out:
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import json
+import math
+import random
 import re
 import shutil
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 import nbformat
+import numpy as np
 import pytest
 from nbclient import NotebookClient
 from nbformat import NotebookNode
@@ -32,6 +45,7 @@ from course_utils.grading.build import generate_release, normalise_release
 from course_utils.grading.course import load_course
 from course_utils.grading.engine import NotebookGrade, grade_notebook
 from course_utils.grading.synthetic import solution_text
+from course_utils.grading.variants import load_variants, variant_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ("ps1_bargaining", "ps2_deterrence")
@@ -114,6 +128,11 @@ def test_source_notebook_is_a_complete_problem_set(assignment):
     assert 30 <= total <= 50, f"{assignment} is worth {total} points; the course asks for 30-50"
     assert f"**Points:** {total:g}" in header.source, "the header states the total points"
 
+    policy = header.source.split("**Answer policy**")[-1]
+    assert "**Answer policy**" in header.source, "the header states the answer policy"
+    for words in ("4 significant", "0.000001", "0-dimensional NumPy array", "`True`/`False`", "0.1 s", "domain"):
+        assert words in policy, f"the answer policy says {words!r}"
+
     for cell in tests:
         meta = nbg(cell)
         assert (meta["grade"], meta["solution"], meta["locked"], meta["task"], meta["schema_version"]) == (
@@ -121,9 +140,18 @@ def test_source_notebook_is_a_complete_problem_set(assignment):
         assert meta["points"] > 0
         hidden = HIDDEN_BLOCK.search(cell.source)
         assert hidden, f"{meta['grade_id']}: the value is decided by a hidden test block"
-        assert "course_utils" not in cell.source, f"{meta['grade_id']}: tests must not import course_utils"
-        assert "type(" in hidden.group(1), f"{meta['grade_id']}: hidden tests check the answer's type"
-        assert "assert " in cell.source.split("### BEGIN HIDDEN TESTS")[0], f"{meta['grade_id']}: visible checks"
+        visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+        for line in cell.source.splitlines():  # the answer policy's code, and nothing else of the course
+            if "course_utils" in line:
+                assert line.startswith("from course_utils.answers import "), f"{meta['grade_id']}: {line}"
+        # one answer per graded cell, checked with the policy's code in both halves
+        assert len(re.findall(r"\bcheck_(?:number|count|word|function)\(", hidden.group(1))) >= 1, \
+            f"{meta['grade_id']}: hidden tests decide with course_utils.answers"
+        assert len(set(re.findall(r"^check_\w+\((\w+)", hidden.group(1), re.MULTILINE))) == 1, \
+            f"{meta['grade_id']}: a graded cell checks exactly one answer"
+        assert re.search(r"\b(as_number|as_count|as_word)\(", visible), \
+            f"{meta['grade_id']}: the visible checks refuse what grading refuses (course_utils.answers)"
+        assert "assert " in visible, f"{meta['grade_id']}: visible checks"
     for cell in nb.cells:
         if nbg(cell).get("solution") and cell.cell_type == "code":
             assert not nbg(cell)["grade"] and "### BEGIN SOLUTION" in cell.source
@@ -223,25 +251,30 @@ def test_untouched_release_earns_zero(assignment):
             assert part.message.startswith(("AssertionError: Define", "NotImplementedError")), part.message
 
 
-# Realistic wrong answers, three rounds per problem set. Each round replaces some answer cells
-# (grade_id -> the student's text); every part whose answer was replaced must lose its points
-# and every other part must keep them. A part whose answer uses an earlier function is replaced
-# together with it (or not at all), so a lost part always has its own mistake.
+# Realistic wrong answers, three or four rounds per problem set. Each round replaces some answer
+# cells (grade_id -> the student's text); every part whose answer was replaced must lose its
+# points and every other part must keep them. A part whose answer uses an earlier function is
+# replaced together with it (or not at all), so a lost part always has its own mistake. An answer
+# marked "rounded too early" is right but short of the policy's 4 significant figures: its message
+# must be about precision; every other wrong answer's message must not be.
 WRONG: dict[str, list[dict[str, str]]] = {
     "ps1_bargaining": [
         {  # levels for changes, a missing cap, the lesson's case for the shifted one, the naive choice
-            "ps1_a1_answer": 'menu_deal = "cap"\nmax_fall_p = 0.45  # the new level of p, not the fall',
+            "ps1_a3_answer": "max_fall_p = 0.45  # the new level of p, not the fall",
             "ps1_a2_answer": "min_cost_nk_full = 0.15  # today's cost",
             "ps1_b1_answer": (
                 "def optimal_demand(p, cost_us, cost_nk_low, cost_nk_high):\n"
                 "    return max(p + cost_nk_low, p + (cost_nk_high - cost_us) / 2)  # forgot x <= 1"
             ),
             "ps1_b2_answer": "p_war_shifted = 0.4  # the lesson's uniform [0, 0.5] case",
-            "ps1_e_answer": 'best_guarantee = "arsenal"\nmax_denuclearization = 1.0  # ignores the US price',
+            "ps1_e_answer": 'best_guarantee = "arsenal"  # the one North Korea values most',
+            "ps1_e2_answer": "max_denuclearization = 1.0  # ignores the US price",
         },
-        {  # swapped parameters
-            "ps1_a1_answer": 'menu_deal = "cap"\nmax_fall_p = 0.35  # c_US and c_NK swapped',
-            "ps1_c_answer": "nk_gain = 0.12\nd_nk_needed = 0.25  # alpha used as North Korea's weight",
+        {  # swapped parameters, the old reading of the deadline question, the wrong parity
+            "ps1_a1_answer": 'menu_deal = "full"  # the US favourite, outside North Korea\'s side of the range',
+            "ps1_a3_answer": "max_fall_p = 0.35  # c_US and c_NK swapped",
+            "ps1_c_answer": "nk_gain = 0.12  # alpha used as North Korea's weight",
+            "ps1_c2_answer": "d_nk_needed = 0.25  # alpha used as North Korea's weight",
             "ps1_d1_answer": (
                 "def first_round_share(delta_proposer, delta_responder, rounds):\n"
                 "    share = 1.0\n"
@@ -249,7 +282,8 @@ WRONG: dict[str, list[dict[str, str]]] = {
                 "        share = 1.0 - (delta_proposer if k % 2 == 1 else delta_responder) * share\n"
                 "    return share"
             ),
-            "ps1_d2_answer": "rounds_needed = 33  # one round too many",
+            "ps1_d2_answer": "rounds_needed = 32  # the first deadline within 0.01; longer odd ones fall outside again",
+            "ps1_d3_answer": 'us_ahead_when = "even"',
         },
         {  # percentages, the unchanged model, off by one
             "ps1_a2_answer": "min_cost_nk_full = 30  # a percentage",
@@ -258,7 +292,7 @@ WRONG: dict[str, list[dict[str, str]]] = {
                 "    return min(1.0, max(p, p + (cost_nk_high - cost_us) / 2))  # the lower bound ignored"
             ),
             "ps1_b2_answer": "p_war_shifted = 25.0  # percent",
-            "ps1_c_answer": "nk_gain = 0.13\nd_nk_needed = 0.3  # symmetric weights",
+            "ps1_c2_answer": "d_nk_needed = 0.3  # symmetric weights",
             "ps1_d1_answer": (
                 "def first_round_share(delta_proposer, delta_responder, rounds):\n"
                 "    share = 1.0\n"
@@ -266,13 +300,22 @@ WRONG: dict[str, list[dict[str, str]]] = {
                 "        share = 1.0 - (delta_responder if k % 2 == 1 else delta_proposer) * share\n"
                 "    return share"
             ),
-            "ps1_d2_answer": "rounds_needed = 31",
-            "ps1_e_answer": 'best_guarantee = "region"\nmax_denuclearization = 0.85  # the Nash deal, not the largest d',
+            "ps1_d2_answer": "rounds_needed = 43  # the first odd deadline within 0.01",
+            "ps1_e2_answer": "max_denuclearization = 0.85  # the Nash deal, not the largest d",
+        },
+        {  # right, but rounded too early
+            "ps1_b1_answer": (
+                "def optimal_demand(p, cost_us, cost_nk_low, cost_nk_high):\n"
+                "    x = min(1.0, max(p + cost_nk_low, p + (cost_nk_high - cost_us) / 2))\n"
+                "    return round(x, 2)  # rounded too early"
+            ),
+            "ps1_c2_answer": "d_nk_needed = 0.33  # rounded too early",
         },
     ],
     "ps2_deterrence": [
         {  # whose payoffs, W_D for W_D - L, the constant-risk formula, missiles that all survive
-            "ps2_a1_answer": "crash_payoff_us = -21.0  # solved with North Korea's payoffs\np_crash_new = 0.05 * 2 / 21",
+            "ps2_a1_answer": "crash_payoff_us = -21.0  # solved with North Korea's payoffs",
+            "ps2_a2_answer": "p_crash_new = 0.05 * 2 / 21  # the US's mix from its own payoffs",
             "ps2_b1_answer": "h_max = 0.4  # W_D instead of W_D - L",
             "ps2_b2_answer": (
                 "def cumulative_risk_growing(q_first, growth, n):\n"
@@ -292,10 +335,12 @@ WRONG: dict[str, list[dict[str, str]]] = {
                 "    a, b = prior * keep_stalling ** months, (1 - prior) * keep_sincere ** months  # swapped\n"
                 "    return a / (a + b)"
             ),
-            "ps2_e2_answer": 'signal_kind = "separating"\nbelief_6_months = 0.7281',
+            "ps2_e2_answer": 'signal_kind = "separating"',
+            "ps2_e3_answer": "belief_6_months = 0.3 * 0.95 / (0.3 * 0.95 + 0.7 * 0.7)  # one month only",
         },
-        {  # the wrong side's mix, no cap on risk, sure payments, one observation only
-            "ps2_a2_answer": 'nk_dare_change = "increases"\nus_dare_change = "unchanged"',
+        {  # the wrong side's mix, no cap on risk, sure payments, one observation only, 4 decimals
+            "ps2_a2_answer": "p_crash_new = 0.0056  # rounded too early: 4 decimal places are 2 significant figures",
+            "ps2_a3_answer": 'nk_dare_change = "increases"',
             "ps2_b2_answer": (
                 "def cumulative_risk_growing(q_first, growth, n):\n"
                 "    no_war = 1.0\n"
@@ -304,18 +349,17 @@ WRONG: dict[str, list[dict[str, str]]] = {
                 "    return 1 - no_war"
             ),
             "ps2_b3_answer": "crises_to_even_odds = 11",
-            "ps2_d2_answer": "k_needed = 0.2\ninstallment = 0.2  # as if every payment were sure",
+            "ps2_d3_answer": "installment = 0.2  # as if every payment were sure",
             "ps2_e1_answer": (
                 "def posterior_after(prior, keep_sincere, keep_stalling, months):\n"
                 "    if months == 0:\n"
                 "        return prior\n"
                 "    return prior * keep_sincere / (prior * keep_sincere + (1 - prior) * keep_stalling)"
             ),
-            "ps2_e2_answer": 'signal_kind = "pooling"\nbelief_6_months = 0.5',
+            "ps2_e3_answer": "belief_6_months = 0.5",
         },
-        {  # forgotten product, both mixes moved, percent, off by one, a fall for a level, no (1 - delta)
-            "ps2_a1_answer": "crash_payoff_us = -39.0\np_crash_new = 0.05  # not multiplied by the US's mix",
-            "ps2_a2_answer": 'nk_dare_change = "decreases"\nus_dare_change = "decreases"',
+        {  # both mixes moved, percent, off by one, no (1 - delta), a threshold rounded too early
+            "ps2_a4_answer": 'us_dare_change = "decreases"',
             "ps2_b1_answer": "h_max = 41.67  # percent",
             "ps2_c1_answer": (
                 "def min_missiles(benefit, cost, p_survive, p_penetrate):\n"
@@ -327,12 +371,13 @@ WRONG: dict[str, list[dict[str, str]]] = {
                 "    return n + 1  # one too many"
             ),
             "ps2_c2_answer": "n_needed = 14",
-            "ps2_d1_answer": "p_later_threshold = 0.0233  # the fall, not the level",
-            "ps2_d2_answer": "k_needed = -0.7  # forgot (1 - delta)\ninstallment = 0.56",
+            "ps2_d1_answer": "p_later_threshold = 0.78  # rounded too early",
+            "ps2_d2_answer": "k_needed = -0.7  # forgot (1 - delta)",
         },
     ],
 }
 ROUNDS = [(a, i) for a in ASSIGNMENTS for i in range(len(WRONG[a]))]
+PRECISION_MESSAGE = "agrees with the answer that far"
 
 
 def test_wrong_answer_rounds_cover_every_part():
@@ -349,7 +394,7 @@ def test_wrong_answer_rounds_cover_every_part():
 def test_wrong_answers_lose_their_part(assignment, round_no, tmp_path):
     answers = WRONG[assignment][round_no]
     result = grade(fill(assignment, answers, tmp_path, f"round{round_no}"), assignment)
-    wrong_parts = {gid.replace("_answer", "_test") for gid in answers}
+    wrong_parts = {gid.replace("_answer", "_test"): text for gid, text in answers.items()}
     points = auto_parts(read(source_path(assignment)))
     assert not result.timed_out and not result.crashed, describe(result)
     for gid, max_points in points.items():
@@ -357,37 +402,258 @@ def test_wrong_answers_lose_their_part(assignment, round_no, tmp_path):
         if gid in wrong_parts:
             assert part.score == 0 and part.max_score == max_points, f"{gid} accepted a wrong answer: {describe(result)}"
             assert part.message and part.message != "passed" and "Error" in part.message, part.message
+            rounded = "rounded too early" in wrong_parts[gid]
+            assert (PRECISION_MESSAGE in part.message) == rounded, (
+                f"{gid}: {'a value rounded too early is told about precision' if rounded else 'a wrong value is not told it was only rounded'}: "
+                f"{part.message}")
         else:
             assert part.score == max_points, f"{gid} lost points for another part's mistake: {describe(result)}"
     assert result.score == sum(v for g, v in points.items() if g not in wrong_parts) < result.max_score
 
 
+# --------------------------------------------------------------------------- correct answers (the RIGHT round)
+# Correct answers written differently live in variants/<assignment>.py (``course build`` grades
+# them too). Each is proven correct here without the hidden tests: run in this process, next to
+# the reference solution, and compared with it under the stated answer policy, functions on
+# random arguments inside the domain their question states (and its corners).
+RIGHT = {a: load_variants(ROOT, a) for a in ASSIGNMENTS}
+MIN_VARIANTS = 4
+REL_TOL, ABS_TOL, SECONDS_PER_CALL = 5e-4, 1e-6, 0.1  # the policy as each header states it
+SAMPLES = 150  # random calls per function variant (plus the domain's corners)
+
+
+@dataclass
+class Domain:
+    """A function's stated domain: a sampler, its corners, the question's words that state it,
+    and whether the result is a count (compared exactly, knife edges left out)."""
+
+    sample: Callable[[random.Random], tuple]
+    corners: list[tuple]
+    stated: list[str]
+    count: bool = False
+    knife_edge: Callable[..., bool] = field(default=lambda *args: False)
+
+
+def _optimal_demand_args(rng: random.Random) -> tuple:
+    low = rng.uniform(0.0, 0.999)
+    return (rng.uniform(0.1, 0.9), rng.uniform(0.0, 0.5), low, rng.uniform(low + 0.001, 1.0))
+
+
+def _missiles_knife_edge(b: float, c: float, s: float, a: float) -> bool:
+    """(1 - s a)^n = C / (B + C) for a whole n: only floating-point rounding decides n there."""
+    if s * a >= 1:
+        return False
+    n = math.log(c / (b + c)) / math.log(1 - s * a)
+    return abs(n - round(n)) < 1e-6
+
+
+DOMAINS: dict[str, Domain] = {
+    "optimal_demand": Domain(
+        _optimal_demand_args,
+        [(p, c, lo, hi) for p in (0.1, 0.9) for c in (0.0, 0.5) for lo, hi in ((0.0, 1.0), (0.0, 0.001), (0.999, 1.0))],
+        [r"$0.1 \le p \le 0.9$", r"$0 \le c_{US} \le 0.5$", r"$0 \le c_{lo} < c_{hi} \le 1$"],
+    ),
+    "first_round_share": Domain(
+        lambda rng: (rng.uniform(0.0, 0.999), rng.uniform(0.0, 0.999), rng.randint(1, 500)),
+        [(dp, dr, n) for dp in (0.0, 0.999) for dr in (0.0, 0.999) for n in (1, 2, 499, 500)],
+        [r"$0 \le \delta < 1$", r"$1 \le$ `rounds` $\le 500$"],
+    ),
+    "cumulative_risk_growing": Domain(
+        lambda rng: (rng.uniform(0.0, 1.0), rng.uniform(0.001, 3.0), rng.randint(0, 100)),
+        [(q, g, n) for q in (0.0, 1.0) for g in (0.001, 3.0) for n in (0, 1, 100)] + [(0.9, 3.0, 100), (1e-9, 1.0, 1)],
+        [r"$0 \le$ `q_first` $\le 1$", r"$0 <$ `growth` $\le 3$", r"$0 \le$ `n` $\le 100$"],
+    ),
+    "min_missiles": Domain(
+        lambda rng: (rng.uniform(0.1, 20.0), rng.uniform(0.1, 20.0), rng.uniform(0.05, 1.0), rng.uniform(0.05, 1.0)),
+        [(b, c, s, a) for b in (0.1, 20.0) for c in (0.1, 20.0) for s in (0.05, 1.0) for a in (0.05, 1.0)],
+        [r"$0.1 \le$ `benefit` $\le 20$", r"$0.1 \le$ `cost` $\le 20$", r"$0.05 \le s \le 1$", r"$0.05 \le a \le 1$"],
+        count=True, knife_edge=_missiles_knife_edge,
+    ),
+    "posterior_after": Domain(
+        lambda rng: (rng.uniform(0.001, 0.999), rng.uniform(0.05, 1.0), rng.uniform(0.05, 1.0), rng.randint(0, 60)),
+        [(pr, s, t, n) for pr in (1e-6, 1 - 1e-6) for s in (0.05, 1.0) for t in (0.05, 1.0) for n in (0, 60)],
+        [r"$0 <$ `prior` $< 1$", r"$0.05 \le$ `keep_sincere` $\le 1$", r"$0.05 \le$ `keep_stalling` $\le 1$",
+         r"$0 \le$ `months` $\le 60$"],
+    ),
+}
+
+#: what each answer cell defines: ("number" | "count" | "word" | "function", name)
+ANSWERS: dict[str, dict[str, tuple[str, str]]] = {
+    "ps1_bargaining": {
+        "ps1_a1_answer": ("word", "menu_deal"), "ps1_a2_answer": ("number", "min_cost_nk_full"),
+        "ps1_a3_answer": ("number", "max_fall_p"), "ps1_b1_answer": ("function", "optimal_demand"),
+        "ps1_b2_answer": ("number", "p_war_shifted"), "ps1_c_answer": ("number", "nk_gain"),
+        "ps1_c2_answer": ("number", "d_nk_needed"), "ps1_d1_answer": ("function", "first_round_share"),
+        "ps1_d2_answer": ("count", "rounds_needed"), "ps1_d3_answer": ("word", "us_ahead_when"),
+        "ps1_e_answer": ("word", "best_guarantee"), "ps1_e2_answer": ("number", "max_denuclearization"),
+    },
+    "ps2_deterrence": {
+        "ps2_a1_answer": ("number", "crash_payoff_us"), "ps2_a2_answer": ("number", "p_crash_new"),
+        "ps2_a3_answer": ("word", "nk_dare_change"), "ps2_a4_answer": ("word", "us_dare_change"),
+        "ps2_b1_answer": ("number", "h_max"), "ps2_b2_answer": ("function", "cumulative_risk_growing"),
+        "ps2_b3_answer": ("count", "crises_to_even_odds"), "ps2_c1_answer": ("function", "min_missiles"),
+        "ps2_c2_answer": ("count", "n_needed"), "ps2_d1_answer": ("number", "p_later_threshold"),
+        "ps2_d2_answer": ("number", "k_needed"), "ps2_d3_answer": ("number", "installment"),
+        "ps2_e1_answer": ("function", "posterior_after"), "ps2_e2_answer": ("word", "signal_kind"),
+        "ps2_e3_answer": ("number", "belief_6_months"),
+    },
+}
+
+
+def run_answers(assignment: str, answers: dict[str, str]) -> dict[str, Any]:
+    """The namespace after running the notebook's set-up and answer cells in order (the source's
+    solutions, except the cells in ``answers``), as a student's kernel would; no test cell runs."""
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for cell in read(source_path(assignment)).cells:
+        meta = nbg(cell)
+        if cell.cell_type != "code" or meta.get("grade"):
+            continue
+        gid = meta["grade_id"]
+        text = answers.get(gid, solution_text(cell.source)) if meta.get("solution") else cell.source
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(text, gid, "exec"), namespace)  # noqa: S102 - the course's own answers
+    return namespace
+
+
+def policy_number(value: Any) -> float | None:
+    """The number the answer policy reads in ``value`` (its own reading, not course_utils.answers'),
+    or None when the policy refuses the value."""
+    numpy_types = (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+                   np.float16, np.float32, np.float64)
+    if type(value) is np.ndarray and value.shape == ():
+        value = value[()]
+    if type(value) in (int, float) or type(value) in numpy_types:
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
+
+
+def agrees(kind: str, value: Any, reference: Any) -> bool:
+    """True when the policy counts ``value`` as the right answer, ``reference`` being right."""
+    if kind == "word":
+        return type(value) is str and value.strip().lower() == reference
+    number, exact = policy_number(value), policy_number(reference)
+    assert exact is not None, f"the reference answer {reference!r} is not a number"
+    if number is None:
+        return False
+    if kind == "count":
+        return number.is_integer() and number == exact
+    return abs(number - exact) <= max(REL_TOL * abs(exact), ABS_TOL)
+
+
+def question_text(assignment: str) -> str:
+    return "\n".join(c.source for c in read(source_path(assignment)).cells if c.cell_type == "markdown")
+
+
+def test_right_rounds_cover_every_part_in_several_ways():
+    for assignment in ASSIGNMENTS:
+        rounds = RIGHT[assignment]
+        answer_cells = {gid.replace("_test", "_answer") for gid in auto_parts(read(source_path(assignment)))}
+        assert set(ANSWERS[assignment]) == answer_cells, "ANSWERS lists every autograded answer cell"
+        for number, answers in enumerate(rounds, 1):
+            assert set(answers) == answer_cells, f"{assignment} RIGHT round {number} answers every part"
+        for gid in answer_cells:
+            texts = {" ".join(r[gid].split()) for r in rounds}
+            assert len(texts) >= MIN_VARIANTS, f"{gid}: only {len(texts)} different correct answers"
+    stated = question_text("ps1_bargaining") + question_text("ps2_deterrence")
+    for name, domain in DOMAINS.items():
+        for words in domain.stated:
+            assert words in stated, f"{name}: the question does not state its domain as {words!r}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_right_answers_are_correct_without_the_hidden_tests(assignment):
+    reference = run_answers(assignment, {})
+    for number, answers in enumerate(RIGHT[assignment], 1):
+        got = run_answers(assignment, answers)
+        for gid, (kind, name) in ANSWERS[assignment].items():
+            label = f"{assignment} RIGHT round {number}, {gid} ({name})"
+            if kind != "function":
+                assert agrees(kind, got[name], reference[name]), f"{label}: {got[name]!r} vs {reference[name]!r}"
+                continue
+            domain = DOMAINS[name]
+            rng = random.Random(f"{assignment}-{number}-{name}")
+            cases = domain.corners + [domain.sample(rng) for _ in range(SAMPLES)]
+            slowest = 0.0
+            for args in cases:
+                if domain.knife_edge(*args):
+                    continue
+                start = time.process_time()
+                value = got[name](*args)
+                slowest = max(slowest, time.process_time() - start)
+                want = reference[name](*args)
+                assert agrees("count" if domain.count else "number", value, want), \
+                    f"{label}{args}: {value!r}, the reference gives {want!r}"
+            assert slowest <= SECONDS_PER_CALL, f"{label}: a call took {slowest:.3f} s, over the policy's limit"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_right_answers_earn_full_marks(assignment, tmp_path):
+    release = read(release_path(assignment))
+    source = read(source_path(assignment))
+    points = auto_parts(source)
+    rounds = RIGHT[assignment]
+    for number, answers in enumerate(rounds, 1):
+        path = tmp_path / f"right{number}" / f"{assignment}.ipynb"
+        path.parent.mkdir(parents=True)
+        path.write_text(variant_submission(release, source, answers), encoding="utf-8")
+        # the next round's kernel boots while this one runs
+        result = grade_notebook(path, source_path(assignment), cell_timeout=60, total_timeout=600,
+                                prestart=number < len(rounds))
+        assert not result.timed_out and not result.crashed, describe(result)
+        assert set(points) <= set(result.parts)
+        assert result.score == result.max_score == sum(points.values()), f"RIGHT round {number}: {describe(result)}"
+
+
 # --------------------------------------------------------------------------- what a student sees
 # The release run as a student runs it (no hidden tests): answers of the wrong *form* meet a
 # visible check with a hint (expected text), answers of the right form but a wrong *value* pass
-# the visible checks (None), since the value must not be given away.
+# the visible checks (None), since the value must not be given away; a value that shows fewer
+# significant figures than the policy asks for gets a printed note (PRINTED).
+_SLOW_SEARCH = (
+    "def optimal_demand(p, cost_us, cost_nk_low, cost_nk_high):\n"
+    "    best, best_x = None, p\n"
+    "    for i in range(3000001):  # three million demands: far finer than 4 significant figures need\n"
+    "        x = p + (1 - p) * i / 3000000\n"
+    "        p_war = min(1.0, max(0.0, (x - p - cost_nk_low) / (cost_nk_high - cost_nk_low)))\n"
+    "        eu = x * (1 - p_war) + (p - cost_us) * p_war\n"
+    "        if best is None or eu > best:\n"
+    "            best, best_x = eu, x\n"
+    "    return best_x"
+)
 STUDENT_RUN: dict[str, list[tuple[str, str, str | None]]] = {
     "ps1_bargaining": [
-        ("ps1_a1_answer", 'menu_deal = "cap"\nmax_fall_p = 25', "not 10"),
-        ("ps1_a2_answer", 'min_cost_nk_full = "0.3"', "must be a single number"),
-        ("ps1_b1_answer", "def optimal_demand(p, c, lo, hi):\n    return (0.7, 0.2)", "must return one number"),
+        ("ps1_a1_answer", 'import numpy as np\nmenu_deal = np.array(["cap", "full"])[0]', "str(...)"),
+        ("ps1_a2_answer", 'min_cost_nk_full = "0.3"', "must be one number"),
+        ("ps1_a3_answer", "max_fall_p = 25", "not 10"),
+        ("ps1_b1_answer", _SLOW_SEARCH, "0.1 s per call"),
         ("ps1_b2_answer", "p_war_shifted = 0.4", None),
-        ("ps1_c_answer", "nk_gain = 0.12\nd_nk_needed = 0.25", None),
+        ("ps1_c_answer", "nk_gain = 0.12", None),
         ("ps1_d1_answer", "def first_round_share(dp, dr, n):\n    return 0.5", "With one round"),
-        ("ps1_d2_answer", "rounds_needed = 32.0", "whole number"),
-        ("ps1_e_answer", 'best_guarantee = "Region pull-back"\nmax_denuclearization = 0.9', "must be one of"),
+        ("ps1_d2_answer", "rounds_needed = 41.5", "whole number"),
+        ("ps1_d3_answer", "us_ahead_when = True", "must be one of the strings"),
+        ("ps1_e_answer", 'best_guarantee = "Region pull-back"', "must be one of"),
+        ("ps1_e2_answer", "import numpy as np\nmax_denuclearization = np.array([0.9])", "x.item()"),
     ],
     "ps2_deterrence": [
-        ("ps2_a1_answer", "crash_payoff_us = 39\np_crash_new = 0.0056", "negative payoff"),
-        ("ps2_a2_answer", 'nk_dare_change = "increases"\nus_dare_change = "unchanged"', None),
+        ("ps2_a1_answer", "crash_payoff_us = 39", "negative payoff"),
+        ("ps2_a2_answer", "p_crash_new = True", "True/False"),
+        ("ps2_a3_answer", 'nk_dare_change = "increases"', None),
+        ("ps2_a4_answer", 'us_dare_change = "unchanged"', None),
         ("ps2_b1_answer", "h_max = 41.7", "between 0 and 1"),
-        ("ps2_b2_answer", "def cumulative_risk_growing(q, g, n):\n    return 1 - (1 - q) ** n", None),
+        ("ps2_b2_answer", "def cumulative_risk_growing(q, g, n):\n    return (1 - (1 - q) ** n,)", "must be one number"),
         ("ps2_b3_answer", "crises_to_even_odds = 9", None),
         ("ps2_c1_answer", "def min_missiles(b, c, s, a):\n    return 1.5", "whole number"),
         ("ps2_c2_answer", "n_needed = 2", None),
-        ("ps2_d2_answer", "k_needed = 0.2\ninstallment = 0.2", "Hint: a payment that may stop"),
+        ("ps2_d3_answer", "installment = 0.2", "Hint: a payment that may stop"),
         ("ps2_e1_answer", "def posterior_after(pr, s, t, n):\n    return pr * s", "still the prior"),
+        ("ps2_e3_answer", "import numpy as np\nbelief_6_months = np.array([0.73])", "x.item()"),
     ],
+}
+PRINTED: dict[str, list[tuple[str, str, str]]] = {
+    "ps1_bargaining": [("ps1_c2_answer", "d_nk_needed = 0.33", "shows 2 significant figure(s)")],
+    "ps2_deterrence": [("ps2_d1_answer", "p_later_threshold = 0.78", "shows 2 significant figure(s)")],
 }
 
 
@@ -395,6 +661,7 @@ STUDENT_RUN: dict[str, list[tuple[str, str, str | None]]] = {
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_visible_checks_hint_without_giving_the_answer(assignment, tmp_path):
     answers = {gid: code for gid, code, _ in STUDENT_RUN[assignment]}
+    answers.update({gid: code for gid, code, _ in PRINTED[assignment]})
     path = fill(assignment, answers, tmp_path, "student")
     nb = read(path)  # the release with these answers: no hidden tests inside
     assert "HIDDEN" not in json.dumps(nb)
@@ -409,6 +676,11 @@ def test_visible_checks_hint_without_giving_the_answer(assignment, tmp_path):
         else:
             assert errors and errors[0].ename == "AssertionError", f"{gid}: a malformed answer passes the visible checks"
             assert hint in errors[0].evalue, f"{gid}: message {errors[0].evalue!r} lacks the hint {hint!r}"
+    for gid, _, note in PRINTED[assignment]:
+        cell = by_id[gid.replace("_answer", "_test")]
+        assert not [o for o in cell.outputs if o.output_type == "error"], f"{gid}: a short value is not an error"
+        printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+        assert note in printed, f"{gid}: no note on precision in {printed!r}"
     untouched = [c for c in nb.cells if nbg(c).get("grade") and c.cell_type == "code"
                  and nbg(c)["grade_id"].replace("_test", "_answer") not in answers]
     for cell in untouched:  # solutions pasted by a student pass the visible checks
