@@ -15,8 +15,8 @@ Headless (tests, static export) the same objects answer through ``.choose(key)``
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
 
 __all__ = ["Question", "Feedback", "Prediction", "CheckQuestion", "ask", "predict", "get_question"]
 
@@ -33,7 +33,7 @@ class Question:
 
     prompt: str
     options: Mapping[str, str]
-    correct: Optional[str] = None
+    correct: str | None = None
     hint: str = ""
     explanation: str = ""
     hints: Mapping[str, str] = field(default_factory=dict)
@@ -76,8 +76,8 @@ class _Choice:
 
     def __init__(self, question: Question):
         self.question = question
-        self.selected: Optional[str] = None
-        self.feedback: Optional[Feedback] = None
+        self.selected: str | None = None
+        self.feedback: Feedback | None = None
         self._widget = None
 
     # ---- headless API

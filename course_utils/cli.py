@@ -11,8 +11,8 @@ import argparse
 import os
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 __all__ = ["main", "build_parser"]
 

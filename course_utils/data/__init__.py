@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from functools import cache
 from importlib import resources
-from typing import Iterable, NamedTuple, Optional, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -54,8 +55,8 @@ class Launch(NamedTuple):
     missile_class: str
     facility: str
     outcome: str  # "success", "failure" or "unknown"
-    apogee_km: Optional[float]
-    distance_km: Optional[float]
+    apogee_km: float | None
+    distance_km: float | None
 
 
 class NuclearTest(NamedTuple):
@@ -96,16 +97,16 @@ def parse_date(text: str) -> tuple[dt.date, str]:
 
 
 def _rows(filename: str, columns: Sequence[str]) -> Iterable[tuple[int, dict]]:
-    with resources.files(__name__).joinpath(filename).open(encoding="utf-8", newline="") as fh:
+    with resources.as_file(resources.files(__name__).joinpath(filename)) as path, \
+            open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
             raise ValueError(f"{filename}: missing columns {missing}")
-        for line, row in enumerate(reader, start=2):
-            yield line, row
+        yield from enumerate(reader, start=2)
 
 
-def _optional_float(text: str) -> Optional[float]:
+def _optional_float(text: str) -> float | None:
     return float(text) if text.strip() else None
 
 
@@ -116,7 +117,7 @@ def _checked(filename: str, line: int, build):
         raise ValueError(f"{filename}, line {line}: {exc}") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_launches() -> tuple[Launch, ...]:
     """Every missile launched, in date order (339 rows, 1984 to April 2026)."""
     name = "nk_missile_launches.csv"
@@ -134,7 +135,7 @@ def load_launches() -> tuple[Launch, ...]:
     return tuple(sorted(rows, key=lambda r: r.date))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_nuclear_tests() -> tuple[NuclearTest, ...]:
     """The six North Korean nuclear tests, 2006 to 2017."""
     name = "nk_nuclear_tests.csv"
@@ -148,7 +149,7 @@ def load_nuclear_tests() -> tuple[NuclearTest, ...]:
     return tuple(_checked(name, line, lambda r=row: build(r)) for line, row in _rows(name, cols))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_timeline() -> tuple[Event, ...]:
     """Dated events 1994 to 2019: diplomacy, nuclear and missile milestones, rhetoric, regional."""
     name = "nk_timeline.csv"
@@ -178,10 +179,10 @@ class YearCounts(NamedTuple):
         i = int(np.searchsorted(self.years, year))
         if i >= len(self.years) or self.years[i] != year:
             raise ValueError(f"year must lie in {self.years[0]}..{self.years[-1]}; got {year}")
-        return {c: int(n) for c, n in zip(self.classes, self.counts[i])}
+        return {c: int(n) for c, n in zip(self.classes, self.counts[i], strict=True)}
 
 
-def _check_classes(classes: Optional[Iterable[str]]) -> tuple[str, ...]:
+def _check_classes(classes: Iterable[str] | None) -> tuple[str, ...]:
     if classes is None:
         return MISSILE_CLASSES
     chosen = tuple(classes)
@@ -192,9 +193,9 @@ def _check_classes(classes: Optional[Iterable[str]]) -> tuple[str, ...]:
 
 
 def launches_per_year(
-    classes: Optional[Iterable[str]] = None,
-    start_year: Optional[int] = None,
-    end_year: Optional[int] = None,
+    classes: Iterable[str] | None = None,
+    start_year: int | None = None,
+    end_year: int | None = None,
 ) -> YearCounts:
     """Missiles launched per year and class, with every year in the span (zeros kept).
 
@@ -230,7 +231,7 @@ class YearRecord(NamedTuple):
     date: dt.date
 
 
-def longest_range_per_year(measure: str = "apogee_km", classes: Optional[Iterable[str]] = None
+def longest_range_per_year(measure: str = "apogee_km", classes: Iterable[str] | None = None
                            ) -> tuple[YearRecord, ...]:
     """For each year with a known value, the launch with the greatest apogee (default) or
     ground distance.
@@ -251,8 +252,8 @@ def longest_range_per_year(measure: str = "apogee_km", classes: Optional[Iterabl
         if year not in best or value > getattr(best[year], measure):
             best[year] = launch
     return tuple(
-        YearRecord(y, getattr(l, measure), l.missile, l.missile_class, l.date)
-        for y, l in sorted(best.items())
+        YearRecord(y, getattr(rec, measure), rec.missile, rec.missile_class, rec.date)
+        for y, rec in sorted(best.items())
     )
 
 
@@ -264,7 +265,7 @@ def _as_date(value) -> dt.date:
     raise ValueError(f"dates must be datetime.date or 'YYYY-MM-DD' strings; got {value!r}")
 
 
-def events_between(start, end, categories: Optional[Iterable[str]] = None) -> tuple[Event, ...]:
+def events_between(start, end, categories: Iterable[str] | None = None) -> tuple[Event, ...]:
     """Timeline events with ``start <= date <= end`` (dates or ``'YYYY-MM-DD'`` strings),
     optionally only the given categories."""
     lo, hi = _as_date(start), _as_date(end)

@@ -22,7 +22,8 @@ import binascii
 import importlib
 import json
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = [
     "ChannelError",
@@ -103,11 +104,11 @@ class UnsupportedValue:
     __getattr__ = _refuse
     __setattr__ = _refuse
     __call__ = _refuse
-    __eq__ = _refuse  # type: ignore[assignment]
-    __ne__ = _refuse  # type: ignore[assignment]
+    __eq__ = _refuse
+    __ne__ = _refuse
     __lt__ = __le__ = __gt__ = __ge__ = _refuse
     __bool__ = __len__ = __iter__ = __contains__ = __getitem__ = _refuse
-    __float__ = __int__ = __index__ = __complex__ = __hash__ = _refuse  # type: ignore[assignment]
+    __float__ = __int__ = __index__ = __complex__ = __hash__ = _refuse
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __pow__ = __rpow__ = _refuse
     __neg__ = __pos__ = __abs__ = __round__ = __mod__ = __rmod__ = _refuse

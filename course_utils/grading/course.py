@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 __all__ = ["Course", "CourseError", "find_course_dir", "load_course", "ensure_tools_on_path", "quiet_kernels"]
 

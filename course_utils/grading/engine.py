@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 import nbformat
 from nbformat import NotebookNode

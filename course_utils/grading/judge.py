@@ -214,7 +214,8 @@ class _Student:
         except OSError as exc:
             self.stuck = True
             self.close()
-            raise StudentDied(f"the student's kernel stopped answering during {what} ({exc.__class__.__name__})") from None
+            raise StudentDied(
+                f"the student's kernel stopped answering during {what} ({exc.__class__.__name__})") from None
         if not text.endswith(b"\n"):
             self.stuck = True
             self.close()
@@ -265,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     link = _Link(os.fdopen(int(argv[0]), "rb"), os.fdopen(int(argv[1]), "wb"))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader stops a judge by killing it
     import math  # noqa: F401 - warm the modules tests use, before the first cell
+
     import numpy  # noqa: F401
 
     import course_utils.grading.channel  # noqa: F401

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Union
-
 import numpy as np
 import numpy.typing as npt
 
-ArrayLike = Union[float, npt.ArrayLike]
+ArrayLike = float | npt.ArrayLike
 
 
 def _fmt(x: float) -> str:

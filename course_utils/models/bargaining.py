@@ -8,7 +8,8 @@ curve) give arrays of the broadcast shape. Values outside a parameter's domain r
 
 from __future__ import annotations
 
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 

@@ -21,7 +21,8 @@ QUESTIONS = {
         prompt="Why does the best demand knowingly risk a breakdown?",
         options={
             "a": "Because the US prefers war.",
-            "b": "Each bit more asked pays when accepted; a breakdown is the price of not knowing the other side's cost.",
+            "b": ("Each bit more asked pays when accepted; a breakdown is the price of not knowing the "
+                  "other side's cost."),
             "c": "Because the model assumes North Korea always refuses.",
         },
         correct="b",

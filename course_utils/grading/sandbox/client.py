@@ -49,8 +49,8 @@ def _make_client_class() -> type:
     from nbclient.exceptions import DeadKernelError
     from nbclient.util import ensure_async, run_sync
 
-    class SandboxClient(NotebookClient):  # type: ignore[misc]
-        """nbclient with output caps, a guard before test cells and a whole-run deadline."""
+    class SandboxClient(NotebookClient):
+        """nbclient with output caps, time limits, restarts, and test cells sent to the judge."""
 
         def __init__(self, nb: Any, *, limits: Limits, judge: Any, deadline: float, cell_timeout: float,
                      agent_dir: Path | None = None,
@@ -179,7 +179,7 @@ def _make_client_class() -> type:
         async def _start(self) -> bool:
             """Define the channel's agent in the fresh kernel; False if the kernel does not answer."""
             with contextlib.suppress(AttributeError):
-                self.kernel_pid = self.km.provisioner.process.pid  # type: ignore[union-attr]
+                self.kernel_pid = self.km.provisioner.process.pid
             startup = max(5.0, min(120.0, self._deadline - time.monotonic()))
             self._agents += 1
             self._agent_path = str(self._agent_dir / f"agent-{self._agents}.sock") if self._agent_dir else None
@@ -207,7 +207,8 @@ def _make_client_class() -> type:
             try:
                 self._kill_hook(self.kernel_pid)
                 await ensure_async(self.km.restart_kernel(now=True))
-                await ensure_async(self.kc.wait_for_ready(timeout=max(5.0, min(60.0, self._deadline - time.monotonic()))))
+                ready = max(5.0, min(60.0, self._deadline - time.monotonic()))
+                await ensure_async(self.kc.wait_for_ready(timeout=ready))
                 if not await self._start():
                     raise RuntimeError("no set-up")
                 self._no_replay.add(index)
@@ -219,7 +220,8 @@ def _make_client_class() -> type:
                         if left <= 0 or await self._silent(earlier.source, left) is None:
                             raise RuntimeError("replay did not finish")
             except Exception as exc:  # noqa: BLE001 - any failure here ends the run for this notebook
-                self.sandbox_flags.append(f"the kernel could not be restarted after cell {index} ({exc.__class__.__name__})")
+                self.sandbox_flags.append(
+                    f"the kernel could not be restarted after cell {index} ({exc.__class__.__name__})")
                 return False
             return True
 
@@ -325,7 +327,8 @@ def _make_client_class() -> type:
                 ename = reply["content"].get("ename") if reply else None
                 if any(o.get("output_type") == "error" and str(o.get("ename", "")).endswith("MemoryError")
                        for o in cell.outputs):
-                    self.sandbox_flags.append(f"cell {index} ran out of memory (limit {self._limits.memory_bytes // 2**20} MiB)")
+                    limit = self._limits.memory_bytes // 2**20
+                    self.sandbox_flags.append(f"cell {index} ran out of memory (limit {limit} MiB)")
                 if ename == "CellTimeoutError":
                     self.timed_out = True
                     self._no_replay.add(index)

@@ -127,7 +127,7 @@ class _SandboxKernel:
 
         from jupyter_client.manager import AsyncKernelManager
 
-        class _KM(AsyncKernelManager):  # type: ignore[misc]
+        class _KM(AsyncKernelManager):
             def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
                 return [*launcher, *kernel_cmd]
 
