@@ -224,6 +224,12 @@ class Postgres:
         self._as_postgres(str(self.bindir / "createdb"), *where, "-O", owner, name)
         return f"postgresql+psycopg2://{owner}@/{name}?host={self.socket_dir}&port={self.port}"
 
+    def query(self, database: str, sql: str) -> str:
+        """Run ``sql`` in ``database`` as the superuser ``postgres``; return psql's bare output."""
+        done = self._as_postgres(str(self.bindir / "psql"), "-h", str(self.socket_dir), "-p", str(self.port),
+                                 "-d", database, "-X", "-q", "-t", "-A", "-c", sql)
+        return done.stdout.strip()
+
     def stop(self) -> None:
         """Stop the server by its PID (SIGINT: PostgreSQL's fast shutdown)."""
         if self.pid:

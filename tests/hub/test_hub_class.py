@@ -1,11 +1,18 @@
 """A whole class on JupyterHub: release -> fetch -> answer -> submit -> collect -> grade ->
-feedback -> fetch feedback, with an instructor and three students who are real Linux users.
+feedback -> fetch feedback, with an instructor and four students who are real Linux users.
 
 The hub runs ``deploy/jupyterhub_config.py`` (PAM log-in, LocalProcessSpawner) with the
 nbgrader configs of ``deploy/nbgrader/``, prepared by ``deploy/setup_single_server.py``.
 The instructor works through the formgrader's REST API and grades with the course's own
 ``course grade``; the students work through their servers' nbgrader and contents APIs.
 Outcomes are asserted (grades, files, refusals), never exit codes alone.
+
+The fourth student is hostile: their answer cell, run while the instructor grades as
+themselves, tries to read the instructor's ``source/`` notebook, write the gradebook, list and
+read the other students' submissions and connect to a TCP listener the test opens on
+loopback. It prints what it observed into its own outputs, which the test reads back from the
+autograded notebook; the listener must record no connection, the gradebook must hold no
+table of the student's and the source notebook must be unchanged.
 
 Needs root (it creates Linux users); skipped otherwise, except in CI (``CI=true``) where it
 must run. A CI run that is deliberately not root (``.ci/run``'s second run, as an ordinary
@@ -21,8 +28,11 @@ import json
 import os
 import pwd
 import re
+import hashlib
 import secrets
 import shutil
+import socket
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -40,7 +50,67 @@ pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
 
 ASSIGNMENT = "ps1_bargaining"
 COURSE_ID = "kim-trump-bargaining"
-KINDS = ("correct", "partial", "blank")  # one student each, in this order
+KINDS = ("correct", "partial", "blank")  # one student each, in this order; then the hostile one
+REPORT_TAG = "HOSTILE-REPORT "
+
+#: The hostile student's code, put before the solution in their first code answer. ``__PLAN__``
+#: becomes a JSON string naming what to attack. Each attempt is recorded as ok (with what it
+#: got) or failed (with the error), and the record is printed as one line after REPORT_TAG.
+HOSTILE_CODE = r'''import json as _json, os as _os, socket as _socket
+_plan = _json.loads(__PLAN__)
+_seen = {}
+
+
+def _attempt(key, action):
+    try:
+        _seen[key] = {"ok": True, "detail": action()}
+    except Exception as _error:
+        _seen[key] = {"ok": False, "detail": f"{type(_error).__name__}: {_error}"[:300]}
+
+
+def _read(path):
+    with open(path, "rb") as _file:
+        return f"read {len(_file.read())} bytes"
+
+
+def _write_gradebook():
+    _db = _plan["gradebook"]
+    if _db["kind"] == "sqlite":
+        import sqlite3
+        _con = sqlite3.connect(f"file:{_db['path']}?mode=rw", uri=True, timeout=5)
+        _con.execute(f"CREATE TABLE {_plan['marker']} (x INTEGER)")
+        _con.commit()
+        _con.close()
+        return "created a table"
+    try:
+        import psycopg2
+    except ImportError:
+        _sock = _socket.socket(_socket.AF_UNIX)
+        _sock.settimeout(5)
+        _sock.connect(_db["socket"])
+        _sock.close()
+        return "connected to PostgreSQL's socket (no psycopg2 to go further)"
+    _con = psycopg2.connect(connect_timeout=5, **_db["dsn"])
+    with _con, _con.cursor() as _cur:
+        _cur.execute(f"CREATE TABLE {_plan['marker']} (x INTEGER)")
+    _con.close()
+    return "created a table"
+
+
+def _connect():
+    with _socket.create_connection(("127.0.0.1", _plan["port"]), timeout=5) as _sock:
+        _sock.sendall(_plan["marker"].encode())
+    return "connected and sent the marker"
+
+
+_attempt("read source", lambda: _read(_plan["source"]))
+_attempt("write gradebook", _write_gradebook)
+for _key, _path in _plan["listings"].items():
+    _attempt(f"list {_key}", lambda: sorted(_os.listdir(_path)))
+_attempt("read another student's submission", lambda: _read(_plan["other_submission"]))
+_attempt("connect to loopback listener", _connect)
+print("HOSTILE-REPORT " + _json.dumps(_seen))  # REPORT_TAG
+'''
 
 
 def _require_root() -> None:
@@ -121,6 +191,88 @@ def _as_user(user: str, hub: Hub, args: list[str], *, cwd: Path, timeout: float 
     )
 
 
+class LoopbackListener(threading.Thread):
+    """A TCP listener on 127.0.0.1 that records every connection made to it (peer and the
+    first bytes sent) until stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[tuple[str, bytes]] = []
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            try:
+                conn, peer = self.sock.accept()
+            except (TimeoutError, socket.timeout):
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                try:
+                    data = conn.recv(200)
+                except OSError:
+                    data = b""
+            self.connections.append((f"{peer[0]}:{peer[1]}", data))
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=5)
+        self.sock.close()
+
+
+def hostile_submission(answer: str, plan: dict) -> str:
+    """``answer`` (a notebook's JSON text) with :data:`HOSTILE_CODE` for ``plan`` put before the
+    first code answer."""
+    nb = nbformat.reads(answer, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code"
+                and c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    cell.source = HOSTILE_CODE.replace("__PLAN__", repr(json.dumps(plan))) + "\n" + cell.source
+    return nbformat.writes(nb)
+
+
+def hostile_report(autograded: Path) -> dict | None:
+    """The record the hostile code printed, read from the autograded notebook's outputs."""
+    if not autograded.exists():
+        return None
+    for cell in nbformat.read(autograded, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            for line in str(output.get("text", "")).splitlines():
+                if line.startswith(REPORT_TAG):
+                    return json.loads(line[len(REPORT_TAG):])
+    return None
+
+
+def hostile_leaks(report: dict | None, others: list[str], listener: LoopbackListener,
+                  marker_written: bool, source_changed: bool) -> list[str]:
+    """What the hostile student reached, in words (empty: every attempt failed)."""
+    leaks = []
+    if report is None:
+        leaks.append("the hostile student's report is missing from the autograded notebook "
+                     "(nothing can be said of what its code reached)")
+        report = {}
+    for key, seen in sorted(report.items()):
+        if not seen["ok"]:
+            continue
+        if key.startswith("list "):
+            named = [n for n in seen["detail"] if any(other in n for other in others)]
+            if named:
+                leaks.append(f"{key}: saw {named}")
+        else:
+            leaks.append(f"{key}: {seen['detail']}")
+    if listener.connections:
+        leaks.append(f"the loopback listener got connections: {listener.connections}")
+    if marker_written:
+        leaks.append("the gradebook holds the hostile student's table")
+    if source_changed:
+        leaks.append("the instructor's source notebook changed during grading")
+    return leaks
+
+
 def _hidden_test_lines(source_nb: nbformat.NotebookNode) -> set[str]:
     """Lines of hidden tests in the source notebook (those a student must never see)."""
     lines = set()
@@ -149,6 +301,7 @@ def test_class_loop_on_jupyterhub(request: pytest.FixtureRequest) -> None:
     hub: Hub | None = None
     postgres: Postgres | None = None
     sampler: MemorySampler | None = None
+    listener: LoopbackListener | None = None
     timings: dict[str, float] = {}
     try:
         users_env = user_environment(base, force_copy=os.environ.get("COURSE_HUB_COPY_VENV") == "1")
@@ -159,7 +312,8 @@ def test_class_loop_on_jupyterhub(request: pytest.FixtureRequest) -> None:
         hub = Hub(base=base, venv=venv, course_id=COURSE_ID)
         tag = secrets.token_hex(3)
         instructor = f"kt{tag}i"
-        students = [f"kt{tag}s{n}" for n in range(1, len(KINDS) + 1)]
+        students = [f"kt{tag}s{n}" for n in range(1, len(KINDS) + 2)]
+        hostile, marker = students[-1], f"hostile_{tag}"  # the last student attacks
         homes = {name: hub.add_user(name) for name in [instructor, *students]}
         sampler = MemorySampler({pwd.getpwnam(n).pw_uid for n in hub.users})
         sampler.start()
@@ -215,15 +369,39 @@ def test_class_loop_on_jupyterhub(request: pytest.FixtureRequest) -> None:
         assert outbound.exists(), f"release did not reach the exchange: {released}"
 
         nb_rel = f"{COURSE_ID}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"  # path_includes_course=True
+        listener = LoopbackListener()
+        listener.start()
+        source_in_course = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        source_digest = hashlib.sha256(source_in_course.read_bytes()).hexdigest()
+        plan = {
+            "marker": marker,
+            "port": listener.port,
+            "source": str(source_in_course),
+            "gradebook": {"kind": "sqlite", "path": str(course / "gradebook.db")} if no_postgres else {
+                "kind": "postgresql",
+                "socket": str(postgres.socket_dir / f".s.PGSQL.{postgres.port}"),
+                "dsn": {"host": str(postgres.socket_dir), "port": postgres.port,
+                        "dbname": "kim_trump_gradebook", "user": instructor},
+            },
+            "listings": {
+                "submitted/": str(course / "submitted"),
+                "autograded/": str(course / "autograded"),
+                "exchange inbound": str(base / "exchange" / COURSE_ID / "inbound"),
+            },
+            "other_submission": str(course / "submitted" / students[0] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+        }
         answers: dict[str, str] = {}
-        for name, kind in zip(students, KINDS):
+        for name, kind in zip(students, [*KINDS, "hostile"]):
             listing = hub.server("GET", name, "assignments", tokens[name], params={"course_id": COURSE_ID}).json()
             assert [a["assignment_id"] for a in listing["value"]] == [ASSIGNMENT], listing
             student_action(name, "fetch")
             fetched = hub.server("GET", name, f"api/contents/{nb_rel}", tokens[name], params={"content": "1"})
             assert fetched.status_code == 200, f"{name} has no fetched notebook: {fetched.text[:300]}"
             release_nb = nbformat.from_dict(fetched.json()["content"])
-            answers[name] = make_submission(release_nb, source_nb, kind)
+            if kind == "hostile":
+                answers[name] = hostile_submission(make_submission(release_nb, source_nb, "correct"), plan)
+            else:
+                answers[name] = make_submission(release_nb, source_nb, kind)
             saved = hub.server("PUT", name, f"api/contents/{nb_rel}", tokens[name], json={
                 "type": "notebook", "format": "json", "content": json.loads(answers[name]),
             })
@@ -245,6 +423,18 @@ def test_class_loop_on_jupyterhub(request: pytest.FixtureRequest) -> None:
                                             "--workers", "2"], cwd=course)
         assert graded.returncode == 0, f"course grade failed:\n{graded.stdout[-2000:]}\n{graded.stderr[-2000:]}"
         timings["graded"] = time.monotonic() - started
+        listener.stop()
+        if no_postgres:
+            with sqlite3.connect(f"file:{course / 'gradebook.db'}?mode=ro", uri=True) as db:
+                marker_written = bool(db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (marker,)).fetchall())
+        else:
+            marker_written = postgres.query("kim_trump_gradebook",
+                                            f"SELECT to_regclass('public.{marker}') IS NOT NULL") == "t"
+        report = hostile_report(course / "autograded" / hostile / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+        leaks = hostile_leaks(report, [n for n in students if n != hostile], listener, marker_written,
+                              hashlib.sha256(source_in_course.read_bytes()).hexdigest() != source_digest)
+        print(f"hub test: the hostile student's notebook, graded by the instructor, observed: {json.dumps(report)}")
+        print(f"hub test: what it reached: {leaks or 'nothing'}")
         feedback = _as_user(instructor, hub, [*course_cmd, "feedback", ASSIGNMENT],
                             cwd=course)
         assert feedback.returncode == 0, f"course feedback failed:\n{feedback.stdout[-2000:]}\n{feedback.stderr[-2000:]}"
@@ -261,7 +451,9 @@ def test_class_loop_on_jupyterhub(request: pytest.FixtureRequest) -> None:
             rows = {row["student_id"]: row for row in csv.DictReader(f)}
         assert set(rows) == set(students), rows
         for name in students:
-            assert rows[name]["status"] == "graded", f"{name}: {rows[name]}\n{graded.stdout[-1500:]}"
+            # the hostile notebook may be flagged (its code opens connections), never left ungraded
+            wanted = {"graded", "flagged"} if name == hostile else {"graded"}
+            assert rows[name]["status"] in wanted, f"{name}: {rows[name]}\n{graded.stdout[-1500:]}"
         # The written answer waits for the instructor, so compare the automatic parts.
         scores = {name: float(rows[name]["auto_score"]) for name in students}
         full = float(rows[students[0]]["auto_max_score"])
@@ -344,7 +536,15 @@ def test_class_loop_on_jupyterhub(request: pytest.FixtureRequest) -> None:
         assert refused.status_code == 403 and "jupyterhub-session-id" not in refused.cookies, refused.status_code
         accepted = hub.login(s1, hub.passwords[s1])
         assert accepted.status_code == 302, accepted.status_code
+
+        # ------------------------------------------------ last, so that every check above ran
+        assert not leaks, (
+            "a student's notebook, run while the instructor graded as themselves, reached what "
+            "the grading sandbox must keep from it:\n- " + "\n- ".join(leaks)
+            + f"\n(its own record: {json.dumps(report)})")
     finally:
+        if listener is not None and listener.is_alive():
+            listener.stop()
         if sampler is not None:
             sampler.stop()
         if postgres is not None:
