@@ -981,7 +981,9 @@ CASES: list[Case] = [
     Case("t_metaclass_eq", _metaclass_eq, ("ps1_a2_test",), flag="defines __eq__"),
     Case("t_patch_isclose", _patch_isclose, ("ps1_a2_test",), flag="patches module 'math'"),
     Case("t_patch_numpy", _patch_numpy, ("ps1_a2_test",), flag="patches module 'np'"),
-    Case("t_patch_builtins", _patch_builtins, ("ps1_b1_test",), flag="patches module 'builtins'"),
+    # the patched abs stays in the student's own interpreter: it breaks their own later d2 loop,
+    # never the judge's comparisons
+    Case("t_patch_builtins", _patch_builtins, ("ps1_b1_test", "ps1_d2_test"), flag="patches module 'builtins'"),
     Case("t_shadow_type", _shadow_type, ("ps1_b2_test",), flag="rebinds the built-in name 'type'"),
     Case("t_patch_course_utils", _patch_course_utils, ("ps1_a2_test",), flag="patches module 'course_utils'"),
     Case("t_ast_transformer", _ast_transformer, ("ps1_a2_test",), flag="reaches into IPython"),
@@ -1012,7 +1014,8 @@ CASES: list[Case] = [
     Case("c_extra_notebooks", _extra_notebooks, (), status="graded"),
     Case("zoë_ñ", _non_ascii_id, status="skipped", flag="zoë_ñ/ps1_bargaining.ipynb"),
     Case("x..%2F..%2Fescaped", _traversal_id, status="skipped", flag="x..%2F..%2Fescaped_ps1_bargaining.ipynb"),
-    Case("c_symlinked_notebook", _symlinked_notebook, status="skipped", flag="symbolic link"),
+    # the student is listed (every part zero) with the refusal, so nobody is silently dropped
+    Case("c_symlinked_notebook", _symlinked_notebook, EVERY_PART, status="flagged", flag="symbolic link"),
     Case("c_symlinked_folder", _symlinked_folder, status="skipped", flag=""),
     # the blank release, untouched: what every attack below must score
     Case("blank", _blank, EVERY_PART, status="graded", family="control"),
