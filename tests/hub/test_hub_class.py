@@ -207,7 +207,7 @@ class LoopbackListener(threading.Thread):
         while not self._stop_event.is_set():
             try:
                 conn, peer = self.sock.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -391,7 +391,7 @@ def test_class_loop_on_jupyterhub(request: pytest.FixtureRequest) -> None:
             "other_submission": str(course / "submitted" / students[0] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
         }
         answers: dict[str, str] = {}
-        for name, kind in zip(students, [*KINDS, "hostile"]):
+        for name, kind in zip(students, [*KINDS, "hostile"], strict=True):
             listing = hub.server("GET", name, "assignments", tokens[name], params={"course_id": COURSE_ID}).json()
             assert [a["assignment_id"] for a in listing["value"]] == [ASSIGNMENT], listing
             student_action(name, "fetch")
