@@ -141,15 +141,17 @@ def test_source_notebook_is_a_complete_problem_set(assignment):
         hidden = HIDDEN_BLOCK.search(cell.source)
         assert hidden, f"{meta['grade_id']}: the value is decided by a hidden test block"
         visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
-        for line in cell.source.splitlines():  # the answer policy's code, and nothing else of the course
+        # the answer policy's code, and nothing else of the course, under one underscore name
+        # (a check cell run by a student must not rebind the student's own `close` or `call`)
+        for line in cell.source.splitlines():
             if "course_utils" in line:
-                assert line.startswith("from course_utils.answers import "), f"{meta['grade_id']}: {line}"
+                assert line.startswith("import course_utils.answers as _policy"), f"{meta['grade_id']}: {line}"
         # one answer per graded cell, checked with the policy's code in both halves
-        assert len(re.findall(r"\bcheck_(?:number|count|word|function)\(", hidden.group(1))) >= 1, \
+        assert re.search(r"\b_policy\.check_(?:number|count|word|function)\(", hidden.group(1)), \
             f"{meta['grade_id']}: hidden tests decide with course_utils.answers"
-        assert len(set(re.findall(r"^check_\w+\((\w+)", hidden.group(1), re.MULTILINE))) == 1, \
+        assert len(set(re.findall(r"^_policy\.check_\w+\((\w+)", hidden.group(1), re.MULTILINE))) == 1, \
             f"{meta['grade_id']}: a graded cell checks exactly one answer"
-        assert re.search(r"\b(as_number|as_count|as_word)\(", visible), \
+        assert re.search(r"\b_policy\.(as_number|as_count|as_word)\(", visible), \
             f"{meta['grade_id']}: the visible checks refuse what grading refuses (course_utils.answers)"
         assert "assert " in visible, f"{meta['grade_id']}: visible checks"
     for cell in nb.cells:
