@@ -37,7 +37,8 @@ c.OverwriteCells.add_missing_cells = True
 c.Execute.timeout = 30
 c.Execute.startup_timeout = 120
 c.Execute.interrupt_on_timeout = True
-c.Execute.allow_errors = True
+# A cell that raises does not stop the run: nbgrader's Execute always goes on after an error
+# (its allow_errors is fixed, not a setting), and so does `course grade`.
 # Cap what a submission can print into the graded notebook and the feedback.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 50

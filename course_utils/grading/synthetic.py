@@ -44,7 +44,6 @@ c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplemente
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.OverwriteCells.add_missing_cells = True
 c.Execute.timeout = 30
-c.Execute.allow_errors = True
 c.Exchange.root = str(Path(__file__).resolve().parent / "exchange")
 '''
 
