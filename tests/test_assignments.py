@@ -563,11 +563,24 @@ def test_right_rounds_cover_every_part_in_several_ways():
             assert words in stated, f"{name}: the question does not state its domain as {words!r}"
 
 
+def run_visible_checks(assignment: str, namespace: dict[str, Any]) -> None:
+    """Run the release's check cells (what Validate runs) on the answers in ``namespace``."""
+    for cell in read(release_path(assignment)).cells:
+        meta = nbg(cell)
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    exec(compile(cell.source, meta["grade_id"], "exec"), namespace)  # noqa: S102
+            except AssertionError as exc:
+                raise AssertionError(f"Validate refuses a correct answer: {meta['grade_id']}: {exc}") from None
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_right_answers_are_correct_without_the_hidden_tests(assignment):
     reference = run_answers(assignment, {})
     for number, answers in enumerate(RIGHT[assignment], 1):
         got = run_answers(assignment, answers)
+        run_visible_checks(assignment, dict(got))  # what the student sees on Validate: no failure
         for gid, (kind, name) in ANSWERS[assignment].items():
             label = f"{assignment} RIGHT round {number}, {gid} ({name})"
             if kind != "function":
