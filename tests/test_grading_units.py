@@ -265,3 +265,22 @@ def test_course_dir_is_accepted_before_and_after_the_subcommand():
     assert parser.parse_args(["--course-dir", "A", "report", "ps1"]).course_dir == Path("A")
     assert parser.parse_args(["report", "ps1", "--course-dir", "B"]).course_dir == Path("B")
     assert parser.parse_args(["report", "ps1"]).course_dir is None
+
+
+def test_grades_csv_keeps_each_flag_whole(tmp_path):
+    """A flag may contain '; ' (a repaired cell): the file keeps it one flag, and the feedback
+    page shows it as one bullet."""
+    from course_utils.grading import gradesfile
+    from course_utils.grading.batch import StudentResult
+
+    flags = ["test cell 'q1' was edited; restored", "suspicious code in a scratch cell: a | b"]
+    row = gradesfile.result_row(StudentResult("amy", "flagged", flags=flags, parts={"q1": (1.0, 1.0, True, "")}))
+    path = tmp_path / "grades.csv"
+    gradesfile.write_grades(path, {"amy": row}, ["q1"])
+    back = gradesfile.read_grades(path)["amy"]
+    assert gradesfile.flags_of(back) == ["test cell 'q1' was edited; restored",
+                                         "suspicious code in a scratch cell: a / b"]
+    assert gradesfile.flags_of({"flags": "an old file; one flag"}) == ["an old file; one flag"]
+    page = render_feedback(toy_notebook(), {}, student_id="amy", assignment="toy", notebook="toy",
+                           flags=gradesfile.flags_of(back))
+    assert page.count("<li>") == 2 and "was edited; restored</li>" in page

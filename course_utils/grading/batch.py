@@ -12,7 +12,6 @@ student's "failed" line, never the end of the batch; a rerun skips students alre
 from __future__ import annotations
 
 import contextlib
-import csv
 import multiprocessing
 import os
 import shutil
@@ -33,6 +32,17 @@ import nbformat
 from course_utils.grading.collect import Submission, collect_submissions
 from course_utils.grading.course import Course, CourseError
 from course_utils.grading.flags import one_line
+from course_utils.grading.gradesfile import (  # the grades.csv schema (re-exported here)
+    BASE_COLUMNS,
+    FAILED,
+    FLAGGED,
+    GRADED,
+    part_columns,
+    part_key,
+    read_grades,
+    result_row,
+    write_grades,
+)
 
 __all__ = [
     "StudentResult",
@@ -47,11 +57,6 @@ __all__ = [
     "FLAGGED",
     "FAILED",
 ]
-
-GRADED, FLAGGED, FAILED = "graded", "flagged", "failed"
-#: The first columns of grades.csv; one column per graded part follows.
-BASE_COLUMNS = ("student_id", "score", "max_score", "status", "auto_score", "auto_max_score",
-                "manual_pending", "flags")
 
 
 @dataclass
@@ -91,28 +96,6 @@ class BatchResult:
         return sum(1 for r in self.results.values() if r.status == status)
 
 
-def part_columns(course: Course, assignment: str) -> list[str]:
-    """The per-part column names of grades.csv, in notebook order.
-
-    A part (a test, a manually graded answer or a task) is named by its grade id, prefixed
-    with ``<notebook>:`` when the assignment has more than one notebook.
-    """
-    from course_utils.grading.cells import graded_parts
-
-    notebooks = course.source_notebooks(assignment)
-    columns: list[str] = []
-    for path in notebooks:
-        nb = nbformat.read(str(path), as_version=4)
-        for _, info in graded_parts(nb.cells):
-            gid = str(info.grade_id)
-            columns.append(f"{path.stem}:{gid}" if len(notebooks) > 1 else gid)
-    return columns
-
-
-def _part_key(notebook: str, grade_id: str, several: bool) -> str:
-    return f"{notebook}:{grade_id}" if several else grade_id
-
-
 def grade_student(
     student_id: str,
     files: dict[str, str],
@@ -150,7 +133,7 @@ def grade_student(
                 src_nb = read_notebook(Path(source), "source notebook")
                 parts, _, auto_max, manual_max = grade_cells(src_nb)
                 for gid, part in parts.items():
-                    result.parts[_part_key(notebook, gid, several)] = (0.0, part.max_score, part.auto,
+                    result.parts[part_key(notebook, gid, several)] = (0.0, part.max_score, part.auto,
                                                                        f"{notebook}.ipynb was not submitted")
                 result.auto_max_score += auto_max
                 result.max_score += auto_max + manual_max
@@ -159,7 +142,7 @@ def grade_student(
             grade = grade_notebook(Path(path), Path(source), cell_timeout=cell_timeout, total_timeout=total_timeout,
                                    prestart=prestart, protect=[Path(p) for p in protect])
             for gid, part in grade.parts.items():
-                result.parts[_part_key(notebook, gid, several)] = (part.score, part.max_score, part.auto, part.message)
+                result.parts[part_key(notebook, gid, several)] = (part.score, part.max_score, part.auto, part.message)
                 if not part.auto and part.score is not None:
                     result.score += part.score
             result.auto_score += grade.score
@@ -231,44 +214,6 @@ def _new_pool(workers: int, log_path: Path) -> ProcessPoolExecutor:
     for _ in range(workers):
         pool.submit(_ready)
     return pool
-
-
-def read_grades(path: Path) -> dict[str, dict[str, str]]:
-    """Rows of an existing grades.csv by student id (empty when there is none)."""
-    if not path.is_file():
-        return {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {row["student_id"]: row for row in csv.DictReader(handle) if row.get("student_id")}
-
-
-def write_grades(path: Path, rows: dict[str, dict[str, str]], parts: list[str]) -> None:
-    """Write grades.csv atomically (a crash mid-write never leaves half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    columns = [*BASE_COLUMNS, *parts]
-    tmp = path.with_suffix(".csv.tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for sid in sorted(rows):
-            writer.writerow({c: rows[sid].get(c, "") for c in columns})
-    os.replace(tmp, path)
-
-
-def _fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
-
-
-def result_row(result: StudentResult) -> dict[str, str]:
-    """A grades.csv row for one student."""
-    row = {"student_id": result.student_id, "status": result.status,
-           "flags": "; ".join(result.flags) if result.status != FAILED else result.reason}
-    if result.status == FAILED:
-        return row
-    row.update(score=_fmt(result.score), max_score=_fmt(result.max_score), auto_score=_fmt(result.auto_score),
-               auto_max_score=_fmt(result.auto_max_score),
-               manual_pending=str(sum(1 for p in result.parts.values() if not p[2] and p[0] is None)))
-    row.update({key: _fmt(part[0]) for key, part in result.parts.items()})
-    return row
 
 
 def _timestamp(sub: Submission) -> str:

@@ -310,7 +310,7 @@ def write_feedback(course: Course, assignment: str) -> list[Path]:
     list of Path
         The pages written.
     """
-    from course_utils.grading.batch import FAILED, read_grades
+    from course_utils.grading.gradesfile import FAILED, flags_of, read_grades
     from course_utils.grading.gradebook import manual_grades
 
     rows = read_grades(course.report_dir(assignment) / "grades.csv")
@@ -323,7 +323,7 @@ def write_feedback(course: Course, assignment: str) -> list[Path]:
         if row.get("status") == FAILED:
             continue
         folder = course.autograded_dir / sid / assignment
-        flags = [f for f in (row.get("flags") or "").split("; ") if f]
+        flags = flags_of(row)
         for nb_path in sorted(folder.glob("*.ipynb")):
             executed = nbformat.read(str(nb_path), as_version=4)
             manual = book.get(sid, {}).get(nb_path.stem, {})

@@ -85,7 +85,7 @@ def item_analysis(rows: list[dict[str, str]], info: dict[str, tuple[float, bool]
 
     A written answer not graded yet counts as pending, not as zero.
     """
-    from course_utils.grading.batch import FLAGGED, GRADED
+    from course_utils.grading.gradesfile import FLAGGED, GRADED
 
     scored = [r for r in rows if r.get("status") in (GRADED, FLAGGED)]
     stats = []
@@ -174,7 +174,7 @@ def plot_parts(stats: list[ItemStats], path: Path, title: str) -> None:
 
 def write_report(course: Course, assignment: str) -> Path:
     """Write the item analysis, both plots and ``summary.md``; returns the summary's path."""
-    from course_utils.grading.batch import FAILED, FLAGGED, GRADED, read_grades
+    from course_utils.grading.gradesfile import FAILED, FLAGGED, GRADED, read_grades
 
     folder = course.report_dir(assignment)
     rows_by_id = read_grades(folder / "grades.csv")
