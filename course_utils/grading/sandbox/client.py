@@ -192,18 +192,19 @@ def _make_client_class() -> type:
                 reply = None
             return reply is not None and reply["content"].get("status") == "ok"
 
-        async def _recover(self, index: int, what: str) -> bool:
+        async def _recover(self, index: int, what: str, after: str = "that cell skipped") -> bool:
             """Replace a dead or stuck kernel and replay the non-test cells before ``index``.
 
-            The cell at ``index`` is skipped; later cells run as usual, so parts answered before
-            and after the offending cell keep their points. At most ``max_restarts`` times.
+            The cell at ``index`` is not run again; later cells run as usual, so parts answered
+            before and after the offending cell keep their points. At most ``max_restarts`` times.
+            ``after`` ends the flag (what became of the cell).
             """
             self.crashed = True
             if self._restarts >= self.max_restarts or self._deadline - time.monotonic() < 5:
                 self.sandbox_flags.append(f"{what} in cell {index}; the rest was not run")
                 return False
             self._restarts += 1
-            self.sandbox_flags.append(f"{what} in cell {index}; kernel restarted, that cell skipped")
+            self.sandbox_flags.append(f"{what} in cell {index}; kernel restarted, {after}")
             try:
                 self._kill_hook(self.kernel_pid)
                 await ensure_async(self.km.restart_kernel(now=True))
@@ -267,7 +268,8 @@ def _make_client_class() -> type:
             cell.execution_count = self.code_cells_executed
             if stuck:
                 self._no_replay.add(index)
-                if not await self._recover(index, "a call from the test to the notebook ran over its time limit"):
+                if not await self._recover(index, "a call from the test to the notebook ran over its time limit",
+                                           after="that test failed"):
                     self._fail_rest(index + 1, "not run: the kernel stopped answering")
                     return False
             return True
