@@ -149,3 +149,44 @@ def test_unknown_grade_ids_in_flags_are_one_bounded_line(task_source):
     sub.cells.append(_cell("code", "x = 1", grade=True, grade_id="evil\nall tests passed" + "z" * 500, points=9))
     _, found = check_and_restore(sub, task_source)
     assert len(found) == 1 and "\n" not in found[0] and len(found[0]) < 200
+
+
+# ----------------------------------------------------------------------------- AUTOTEST lines
+def _autotest_source() -> nbformat.NotebookNode:
+    nb = new_notebook(cells=[
+        _cell("code", "### BEGIN SOLUTION\na = 5\n### END SOLUTION", grade=False, solution=True, locked=False,
+              grade_id="soln", schema_version=3),
+        _cell("code", "### AUTOTEST a", grade=True, solution=False, locked=True, grade_id="test_a", points=1,
+              schema_version=3),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    return nb
+
+
+def test_a_test_whose_autotest_lines_cannot_be_expanded_fails_and_is_flagged(tmp_path):
+    from course_utils.grading import autotest
+
+    source = _autotest_source()
+    nb, problems = autotest.expanded(source, folders=[tmp_path])  # no autotests.yml: no kernel starts
+    assert nb.cells[1].source.startswith("raise RuntimeError(") and "autotests.yml" in nb.cells[1].source
+    assert problems == ["test cell 'test_a' could not be built from its ### AUTOTEST lines (no autotests.yml "
+                        "next to the notebook or in the course folder); it scores zero"]
+    assert str(tmp_path) not in problems[0]
+    _, flags_ = check_and_restore(release_version(source), source)  # the cached result is used
+    assert flags_[0] == problems[0]
+
+
+def test_restore_uses_the_expanded_test_and_an_expanded_release_is_not_flagged():
+    from course_utils.grading import autotest
+
+    source = _autotest_source()
+    source.cells[1].source = "### AUTOTEST a\n### BEGIN HIDDEN TESTS\n### AUTOTEST a\n### END HIDDEN TESTS"
+    expanded = copy.deepcopy(source)
+    expanded.cells[1].source = ('assert str(a) == "5", "value of a is not correct"\n### BEGIN HIDDEN TESTS\n'
+                                'assert a + 1 == 6\n### END HIDDEN TESTS')
+    autotest.remember(source, expanded)  # what a parent process hands its workers
+    release = release_version(expanded)
+    assert "a + 1" not in release.cells[1].source
+    nb, found = check_and_restore(release, source)
+    assert found == []
+    assert nb.cells[1].source == expanded.cells[1].source  # hidden part included, nothing left unexpanded

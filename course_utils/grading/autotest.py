@@ -86,8 +86,8 @@ def _instantiate(nb: NotebookNode, folders: list[Path], config: Any) -> Notebook
             for folder in folders:
                 if (folder / self.autotest_filename).is_file():
                     return super()._load_test_template_file({**resources, "metadata": {"path": str(folder)}})
-            where = " or ".join(str(f) for f in folders) or "the course folder"
-            raise AutotestError(f"no {self.autotest_filename} in {where}")
+            # no paths in the message: it reaches every student's feedback page
+            raise AutotestError(f"no {self.autotest_filename} next to the notebook or in the course folder")
 
         def _execute_code_snippet(self, code: str) -> Any:
             self.kc.execute_interactive(code, output_hook=self._execute_code_snippet_output_hook,
