@@ -88,7 +88,7 @@ class _StudentNamespace(dict):
     """
 
     def __init__(self, student: _Student) -> None:
-        super().__init__(__builtins__=builtins.__dict__, __name__="__main__")
+        super().__init__(__builtins__=builtins.__dict__, __name__="__main__", display=_display)
         self._student = student
         self._cache: dict[str, Any] = {}
 
@@ -226,6 +226,13 @@ class _Student:
             return unpack(text[:-1].decode("ascii"))
         except UnicodeDecodeError:
             raise ChannelError(f"{what}: the answer is not readable data") from None
+
+
+def _display(*objs: Any, **_kwargs: Any) -> None:
+    """IPython's ``display`` for a test cell: the objects' text, printed (the judge has no
+    front end; nbgrader scores a test cell by its errors, not by what it shows)."""
+    for obj in objs:
+        print(repr(obj))
 
 
 def _describe(request: dict) -> str:
