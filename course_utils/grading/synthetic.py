@@ -126,10 +126,9 @@ def solution_text(source_cell_text: str) -> str:
 
 
 def _answer_cells(nb: NotebookNode) -> list[NotebookNode]:
-    return [
-        c for c in nb.cells
-        if c.get("metadata", {}).get("nbgrader", {}).get("solution", False)
-    ]
+    from course_utils.grading.cells import classify
+
+    return [c for c in nb.cells if classify(c).is_answer and classify(c).grade_id]
 
 
 def make_submission(release_nb: NotebookNode, source_nb: NotebookNode, kind: str) -> str:
