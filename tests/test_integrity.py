@@ -536,3 +536,12 @@ def test_a_kernel_that_dies_during_a_call_fails_that_test_only(tmp_path):
     error = res.nb.cells[1].outputs[-1]
     assert error.ename == "StudentDied" and "kernel died during a call" in error.evalue, error
     assert not _failed(res.nb.cells[2]), res.nb.cells[2].outputs
+
+
+@pytest.mark.slow
+def test_where_namespaces_are_forbidden_grading_goes_on_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox.host, "sandbox_status", lambda: (False, "test says no"))
+    res = _run([new_code_cell("y = 1"), _test_cell("t", "assert y == 1")], tmp_path)
+    notes = [f for f in res.flags if f.startswith("sandbox unavailable: test says no")]
+    assert len(notes) == 1 and "may reach the network" in notes[0], res.flags
+    assert not _failed(res.nb.cells[1]), res.nb.cells[1].outputs

@@ -460,8 +460,9 @@ def grade_class(
                 pool.shutdown(wait=True, cancel_futures=True)
 
     environment = sorted({e for r in results.values() for e in r.environment})
-    for note in environment:
-        say(f"note about this machine: {note}")
+    for note in environment:  # once per run, not once per student
+        loud = "WARNING, " if note.startswith("sandbox unavailable") else ""
+        say(f"{loud}note about this machine: {note}")
     if results:
         say(f"{assignment}: {len(results)} student(s) graded this run")
         for sid in sorted(results):

@@ -41,7 +41,7 @@ _LOG = logging.getLogger(__name__)
 
 #: Sandbox flags about the grading machine rather than the student (printed once by the
 #: batch grader, never a reason to flag a submission).
-ENVIRONMENT_FLAGS = ("privilege drop unavailable", "network isolation unavailable", "sandbox limit unavailable")
+ENVIRONMENT_FLAGS = ("sandbox unavailable", "privilege drop unavailable", "sandbox limit unavailable")
 
 #: Longest failure message kept for a part (characters); the rest is cut with an ellipsis.
 MAX_MESSAGE = 400

@@ -56,18 +56,18 @@ def probe_unprivileged(python: str) -> tuple[bool, str]:
         return False, "the grader does not run as root, so it cannot switch to another user"
     with _slot() as probe_uid:  # a user id no other grader is using right now
         try:
-            return _probe_as(python, probe_uid)
+            return _probe_as(python, probe_uid, isolate=sandbox_status()[0])
         finally:
             _kill_uid(probe_uid)
 
 
-def _probe_as(python: str, probe_uid: int | None) -> tuple[bool, str]:
+def _probe_as(python: str, probe_uid: int | None, isolate: bool = True) -> tuple[bool, str]:
     """Run ``python -c 'import ...'`` through the launcher, as ``probe_uid``."""
     with tempfile.TemporaryDirectory(dir=_base_dir(), prefix="probe-") as tmp:
         run = Path(tmp)
         for sub in ("work", "home", "cfg", "ipc"):
             (run / sub).mkdir()
-        cfg = _launch_config(run, probe_uid, DEFAULT_LIMITS, 60, [], [])
+        cfg = _launch_config(run, probe_uid, DEFAULT_LIMITS, 60, [], [], isolate=isolate)
         cfg["env"]["HOME"] = str(run / "home")
         cfg_file = run / "launch.json"
         cfg_file.write_text(json.dumps(cfg))
@@ -114,8 +114,12 @@ def _launcher_cmd(cfg_file: Path) -> list[str]:
 
 
 def _launch_config(run: Path, uid: int | None, limits: Limits, total_timeout: float,
-                   protect: Sequence[str], chown: list[str]) -> dict:
-    """The launcher's configuration for a kernel whose run folder is ``run``."""
+                   protect: Sequence[str], chown: list[str], isolate: bool = True) -> dict:
+    """The launcher's configuration for a kernel whose run folder is ``run``.
+
+    ``isolate``: build the sandbox (namespaces, new root); False where the machine forbids it
+    (:func:`sandbox_status`), so the kernel runs with the limits only.
+    """
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "HOME": str(run / "home"),
@@ -134,6 +138,7 @@ def _launch_config(run: Path, uid: int | None, limits: Limits, total_timeout: fl
     }
     return {
         "uid": uid,
+        "isolate": isolate,
         "memory_bytes": int(limits.memory_bytes),
         "cpu_seconds": int(total_timeout) + 30,
         "file_bytes": int(limits.file_bytes),

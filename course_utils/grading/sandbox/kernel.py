@@ -113,7 +113,7 @@ class _SandboxKernel:
         for sub in ("home", "ipc", "cfg"):
             (run / sub).mkdir()
         conn_file = run / "ipc" / "kernel.json"
-        cfg = _launch_config(run, uid, limits, total_timeout, protect, [str(conn_file)])
+        cfg = _launch_config(run, uid, limits, total_timeout, protect, [str(conn_file)], isolate=box_ok)
         cfg_file = run / "launch.json"
         cfg_file.write_text(json.dumps(cfg))
         os.chmod(cfg_file, 0o600)
