@@ -83,8 +83,9 @@ class _StudentNamespace(dict):
 
     Reading a name the cell never assigned (``__missing__``, which CPython consults for a dict
     subclass used as globals) fetches the student's current value over the channel; ``name in
-    globals()`` asks the student's kernel too. Fetched values are never stored, so each read
-    sees the student's state as it is.
+    globals()`` asks the student's kernel too. A fetched value is kept for the rest of the cell
+    (data until the test calls one of the student's functions, which may rebind names; functions
+    for the whole cell) and never stored in the namespace: the next cell reads afresh.
     """
 
     def __init__(self, student: _Student) -> None:
