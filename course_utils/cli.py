@@ -21,7 +21,7 @@ _EPILOG = {
         example:
           course build ps1_bargaining     regenerate release/ps1_bargaining and prove it
           course build                    every assignment in source/
-          course build --no-variants      skip the correct variants in variants/ (a quicker rebuild)
+          course build --no-right-answers skip the correct answers in right_answers/ (a quicker rebuild)
         """,
     "grade": """
         accepted submission layouts (NB = notebook name, e.g. ps1_bargaining):
@@ -94,8 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _sub(sub, "build", "Regenerate release/ from source/ and prove it (full marks, zero, no leaks).")
     p.add_argument("assignment", nargs="?", help="assignment name (default: all)")
-    p.add_argument("--no-variants", action="store_true",
-                   help="skip grading the correct variants in variants/<assignment>.py (faster)")
+    p.add_argument("--no-right-answers", action="store_true",
+                   help="skip grading the correct answers in right_answers/<assignment>.py (faster)")
 
     p = _sub(sub, "grade", "Autograde a class in parallel; write grades.csv, gradebook, submitted/, autograded/.")
     p.add_argument("assignment")
@@ -139,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from course_utils.grading.build import build
 
-        build(args.assignment, course=course, echo=True, variants=not args.no_variants)
+        build(args.assignment, course=course, echo=True, right_answers=not args.no_right_answers)
         return 0
     if args.command == "grade":
         from course_utils.grading.batch import grade_class

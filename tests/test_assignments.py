@@ -8,7 +8,7 @@ What an instructor relies on before handing an assignment out:
 - realistic wrong answers (off by one, swapped parameters, a percentage for a share, the
   lesson's formula where the question changed the model, a value rounded too early) lose exactly
   the part they belong to, and the result names that part by its grade_id;
-- correct answers written differently (the RIGHT round in ``variants/``: closed forms, loops and
+- correct answers written differently (the RIGHT round in ``right_answers/``: closed forms, loops and
   recursions, NumPy types and vectorised code, searches as a student writes them, values at the
   answer policy's precision) earn every point, and each of them is proven correct without the
   hidden tests, against the reference solution on random arguments in the stated domains;
@@ -45,7 +45,7 @@ from course_utils.grading.build import generate_release, normalise_release
 from course_utils.grading.course import load_course
 from course_utils.grading.engine import NotebookGrade, grade_notebook
 from course_utils.grading.synthetic import solution_text
-from course_utils.grading.variants import load_variants, variant_submission
+from course_utils.grading.right_answers import load_right_answers, right_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ("ps1_bargaining", "ps2_deterrence")
@@ -414,11 +414,11 @@ def test_wrong_answers_lose_their_part(assignment, round_no, tmp_path):
 
 
 # --------------------------------------------------------------------------- correct answers (the RIGHT round)
-# Correct answers written differently live in variants/<assignment>.py (``course build`` grades
+# Correct answers written differently live in right_answers/<assignment>.py (``course build`` grades
 # them too). Each is proven correct here without the hidden tests: run in this process, next to
 # the reference solution, and compared with it under the stated answer policy, functions on
 # random arguments inside the domain their question states (and its corners).
-RIGHT = {a: load_variants(ROOT, a) for a in ASSIGNMENTS}
+RIGHT = {a: load_right_answers(ROOT, a) for a in ASSIGNMENTS}
 MIN_VARIANTS = 4
 REL_TOL, ABS_TOL, SECONDS_PER_CALL = 5e-4, 1e-6, 0.1  # the policy as each header states it
 SAMPLES = 150  # random calls per function variant (plus the domain's corners)
@@ -612,7 +612,7 @@ def test_right_answers_earn_full_marks(assignment, tmp_path):
     for number, answers in enumerate(rounds, 1):
         path = tmp_path / f"right{number}" / f"{assignment}.ipynb"
         path.parent.mkdir(parents=True)
-        path.write_text(variant_submission(release, source, answers), encoding="utf-8")
+        path.write_text(right_submission(release, source, answers), encoding="utf-8")
         # the next round's kernel boots while this one runs
         result = grade_notebook(path, source_path(assignment), cell_timeout=60, total_timeout=600,
                                 prestart=number < len(rounds))
@@ -702,24 +702,24 @@ def test_visible_checks_hint_without_giving_the_answer(assignment, tmp_path):
         assert not [o for o in cell.outputs if o.output_type == "error"], nbg(cell)["grade_id"]
 
 
-# --------------------------------------------------------------------------- course build grades the variants
+# --------------------------------------------------------------------------- course build grades the RIGHT rounds
 @pytest.mark.slow
-def test_build_proves_the_right_variants(tmp_path, capsys):
-    """``course build`` grades every round in variants/<assignment>.py and fails on a correct
+def test_build_proves_the_right_answers(tmp_path, capsys):
+    """``course build`` grades every round in right_answers/<assignment>.py and fails on a correct
     answer that a test refuses (here a toy test that wants a number where a string is given)."""
     from course_utils.cli import build_parser
     from course_utils.grading.build import BuildError, build
     from course_utils.grading.synthetic import write_toy_course
 
     write_toy_course(tmp_path)
-    (tmp_path / "variants").mkdir()
+    (tmp_path / "right_answers").mkdir()
     rounds = [
         {"split_answer": "def split(surplus, share):\n    return share * surplus"},
         {"cost_answer": "war_cost = 3.0"},
         {"cost_answer": 'war_cost = "3"  # refused by the toy test: a string'},
     ]
-    (tmp_path / "variants" / "toy.py").write_text(f"RIGHT = {rounds!r}\n", encoding="utf-8")
-    with pytest.raises(BuildError, match=r"a correct answer \(variants/toy.py round 3\) fails test 'cost_test'"):
+    (tmp_path / "right_answers" / "toy.py").write_text(f"RIGHT = {rounds!r}\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"a correct answer \(right_answers/toy.py round 3\) fails test 'cost_test'"):
         build("toy", course=load_course(tmp_path), echo=True)
-    assert "correct variants 2/3 round(s) in full" in capsys.readouterr().out
-    assert build_parser().parse_args(["build", "--no-variants"]).no_variants
+    assert "right answers 2/3 round(s) in full" in capsys.readouterr().out
+    assert build_parser().parse_args(["build", "--no-right-answers"]).no_right_answers

@@ -5,7 +5,7 @@ Four proofs per assignment, each failure a one-line reason:
 1. solutions earn full automatic marks (the source's solutions pasted into the release copy,
    graded by :func:`course_utils.grading.engine.grade_notebook`);
 2. correct answers written differently earn full marks too: every round of the assignment's
-   RIGHT variants (``variants/<assignment>.py``, see :mod:`course_utils.grading.variants`), when
+   RIGHT rounds (``right_answers/<assignment>.py``, see :mod:`course_utils.grading.right_answers`), when
    it has any, graded the same way;
 3. untouched stubs earn zero (the release copy itself, graded the same way);
 4. nothing secret leaks: no solution, hidden-test or mark-scheme markers and no line of a
@@ -60,8 +60,8 @@ class BuildResult:
     notebooks: list[str]
     solution_score: float = 0.0
     stub_score: float = 0.0
-    variant_rounds: int = 0
-    variant_rounds_full: int = 0
+    right_rounds: int = 0
+    right_rounds_full: int = 0
     max_score: float = 0.0
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -159,7 +159,7 @@ def build(
     course: Course | None = None,
     cell_timeout: float | None = None,
     echo: bool = False,
-    variants: bool = True,
+    right_answers: bool = True,
 ) -> list[BuildResult]:
     """Regenerate the release of one assignment (or all) and prove each one.
 
@@ -173,8 +173,8 @@ def build(
         Seconds one cell may run during the proofs (the course's ``Execute.timeout`` by default).
     echo : bool
         Print one line per step.
-    variants : bool
-        Also grade the RIGHT variants in ``variants/<assignment>.py`` (each round one grading
+    right_answers : bool
+        Also grade the RIGHT rounds in ``right_answers/<assignment>.py`` (each round one grading
         run, about 1.5 s with kernels started ahead); False skips that proof.
 
     Returns
@@ -185,7 +185,7 @@ def build(
     from course_utils.grading.autotest import prepare
     from course_utils.grading.engine import grade_notebook
     from course_utils.grading.synthetic import make_submission
-    from course_utils.grading.variants import VariantError, load_variants, variant_submission
+    from course_utils.grading.right_answers import RightAnswersError, load_right_answers, right_submission
 
     course = course or load_course()
     names = [course.require(assignment)] if assignment else course.assignments()
@@ -199,10 +199,10 @@ def build(
         notebooks = normalise_release(release_dir)
         result = BuildResult(name, [p.name for p in notebooks])
         try:
-            rounds = load_variants(course.root, name) if variants else []
-        except (VariantError, SyntaxError) as exc:
+            rounds = load_right_answers(course.root, name) if right_answers else []
+        except (RightAnswersError, SyntaxError) as exc:
             rounds = []
-            result.problems.append(f"variants/{name}.py: {exc}")
+            result.problems.append(f"right_answers/{name}.py: {exc}")
         for src_path in course.source_notebooks(name):
             rel_path = release_dir / src_path.name
             if not rel_path.is_file():
@@ -220,25 +220,25 @@ def build(
                 # the next run's kernel boots while the current one runs
                 good = grade_notebook(solved, src_path, cell_timeout=timeout, total_timeout=20 * timeout,
                                       prestart=True)
-                # correct answers written differently (variants/<assignment>.py) for the notebook
+                # correct answers written differently (right_answers/<assignment>.py) for the notebook
                 # that shares the assignment's name
                 for number, answers in enumerate(rounds if src_path.stem == name else [], 1):
-                    result.variant_rounds += 1
+                    result.right_rounds += 1
                     try:
-                        text = variant_submission(release_nb, source_nb, answers)
-                    except VariantError as exc:
-                        result.problems.append(f"variants/{name}.py round {number}: {exc}")
+                        text = right_submission(release_nb, source_nb, answers)
+                    except RightAnswersError as exc:
+                        result.problems.append(f"right_answers/{name}.py round {number}: {exc}")
                         continue
-                    variant = Path(tmp) / f"right{number}" / src_path.name
-                    variant.parent.mkdir()
-                    variant.write_text(text, encoding="utf-8")
-                    right = grade_notebook(variant, src_path, cell_timeout=timeout, total_timeout=20 * timeout,
+                    rightnb = Path(tmp) / f"right{number}" / src_path.name
+                    rightnb.parent.mkdir()
+                    rightnb.write_text(text, encoding="utf-8")
+                    right = grade_notebook(rightnb, src_path, cell_timeout=timeout, total_timeout=20 * timeout,
                                            prestart=True)
                     lost = [(gid, part) for gid, part in right.parts.items()
                             if part.auto and (part.score or 0) < part.max_score]
-                    result.variant_rounds_full += not lost
+                    result.right_rounds_full += not lost
                     result.problems.extend(
-                        f"{src_path.name}: a correct answer (variants/{name}.py round {number}) fails test "
+                        f"{src_path.name}: a correct answer (right_answers/{name}.py round {number}) fails test "
                         f"'{gid}': {part.message}" for gid, part in lost)
                 blank = grade_notebook(rel_path, src_path, cell_timeout=timeout, total_timeout=20 * timeout)
             result.solution_score += good.score
@@ -257,8 +257,8 @@ def build(
         results.append(result)
         if echo:
             status = "ok" if result.ok else "FAILED"
-            checked = (f"correct variants {result.variant_rounds_full}/{result.variant_rounds} round(s) in full, "
-                     if result.variant_rounds else "")
+            checked = (f"right answers {result.right_rounds_full}/{result.right_rounds} round(s) in full, "
+                     if result.right_rounds else "")
             print(
                 f"{name}: release written ({len(notebooks)} notebook(s)); solutions "
                 f"{result.solution_score:g}/{result.max_score:g}, {checked}blank stubs "

@@ -1,6 +1,6 @@
 """Correct answers to ps2_deterrence, written the ways students write them: the RIGHT round.
 
-See ``variants/ps1_bargaining.py`` for what the rounds are and who reads them. Each round maps
+See ``right_answers/ps1_bargaining.py`` for what the rounds are and who reads them. Each round maps
 every answer cell to a student's cell text and must earn full marks; across the rounds each part
 has at least four different correct answers.
 """

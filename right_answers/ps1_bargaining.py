@@ -7,7 +7,7 @@ a loop or recursion, NumPy types and vectorised code, a numerical search as a st
 write it, the package where the question allows it, a value at the answer policy's precision).
 
 Two places use this file: ``course build`` grades every round as one of its proofs
-(:func:`course_utils.grading.build.load_variants`), and ``tests/test_assignments.py`` also proves
+(:func:`course_utils.grading.right_answers.load_right_answers`), and ``tests/test_assignments.py`` also proves
 every variant correct without the hidden tests, against the reference solution on random
 arguments inside each function's stated domain. The file is read as data (``ast.literal_eval``),
 never imported or run by the build; it lives outside ``source/`` so that nbgrader never copies
