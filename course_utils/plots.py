@@ -1,6 +1,6 @@
 """Matplotlib drawing for the course: functions that take model results and an ``Axes``.
 
-Conventions (DESIGN.md): plots never compute a model formula themselves (they call
+Conventions (docs/design.md): plots never compute a model formula themselves (they call
 ``course_utils.models`` or receive results); they draw on the ``Axes`` they are given and return
 the artists they made, so an explorer can update data instead of rebuilding the figure. Colours
 come from :data:`PALETTE` (Okabe-Ito, safe for the common forms of colour blindness), and every

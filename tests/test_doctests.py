@@ -30,7 +30,7 @@ def test_docstring_examples(name):
 
 
 def test_the_four_model_families_are_found():
-    # MODELS.md: bargaining, deterrence, commitment, signals
+    # docs/models.md: bargaining, deterrence, commitment, signals
     assert {"bargaining", "deterrence", "commitment", "signaling"} <= {
         name.rsplit(".", 1)[1] for name in MODEL_MODULES
     }

@@ -1,6 +1,6 @@
 """Known answers, properties and error paths of ``course_utils.models.bargaining``.
 
-Every reference case names its source: the worked case of MODELS.md, the cited paper, or
+Every reference case names its source: the worked case of docs/models.md, the cited paper, or
 "derived by hand" with the arithmetic beside it.
 """
 
@@ -26,7 +26,7 @@ fast = settings(max_examples=60, deadline=None)
 @pytest.mark.parametrize(
     ("p", "ca", "cb", "low", "high"),
     [
-        (0.5, 0.1, 0.1, 0.4, 0.6),  # MODELS.md worked case
+        (0.5, 0.1, 0.1, 0.4, 0.6),  # docs/models.md worked case
         # derived by hand: [0.9 - 0.2, 0.9 + 0.3] = [0.7, 1.2], clipped to [0.7, 1.0]
         (0.9, 0.2, 0.3, 0.7, 1.0),
         # derived by hand: [0.05 - 0.1, 0.05 + 0] = [-0.05, 0.05], clipped to [0, 0.05]
@@ -81,7 +81,7 @@ def test_indivisible_deals(p, ca, cb, options, expected):
 @pytest.mark.parametrize(
     ("p", "ca", "cbar", "demand", "p_war", "eu"),
     [
-        (0.5, 0.1, 0.5, 0.7, 0.4, 0.58),  # MODELS.md worked case
+        (0.5, 0.1, 0.5, 0.7, 0.4, 0.58),  # docs/models.md worked case
         # derived by hand: x* = 0.2 + (0.5 - 0.1)/2 = 0.4; P(war) = 0.2/0.5 = 0.4;
         # EU = 0.4 * 0.6 + (0.2 - 0.1) * 0.4 = 0.28
         (0.2, 0.1, 0.5, 0.4, 0.4, 0.28),
@@ -126,7 +126,7 @@ def test_offer_outcome_below_p_never_risks_war():
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        (dict(d_a=0.65, d_b=0.05), (0.80, 0.20)),  # MODELS.md worked case
+        (dict(d_a=0.65, d_b=0.05), (0.80, 0.20)),  # docs/models.md worked case
         # derived by hand: surplus 2 - 0.2 - 0.3 = 1.5; u_a = 0.2 + 0.25 * 1.5 = 0.575
         (dict(d_a=0.2, d_b=0.3, total=2.0, weight_a=0.25), (0.575, 1.425)),
         # derived by hand: no surplus (0.3 + 0.7 = 1), each keeps its disagreement payoff
@@ -142,7 +142,7 @@ def test_nash_bargaining_known_answers(kwargs, expected):
 @fast
 @given(p=unit, ca=st.floats(0.0, 0.5), cb=st.floats(0.0, 0.5))
 def test_nash_split_with_war_payoffs_is_p_plus_half_cost_difference(p, ca, cb):
-    # MODELS.md: with d = (p - c_A, 1 - p - c_B) and α = 1/2, x = p + (c_B - c_A)/2.
+    # docs/models.md: with d = (p - c_A, 1 - p - c_B) and α = 1/2, x = p + (c_B - c_A)/2.
     split = bg.nash_bargaining(p - ca, 1 - p - cb)
     assert split.a == pytest.approx(p + (cb - ca) / 2, abs=1e-9)
     assert split.a + split.b == pytest.approx(1.0)
@@ -163,7 +163,7 @@ def test_nash_split_maximises_the_nash_product(d_a, d_b, alpha):
 @pytest.mark.parametrize(
     ("dp", "dr", "proposer"),
     [
-        (0.9, 0.9, 0.5263),  # MODELS.md worked case: 0.1 / 0.19
+        (0.9, 0.9, 0.5263),  # docs/models.md worked case: 0.1 / 0.19
         (0.5, 0.5, 2 / 3),  # derived by hand: 0.5 / (1 - 0.25) = 2/3
         (0.9, 0.5, 0.5 / 0.55),  # derived by hand: (1 - 0.5) / (1 - 0.45) = 0.9091
         (0.5, 0.9, 0.1 / 0.55),  # derived by hand: (1 - 0.9) / (1 - 0.45) = 0.1818

@@ -1,6 +1,6 @@
 """Known answers, properties and error paths of ``course_utils.models.commitment``.
 
-Every reference case names its source: the worked case of MODELS.md, the cited paper, or
+Every reference case names its source: the worked case of docs/models.md, the cited paper, or
 "derived by hand" with the arithmetic beside it.
 """
 
@@ -23,7 +23,7 @@ fast = settings(max_examples=60, deadline=None)
 @pytest.mark.parametrize(
     ("args", "gap", "war"),
     [
-        # MODELS.md formula, docstring case, derived by hand:
+        # docs/models.md formula, docstring case, derived by hand:
         # 0.9 (0.6 - 0.2) - 0.1 [(1 - 0.6) + 0.1 * 0.1] = 0.36 - 0.041 = 0.319 > 0
         ((0.9, 0.6, 0.2, 0.1), 0.319, True),
         # docstring case, derived by hand: 0.5 * 0.1 - 0.5 (0.4 + 0.5 * 0.1) = 0.05 - 0.225
@@ -80,7 +80,7 @@ def test_war_exactly_when_fighting_now_beats_the_best_credible_peace(d, p1, p2, 
 @pytest.mark.parametrize(
     ("args", "price"),
     [
-        ((0.9, 0.5, 0.2, 0.1), 2.0),  # MODELS.md worked case: 0.2 / 0.1
+        ((0.9, 0.5, 0.2, 0.1), 2.0),  # docs/models.md worked case: 0.2 / 0.1
         ((0.5, 1.0, 0.2, 0.3), 1.0),  # derived by hand: (1 - 0.3 - 0.2) / 0.5 = 1
         # derived by hand: 0.3 - 0.2 - 0.2 < 0: the arsenal is worth less than its upkeep
         ((0.8, 0.3, 0.2, 0.2), 0.0),
@@ -105,7 +105,7 @@ def test_disarmament_price_leaves_north_korea_indifferent(d, rk, rd, k):
 @pytest.mark.parametrize(
     ("cap", "exists"),
     [
-        (1.5, False),  # docstring case: price 2.0 (MODELS.md) exceeds 1.5
+        (1.5, False),  # docstring case: price 2.0 (docs/models.md) exceeds 1.5
         (2.0, True),  # derived by hand: paying exactly b* = 2.0 is enough
         (3.0, True),
     ],

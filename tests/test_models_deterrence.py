@@ -1,7 +1,7 @@
 """Known answers, properties and error paths of ``course_utils.models.deterrence``.
 
 Chicken's equilibria are cross-checked against an independent solver, Nashpy's support
-enumeration. Every reference case names its source: the worked case of MODELS.md, the cited
+enumeration. Every reference case names its source: the worked case of docs/models.md, the cited
 text, or "derived by hand" with the arithmetic beside it.
 """
 
@@ -32,7 +32,7 @@ def nashpy_equilibria(a, b=None):
 
 # --------------------------------------------------------------------------- chicken
 def test_chicken_matrices_layout():
-    # MODELS.md: rows and columns are (dare, swerve); A gets crash, temptation / sucker, reward
+    # docs/models.md: rows and columns are (dare, swerve); A gets crash, temptation / sucker, reward
     A, B = dt.chicken_matrices((1, 0, -1, -10), (2, 0, -1, -5))
     assert A.tolist() == [[-10, 1], [-1, 0]]
     assert B.tolist() == [[-5, -1], [2, 0]]
@@ -41,7 +41,7 @@ def test_chicken_matrices_layout():
 @pytest.mark.parametrize(
     ("payoffs", "q", "crash", "payoff"),
     [
-        ((1, 0, -1, -10), 0.1, 0.01, -0.1),  # MODELS.md worked case
+        ((1, 0, -1, -10), 0.1, 0.01, -0.1),  # docs/models.md worked case
         # derived by hand: q = (3 - 2) / ((3 - 2) + (1 - 0)) = 0.5; crash 0.25;
         # payoff of swerving 0.5 * 2 + 0.5 * 1 = 1.5
         ((3, 2, 1, 0), 0.5, 0.25, 1.5),
@@ -90,7 +90,7 @@ def test_pure_equilibria_known_answer(payoffs):
 
 
 def test_worked_case_matches_nashpy():
-    # MODELS.md worked case: two pure equilibria and the mixed one with q = 0.1
+    # docs/models.md worked case: two pure equilibria and the mixed one with q = 0.1
     found = nashpy_equilibria((1, 0, -1, -10))
     np.testing.assert_allclose(found, [(0.0, 1.0), (0.1, 0.1), (1.0, 0.0)], atol=1e-12)
 
@@ -122,7 +122,7 @@ def test_symmetric_mixed_matches_nashpy(pay):
 @pytest.mark.parametrize(
     ("args", "q_min", "q_max", "feasible"),
     [
-        # MODELS.md worked case: 1/(1 + 9) = 0.1; 0.7 * 2 / (0.3 * 18) = 0.2593
+        # docs/models.md worked case: 1/(1 + 9) = 0.1; 0.7 * 2 / (0.3 * 18) = 0.2593
         ((1, 9, 2, 20, 0.3), 0.1, 1.4 / 5.4, True),
         # derived by hand: no hard-liner (h = 0) makes any risk acceptable: [0.5, 1]
         ((1, 1, 2, 20, 0.0), 0.5, 1.0, True),
@@ -181,7 +181,7 @@ def test_cumulative_risk_grows_with_each_crisis(q, n):
 @pytest.mark.parametrize(
     ("b", "c", "pi"),
     [
-        (1, 9, 0.1),  # MODELS.md worked case
+        (1, 9, 0.1),  # docs/models.md worked case
         (2, 2, 0.5),  # derived by hand: 2 / 4
         (3, 1, 0.75),  # derived by hand: 3 / 4
         (1, 0, 1.0),  # derived by hand: retaliation that costs nothing never deters short of certainty
@@ -203,7 +203,7 @@ def test_deterrence_holds_iff_attacking_does_not_pay(b, c, pi):
 
 
 def test_deterrence_holds_at_the_threshold():
-    # MODELS.md worked case: π = 0.1 just deters; 0.09 does not
+    # docs/models.md worked case: π = 0.1 just deters; 0.09 does not
     assert dt.deterrence_holds(0.1, 1, 9)
     assert not dt.deterrence_holds(0.09, 1, 9)
 

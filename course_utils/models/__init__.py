@@ -1,6 +1,6 @@
 """The course's formal models: pure numpy, no I/O, no widgets, no plotting.
 
-Public names follow ``MODELS.md``; each formula lives in exactly one function here.
+Public names, formulas and sources are listed in ``docs/models.md``; each formula lives in exactly one function here.
 """
 
 from . import bargaining, commitment, deterrence, signaling

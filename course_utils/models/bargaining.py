@@ -255,7 +255,11 @@ def nash_bargaining(
 
     References
     ----------
-    Nash, J. F. (1950). The Bargaining Problem. *Econometrica* 18(2), 155-162.
+    Nash, J. F. (1950). The Bargaining Problem. *Econometrica* 18(2), 155-162 (equal weights,
+    ``α = 1/2``). The weighted form is due to Harsanyi, J. C. and Selten, R. (1972). A
+    Generalized Nash Solution for Two-Person Bargaining Games with Incomplete Information.
+    *Management Science* 18(5), P80-P106; and Kalai, E. (1977). Nonsymmetric Nash Solutions and
+    Replications of 2-Person Bargaining. *International Journal of Game Theory* 6(3), 129-133.
 
     Examples
     --------

@@ -260,8 +260,9 @@ def cumulative_risk(q: ArrayLike, n: ArrayLike):
 def deterrence_threshold(benefit: ArrayLike, cost: ArrayLike):
     """The retaliation probability ``π* = B / (B + C)`` that just deters a challenger.
 
-    A challenger who gains ``B`` from attacking unopposed and pays ``C`` if retaliation comes
-    with probability ``π`` is deterred iff ``π >= B / (B + C)``.
+    A challenger whose attack pays ``B`` if unopposed and ``-C`` (its net loss, the gain not
+    kept) if retaliation comes, with probability ``π``, is deterred iff
+    ``(1 - π) B <= π C``, i.e. ``π >= B / (B + C)``.
 
     Parameters
     ----------
