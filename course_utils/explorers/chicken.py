@@ -28,7 +28,8 @@ class ChickenExplorer(FastExplorer):
     """Chicken with payoffs ``T > 0 > -1 > crash``; the US is the row player.
 
     Each side's crash payoff is its own slider, so the game can be made asymmetric: a side that
-    fears the crash more makes the *other* side dare more often in the mixed equilibrium.
+    fears the crash more makes the *other* side dare less often in the mixed equilibrium (its own
+    dare probability, set by the other side's payoffs, does not change).
     """
 
     title = "Chicken: who swerves first?"

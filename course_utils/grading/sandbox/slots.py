@@ -25,8 +25,9 @@ _ROOT_BASE = Path("/run/course-sandbox")
 def _base_dir() -> Path:
     """Where run folders (and slot locks) live.
 
-    ``/run/course-sandbox`` for root (one set of slots for every grader on the machine; in
-    the temporary folder if ``/run`` is missing); for anybody else, a private folder of this
+    ``/run/course-sandbox`` for root (one set of slots for every grader on the machine;
+    ``/var/lib/course-sandbox`` if ``/run`` is missing: both writable by root only, so no
+    other account can plant or block them); for anybody else, a private folder of this
     process (mode 700, from :func:`tempfile.mkdtemp`), removed when it ends: nothing at a fixed,
     shared path that another account could create first.
 
@@ -42,7 +43,7 @@ def _base_dir() -> Path:
         base = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
         atexit.register(shutil.rmtree, base, True)
     else:
-        base = _ROOT_BASE if _ROOT_BASE.parent.is_dir() else Path(tempfile.gettempdir()) / "course-sandbox"
+        base = _ROOT_BASE if _ROOT_BASE.parent.is_dir() else Path("/var/lib/course-sandbox")
         with contextlib.suppress(FileExistsError):
             base.mkdir(mode=0o711)
         st = os.lstat(base)
