@@ -264,3 +264,30 @@ BAD_INPUT = [
 @pytest.mark.parametrize(("func", "args", "message"), BAD_INPUT)
 def test_bad_input_names_parameter_and_allowed_range(func, args, message):
     assert_rejects(func, args, message)
+
+
+# --------------------------------------------------------------------------- issue 14 errors
+@fast
+@given(chicken_payoffs, st.integers(1, 30))
+def test_fearing_the_crash_more_leaves_your_own_mix_unchanged(pay, extra_fear):
+    # Lesson 6 once said the US "must dare more often" when it fears a crash more; PS2 A3/A4's key
+    # says North Korea's dare probability decreases and the US's is unchanged. Derived: each side's
+    # mix is q = (T - R)/((T - R) + (S - P)) of the *other* side's payoffs.
+    us_before = pay
+    us_after = (*pay[:3], pay[3] - extra_fear)  # the US's crash payoff falls: it fears a crash more
+    nk = pay
+    before = dt.chicken_asymmetric(us_before, nk)
+    after = dt.chicken_asymmetric(us_after, nk)
+    assert after.p_dare_a == pytest.approx(before.p_dare_a)  # the US's own mix: unchanged
+    assert after.p_dare_b < before.p_dare_b                  # North Korea dares less
+    assert after.p_crash < before.p_crash
+    assert after.p_dare_a > after.p_dare_b                   # the US now dares more than North Korea
+
+
+def test_asymmetric_docstring_example_reads_as_a_comparison_not_a_change():
+    # docs/models.md: A fears the crash more than B (crash -10 against -4): B dares 0.1 = 1/(1 + 9),
+    # set by A's payoffs; A dares 0.25 = 1/(1 + 3), set by B's payoffs alone.
+    eq = dt.chicken_asymmetric((1, 0, -1, -10), (1, 0, -1, -4))
+    assert (eq.p_dare_a, eq.p_dare_b) == pytest.approx((0.25, 0.1))
+    symmetric_a = dt.chicken_asymmetric((1, 0, -1, -4), (1, 0, -1, -4))
+    assert symmetric_a.p_dare_a == pytest.approx(eq.p_dare_a)  # A's own fear did not move A's mix

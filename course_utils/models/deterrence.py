@@ -153,9 +153,10 @@ def chicken_asymmetric(a: ChickenPayoffs, b: ChickenPayoffs) -> AsymmetricEquili
     """The mixed equilibrium of chicken when the two sides' payoffs differ.
 
     Each side mixes so as to leave the *other* indifferent: A dares with the probability that
-    makes B indifferent, which depends only on B's payoffs, and vice versa. A side that fears
-    the crash more therefore makes the *other* side dare less often (and, in turn, dares more
-    often itself, as the example shows).
+    makes B indifferent, which depends only on B's payoffs, and vice versa. A side that comes to
+    fear the crash more therefore makes the *other* side dare less often and leaves its own dare
+    probability unchanged. In the example A fears the crash more than B, so B dares less than A
+    (0.1 against 0.25); A's 0.25 is set by B's payoffs alone.
 
     Parameters
     ----------
