@@ -328,3 +328,44 @@ def test_bad_input_names_parameter_and_allowed_range(func, args, message):
 def test_bad_element_in_an_array_is_reported():
     with pytest.raises(ValueError, match=r"^p must lie in \[0, 1\]; got 2$"):
         bg.bargaining_range(np.array([0.2, 2.0, 0.5]), 0.1, 0.1)
+
+
+# --------------------------------------------------------------------------- issue 14 errors
+def test_width_is_the_sum_of_costs_only_while_unclipped():
+    # Lesson 2 once said the width "is the sum of the two costs"; clipped at 1 it is not.
+    # Derived by hand: p = 0.8, c_A = 0.1, c_B = 0.3 gives [0.7, min(1.1, 1)] = [0.7, 1.0].
+    clipped = bg.bargaining_range(0.8, 0.1, 0.3)
+    assert (clipped.low, clipped.high) == pytest.approx((0.7, 1.0))
+    assert clipped.width == pytest.approx(0.3)
+    assert clipped.width < 0.1 + 0.3
+    # lesson 2's check question: [0.40, 0.65] lies inside [0, 1], so there the sum is right
+    assert bg.bargaining_range(0.5, 0.1, 0.15).width == pytest.approx(0.25)
+
+
+@fast
+@given(unit, cost, cost)
+def test_width_is_at_most_the_sum_of_costs(p, c_a, c_b):
+    rng = bg.bargaining_range(p, c_a, c_b)
+    inside = p - c_a >= 0 and p + c_b <= 1
+    assert rng.width <= c_a + c_b + 1e-9
+    if inside:
+        assert rng.width == pytest.approx(c_a + c_b)
+
+
+def test_linkage_gains_are_a_ratio_condition():
+    # Lesson 3's no_deal explanation: for the arsenal cuts (a = 1, b = 2, e = 1.1, f = 0.8) the US
+    # would concede at most a/b = 0.5 per unit of denuclearization, North Korea needs at least
+    # f/e = 0.727: no deal. Scaling both of one side's numbers leaves the answer unchanged.
+    deal = bg.issue_linkage(us_value=1.0, us_cost=2.0, nk_value=1.1, nk_cost=0.8)
+    assert not deal.gains_exist and 1.0 / 2.0 < 0.8 / 1.1
+    for k in (0.1, 3.0, 50.0):
+        assert not bg.issue_linkage(k * 1.0, k * 2.0, 1.1, 0.8).gains_exist
+        assert bg.issue_linkage(k * 1.0, k * 1.2, 1.0, 0.8).gains_exist  # region: 0.83 > 0.8
+
+
+@fast
+@given(*(st.floats(0.05, 5.0, allow_nan=False) for _ in range(4)))
+def test_linkage_gains_exist_iff_exchange_rates_overlap(a, b, e, f):
+    if abs(a / b - f / e) < 1e-9:
+        return
+    assert bg.issue_linkage(a, b, e, f).gains_exist == (a / b > f / e)

@@ -150,3 +150,18 @@ BAD_INPUT = [
 @pytest.mark.parametrize(("func", "args", "message"), BAD_INPUT)
 def test_bad_input_names_parameter_and_allowed_range(func, args, message):
     assert_rejects(func, args, message)
+
+
+# --------------------------------------------------------------------------- issue 14 errors
+def test_disarmament_multiplier_is_one_over_one_minus_delta():
+    # Lesson 5's check once said "twenty times" the per-period gap; at δ = 0.9 it is
+    # 1/(1 − 0.9) = 10 (docs/models.md worked case: 0.2 per period -> 2.0).
+    gap = 0.5 - 0.1 - 0.2
+    assert cm.disarmament_price(0.9, 0.5, 0.2, 0.1) / gap == pytest.approx(10.0)
+    for d in (0.5, 0.8, 0.95):
+        assert cm.disarmament_price(d, 0.5, 0.2, 0.1) / gap == pytest.approx(1 / (1 - d))
+    from course_utils.checks import get_question
+
+    words = {10: "ten times", 20: "twenty times"}
+    explanation = get_question("lesson05", "price").explanation
+    assert words[round(1 / (1 - 0.9))] in explanation and words[20] not in explanation

@@ -26,8 +26,8 @@ QUESTIONS = {
         hint="Each side accepts any deal worth at least its war payoff: find both ends of the range.",
         hints={"a": "That is the difference of the costs; the range runs from p − c_US to p + c_NK.",
                "c": "That is p, the war's expected outcome, not the range."},
-        explanation=("The range is [p − c_US, p + c_NK] = [0.40, 0.65]: its width is the sum of the "
-                     "costs of war, 0.25. The costlier war is, the more deals beat it."),
+        explanation=("The range is [p − c_US, p + c_NK] = [0.40, 0.65]: it lies inside [0, 1], so "
+                     "its width is the sum of the costs of war, 0.25. The costlier war is, the more deals beat it."),
     ),
     "indivisible": Question(
         prompt=("Same p = 0.5, both costs 0.1, but the arsenal can only be kept whole (x = 0) or "

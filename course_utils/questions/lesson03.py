@@ -32,9 +32,10 @@ QUESTIONS = {
         correct="d",
         hint="Set f to 0.80 and go through the dropdown: look for the boxed message on the plot.",
         hints={"a": "With the guarantee some partial deals remain (the hatched region is not empty)."},
-        explanation=("For the arsenal cuts (b = 2, e = 1.1) the US gains a·e = 1.1 while the trade "
-                     "costs b·f = 1.6: there are no gains from linking the issues, so no deal beats "
-                     "the status quo for both."),
+        explanation=("For the arsenal cuts (b = 2, e = 1.1) the most the US would concede per unit "
+                     "of denuclearization is a/b = 0.5, less than the least North Korea would take, "
+                     "f/e = 0.73 (equivalently a·e = 1.1 < b·f = 1.6): their exchange rates do not "
+                     "overlap, so no deal beats the status quo for both."),
     ),
     "guarantee_short": Question(
         prompt=("With the written guarantee (e = 0.6) and f = 0.8, why is complete "

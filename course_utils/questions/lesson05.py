@@ -48,8 +48,8 @@ QUESTIONS = {
                     "from now on: divide by 1 − δ.",
                "c": "Do not forget the upkeep k = 0.1: the arsenal is worth r_K − k per period.",
                "d": "b* = (r_K − k − r_D)/(1 − δ); check r_K − k − r_D."},
-        explanation=("b* = (0.5 − 0.1 − 0.2)/(1 − 0.9) = 0.2/0.1 = 2.0: twenty times the "
-                     "per-period gap, because disarming is forever."),
+        explanation=("b* = (0.5 − 0.1 − 0.2)/(1 − 0.9) = 0.2/0.1 = 2.0: ten times the "
+                     "per-period gap (1/(1 − δ) = 10), because disarming is forever."),
     ),
     "sanctions": Question(
         prompt=("Keep δ = 0.9, r_K = 0.5, r_D = 0.2, and suppose only 1.5 can be paid up front "
