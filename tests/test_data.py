@@ -79,6 +79,16 @@ def test_nuclear_tests():
     assert all(t.yield_kt_low <= t.yield_kt_high for t in tests)
 
 
+def test_each_yield_note_agrees_with_its_yield_columns():
+    # The 2009 note once said "roughly 2 to 8 kt" beside columns of 2 to 6: every kiloton figure a
+    # note gives must lie inside its own row's range.
+    for t in data.load_nuclear_tests():
+        figures = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)(?=(?:\s*to\s*\d+(?:\.\d+)?)?\s*kt)", t.note)]
+        figures += [float(x) for x in re.findall(r"to (?:about )?(\d+(?:\.\d+)?)\s*kt", t.note)]
+        for kt in figures:
+            assert t.yield_kt_low <= kt <= t.yield_kt_high, (t.date, t.note)
+
+
 def test_timeline_categories_and_article_date():
     events = data.load_timeline()
     assert {e.category for e in events} <= set(data.EVENT_CATEGORIES)
