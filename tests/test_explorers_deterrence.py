@@ -80,8 +80,10 @@ def test_every_control_changes_readout_and_picture_in_place(explorer):
 def test_readout_controls_labels_and_errors(explorer):
     """What a screen-reader or keyboard user relies on, and a clear refusal of bad input."""
     assert explorer.summary
-    assert 'aria-live="polite"' in explorer.readout.value
+    assert "course-readout-box" in explorer.readout._dom_classes  # the live region
     assert html.escape(explorer.summary) in explorer.readout.value
+    assert explorer.a11y.alt == explorer.alt_text and explorer.alt_text.endswith(explorer.summary)
+    assert explorer.plot_caption, "the plot says in words what it draws"
     assert explorer.summary in explorer._repr_mimebundle_()["text/plain"]  # static exports
     for name, control in explorer.controls.items():
         assert isinstance(control, (w.FloatSlider, w.IntSlider, w.ToggleButtons)), name

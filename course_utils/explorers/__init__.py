@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from ._a11y import labelled
 from .base import Explorer
 
 #: explorer name -> module in this package
@@ -28,7 +29,7 @@ _EXPLORERS = {
     "SignalExplorer": "signaling",           # lesson 7: the moratorium as a signal
 }
 
-__all__ = ["Explorer", *_EXPLORERS]
+__all__ = ["Explorer", "labelled", *_EXPLORERS]
 
 
 def __getattr__(name: str) -> Any:

@@ -40,6 +40,8 @@ class RangeExplorer(FastExplorer):
     """Move the odds and the costs of war; see the range of deals both prefer to war."""
 
     title = "The bargaining range: deals both sides prefer to war"
+    plot_caption = ("Each side's payoff from every split of the issue, its payoff from war, and "
+                    "the bargaining range of splits both prefer to war, shaded.")
     figsize = (7.2, 3.7)
 
     def make_controls(self) -> Dict[str, Any]:

@@ -12,8 +12,11 @@ and benchmarks (headless)::
     ex.figure              # the matplotlib Figure (outside pyplot: nothing to close)
     ex.widget              # the ipywidgets VBox a notebook displays
 
-The figure is rendered to PNG into an ``ipywidgets.Image``; the readout is an ``HTML`` widget
-marked as a polite live region so screen readers announce changes. Displayed in a notebook, the
+The figure is rendered to PNG into an ``ipywidgets.Image``; the readout is an ``HTML`` widget.
+For screen readers (see :mod:`._a11y`) every slider is named by its visible label, the picture's
+alternative text is :attr:`Explorer.alt_text` (what the plot draws, then the readout, rewritten
+with it), the readout's widget is a polite live region that stays in place, and the title is a
+heading one level below the notebook section it sits in. Displayed in a notebook, the
 explorer's plain-text form is its readout, so static exports still say what the plot shows.
 """
 
@@ -24,6 +27,7 @@ import io
 from typing import Any, Dict
 
 from ..plots import new_figure
+from . import _a11y
 
 
 class Explorer:
@@ -31,6 +35,9 @@ class Explorer:
     :meth:`draw` and :meth:`describe`, and set :attr:`title`."""
 
     title: str = ""
+    #: what the picture draws, in one sentence for someone who cannot see it; the alternative
+    #: text is this sentence followed by the readout (:attr:`alt_text`)
+    plot_caption: str = ""
     figsize = (6.4, 3.6)
 
     def __init__(self, **initial: Any):
@@ -47,7 +54,14 @@ class Explorer:
         # shown at its own size (stretching a PNG blurs its text), never wider than the page
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto",
                                                             align_self="flex-start"))
+        self.image.add_class(_a11y.PLOT)
         self.readout = w.HTML()
+        self.readout.add_class(_a11y.READOUT)
+        names = {}
+        for name, control in self.controls.items():
+            control.add_class(f"course-control-{name}")
+            names[f"course-control-{name}"] = getattr(control, "description", "") or name
+        self.a11y = _a11y.accessibility(names)
         self._widget = None
         self.update()
         for control in self.controls.values():
@@ -94,6 +108,12 @@ class Explorer:
         """The text readout: what the plot says, in words."""
         return self._summary
 
+    @property
+    def alt_text(self) -> str:
+        """The plot's alternative text: what it draws, then what it shows now (the readout)."""
+        caption = self.plot_caption or (f"Plot of {self.title}." if self.title else "Plot.")
+        return f"{caption} {self._summary}"
+
     def set(self, **values: Any) -> "Explorer":
         """Move one or more controls, as a student would; the plot and readout follow."""
         for name, value in values.items():
@@ -139,19 +159,22 @@ class Explorer:
         self.result = self.compute(**values)
         self.artists = self.draw(self.ax, self.result, values, self.artists)
         self._summary = self.describe(self.result, values)
+        self.a11y.alt = self.alt_text
         self.image.value = self.png()
-        self.readout.value = (
-            f'<div role="status" aria-live="polite" class="course-readout">'
-            f"{html.escape(self._summary)}</div>"
-        )
+        # the live region is the readout widget itself (it stays; its content is replaced)
+        self.readout.value = f'<div class="course-readout">{html.escape(self._summary)}</div>'
 
     @property
     def widget(self):
-        """Controls, plot and readout in one box."""
+        """Controls, plot and readout in one box (and the hidden accessibility helper, last)."""
         if self._widget is None:
             w = self._w
-            header = w.HTML(f"<h4>{html.escape(self.title)}</h4>") if self.title else w.HTML()
-            self._widget = w.VBox([header, w.VBox(list(self.controls.values())), self.image, self.readout])
+            # <h3> fits a section (##); the helper sets the level the notebook needs
+            header = (w.HTML(f'<h3 class="{_a11y.TITLE}">{html.escape(self.title)}</h3>')
+                      if self.title else w.HTML())
+            self._widget = w.VBox([header, w.VBox(list(self.controls.values())), self.image,
+                                   self.readout, self.a11y])
+            self._widget.add_class(_a11y.EXPLORER)
         return self._widget
 
     def _repr_mimebundle_(self, **kwargs):
@@ -165,5 +188,6 @@ class Explorer:
             control.close()
         self.image.close()
         self.readout.close()
+        self.a11y.close()
         if self._widget is not None:
             self._widget.close()

@@ -29,6 +29,10 @@ class BrinkmanshipExplorer(FastExplorer):
     ``1 - (1 - q)^n``."""
 
     title = "Brinkmanship: a threat that leaves something to chance"
+    plot_caption = ("Left: the brinkmanship window, the risks of war that deter yet are "
+                    "bearable, against the chance that the other side is a hard-liner, with "
+                    "this threat marked. Right: the chance of at least one war over repeated "
+                    "crises at this risk, with the chosen number of crises marked.")
     figsize = (8.0, 4.4)
 
     def make_controls(self) -> Dict[str, Any]:

@@ -33,6 +33,10 @@ class ChickenExplorer(FastExplorer):
     """
 
     title = "Chicken: who swerves first?"
+    plot_caption = ("Best responses in the game of chicken: the probability that the US dares "
+                    "(vertical axis) against the probability that North Korea dares (horizontal "
+                    "axis), each side's best response as a line, and the equilibria where the "
+                    "lines cross marked.")
     figsize = (7.2, 3.8)
 
     def make_controls(self) -> Dict[str, Any]:

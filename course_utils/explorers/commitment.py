@@ -45,6 +45,12 @@ class CommitmentExplorer(FastExplorer):
         self.view = view
         self.title = ("The disarmament trap" if view == "trap"
                       else "Shifting power: a promise nobody can enforce")
+        self.plot_caption = (
+            "The price of disarmament against upkeep and sanctions, beside the most that can be "
+            "paid up front, as a horizontal line: where the curve is under the line, a deal "
+            "exists; the chosen upkeep is marked." if view == "trap" else
+            "The commitment gap against A's chance of winning after the shift: above zero, "
+            "hatched, the declining side prefers to fight now; the chosen case is marked.")
         super().__init__(**initial)
 
     def make_controls(self) -> Dict[str, Any]:

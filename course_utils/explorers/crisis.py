@@ -37,6 +37,10 @@ class CrisisExplorer(FastExplorer):
     """Pick a window of years and missile classes; see launches, tests and events together."""
 
     title = "The crisis in data: launches, nuclear tests, threats and talks"
+    plot_caption = ("Top: stacked bars of North Korean missiles launched per year, by missile "
+                    "class, with the chosen window of years shaded. Bottom: a timeline of the "
+                    "nuclear tests, ICBM launches and numbered diplomatic and rhetorical events "
+                    "on the same years.")
     figsize = (7.6, 5.2)
 
     def make_controls(self) -> Dict[str, Any]:
@@ -150,7 +154,8 @@ class CrisisExplorer(FastExplorer):
     def widget(self):
         if self._widget is None:
             box = super().widget
-            box.children = (*box.children, self.event_list)
+            *shown, helper = box.children
+            box.children = (*shown, self.event_list, helper)
         return self._widget
 
     def close(self) -> None:

@@ -22,6 +22,9 @@ class DeterrenceExplorer(FastExplorer):
     ``π >= B / (B + C)``."""
 
     title = "Deterrence and the second strike"
+    plot_caption = ("The probability of retaliation against the number of weapons that survive "
+                    "a first strike, with the deterrence threshold as a dashed horizontal line, "
+                    "the region above it shaded as deterred, and the current arsenal marked.")
     figsize = (7.6, 3.6)
 
     def make_controls(self) -> Dict[str, Any]:

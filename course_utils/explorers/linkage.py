@@ -84,6 +84,9 @@ class LinkageExplorer(FastExplorer):
     """Pick what "security guarantees" means; see which deals both sides prefer to no deal."""
 
     title = "Issue linkage: denuclearization for what?"
+    plot_caption = ("Map of deals over two linked issues: the share of the second issue against "
+                    "the extent of denuclearization, with the deals the US accepts, those North "
+                    "Korea accepts, and those both accept shaded.")
     figsize = (7.4, 4.2)
 
     def make_controls(self) -> Dict[str, Any]:

@@ -28,6 +28,9 @@ class NashExplorer(FastExplorer):
     solution gives each its war payoff plus its weighted share of the surplus."""
 
     title = "Negotiating from strength: the disagreement point"
+    plot_caption = ("Utility space of North Korea and the US: the frontier of possible deals, "
+                    "the disagreement point given by the war payoffs, the deals both prefer to "
+                    "it, shaded, and the Nash bargaining solution marked.")
     figsize = (6.8, 4.0)
 
     def make_controls(self) -> Dict[str, Any]:

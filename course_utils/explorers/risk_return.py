@@ -37,6 +37,9 @@ class RiskReturnExplorer(FastExplorer):
     """Move the demand and the uncertainty; see the expected payoff and the risk of breakdown."""
 
     title = "The risk-return trade-off: how much to ask for?"
+    plot_caption = ("Top: the US expected payoff of every demand, with the chosen demand and "
+                    "the best demand marked. Bottom: the risk of breakdown of every demand, "
+                    "with the same two demands marked.")
     figsize = (7.2, 4.6)
 
     def make_controls(self) -> Dict[str, Any]:
@@ -108,6 +111,9 @@ class NegotiationGame(FastExplorer):
     """
 
     title = "Negotiation game: what will this Kim accept?"
+    plot_caption = ("Top: the risk of breakdown of every demand, with the demand on the slider marked. "
+                    "Bottom: your running score over the rounds played against the score of the best "
+                    "demand.")
     figsize = (7.2, 4.8)
 
     def __init__(self, seed: int = 2018, rounds: int = 5, p: float = 0.5, cost_us: float = 0.1,
@@ -228,9 +234,9 @@ class NegotiationGame(FastExplorer):
     def widget(self):
         if self._widget is None:
             box = super().widget
-            header, controls, image, readout = box.children
+            header, controls, image, readout, helper = box.children
             box.children = (header, self._w.HBox([controls, self.button]), image, readout,
-                            self.history)
+                            self.history, helper)
         return self._widget
 
     def close(self) -> None:

@@ -32,6 +32,9 @@ class RubinsteinExplorer(FastExplorer):
     ``δ = exp(-r Δ)``. The first proposer gets ``(1 - δ_R) / (1 - δ_P δ_R)``."""
 
     title = "Who holds the initiative? Alternating offers"
+    plot_caption = ("Top: the split of the surplus when the first proposer offers first. "
+                    "Bottom: the first proposer's share as the time between offers shrinks, "
+                    "approaching its limit, with the chosen time between offers marked.")
     figsize = (7.2, 4.4)
 
     def make_controls(self) -> Dict[str, Any]:

@@ -23,6 +23,9 @@ class SignalExplorer(FastExplorer):
     """
 
     title = "The moratorium: costly signal or cheap talk?"
+    plot_caption = ("What observers believe after a halt to testing, against the cost of "
+                    "halting: three regions, cheap, costly enough to separate the types, and "
+                    "too costly, with the chosen cost marked.")
     figsize = (7.2, 3.6)
 
     def make_controls(self) -> Dict[str, Any]:
