@@ -85,6 +85,14 @@ _MATHJAX = (
     '<script async src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script>'
 )
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>')
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _nested(markdown_html: str) -> str:
+    """A notebook cell's HTML placed under the page's "Your notebook" (h2): anchors removed,
+    headings two levels down (the notebook's # becomes h3), so the page's outline holds."""
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 2)}",
+                        _ANCHOR.sub("", markdown_html))
 
 
 def _text(value: object) -> str:
@@ -153,7 +161,7 @@ def render_feedback(
     comments = any(p.comment for p in parts.values())
     out = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style>{_MATHJAX}</head><body>",
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style>{_MATHJAX}</head><body><main>",
         f"<h1>{html.escape(title)}</h1>",
         f"<p><b>Score: {earned:g} / {total:g}</b>"
         + (f" — {len(pending)} written answer(s) still to be graded by your instructor" if pending else "")
@@ -179,7 +187,7 @@ def render_feedback(
         source = without_mark_scheme(_text(cell.get("source")))
         if info.kind is Kind.TASK:
             part = parts.get(gid)
-            body = (_ANCHOR.sub("", markdown2html(source)) if cell.get("cell_type") == "markdown"
+            body = (_nested(markdown2html(source)) if cell.get("cell_type") == "markdown"
                     else f"<pre>{html.escape(source)}</pre>")
             out.append(f'<div class="cell" id="{html.escape(gid)}"><div class="label">Task '
                        f"{html.escape(gid)}</div>{body}")
@@ -207,7 +215,7 @@ def render_feedback(
         elif info.kind is Kind.TEST:
             continue  # a test in a markdown cell: never shown, like every test's source
         elif cell.get("cell_type") == "markdown" and (info.locked or source.strip() in given):
-            out.append(f'<div class="cell">{_ANCHOR.sub("", markdown2html(source))}</div>')
+            out.append(f'<div class="cell">{_nested(markdown2html(source))}</div>')
         elif cell.get("cell_type") == "code" and (info.locked or source.strip() in given):
             out.append(f'<div class="cell"><div class="label">Given code</div><pre>{html.escape(source)}</pre>'
                        f"{_outputs_html(cell)}</div>")
@@ -216,7 +224,7 @@ def render_feedback(
         elif cell.get("cell_type") == "code" and source.strip():
             out.append(f'<div class="cell"><div class="label">Your code</div><pre>{html.escape(source)}</pre>'
                        f"{_outputs_html(cell)}</div>")
-    out.append("</body></html>")
+    out.append("</main></body></html>")
     return "\n".join(out)
 
 

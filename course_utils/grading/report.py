@@ -215,7 +215,13 @@ def write_report(course: Course, assignment: str) -> Path:
     for s in stats:
         lines.append(f"| {s.part} | {s.max_score:g} | {'auto' if s.auto else 'written'} | {s.mean:.2f} | "
                      f"{100 * s.mean_share:.0f}% | {100 * s.full_share:.0f}% | {s.graded} |")
-    lines += ["", "![Distribution of total scores](scores.png)", "", "![Parts, hardest first](parts.png)", ""]
+    # alternative text: what each picture shows, for a reader who cannot see it
+    spread = (f": mean {statistics.fmean(totals):.2f}, lowest {min(totals):g}, highest {max(totals):g}"
+              if totals else "")
+    lines += ["", f"![Histogram of total scores out of {max_total:g} for {len(totals)} graded "
+                  f"students{spread}](scores.png)", "",
+              "![Bar chart of each part's mean score and share of students with full marks, in "
+              "percent, hardest part first, as in the table above](parts.png)", ""]
     lines += ["## Flagged submissions (look at these)", ""]
     lines += [f"- **{r['student_id']}**: {r.get('flags') or 'flagged'}" for r in flagged] or ["- none"]
     lines += ["", "## Failed submissions (not graded)", ""]
