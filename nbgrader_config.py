@@ -42,3 +42,12 @@ c.Execute.interrupt_on_timeout = True
 # Cap what a submission can print into the graded notebook and the feedback.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 50
+
+# --------------------------------------------------------------------------- per-student variants
+# Every student gets their own numbers, derived from (salt, assignment, student id); see
+# course_utils/variants.py and docs/assignments.md. Set a new salt every term: it makes last
+# term's answer sheets useless. `course build` writes it into the release notebooks (a notebook
+# computes its student's numbers offline), so rebuild and release after changing it. An
+# assignment listed in `off` gives everyone the base numbers.
+c.CourseVariants.salt = "2026-autumn-7c4e19a2"
+c.CourseVariants.off = []

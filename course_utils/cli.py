@@ -23,6 +23,11 @@ _EPILOG = {
           course build                    every assignment in source/
           course build --no-right-answers skip the correct answers in right_answers/ (a quicker rebuild)
         """,
+    "variants": """
+        example:
+          course variants ps1_bargaining alice bob      each student's own numbers (tab-separated)
+          course variants ps1_bargaining @roster.txt    one id a line
+        """,
     "grade": """
         accepted submission layouts (NB = notebook name, e.g. ps1_bargaining):
           PATH/<student>/<ASSIGNMENT>/NB.ipynb       nbgrader (what `nbgrader collect` makes)
@@ -118,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--assignment", default=None, help="assignment name (default: from the notebook's name)")
     p.add_argument("--html", type=Path, default=None, metavar="FILE", help="also write HTML feedback to FILE")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="per-cell time limit")
+    p.add_argument("--student", default=None, metavar="ID",
+                   help="whose numbers the notebook was answered with (default: the id the notebook remembered)")
+
+    p = _sub(sub, "variants", "Print the class's parameter table (each student's own numbers) for office hours.")
+    p.add_argument("assignment")
+    p.add_argument("students", nargs="+", help="student ids, or @FILE with one id a line")
 
     p = _sub(sub, "demo", "Grade a throwaway synthetic class end to end (build, grade, feedback, report).")
     p.add_argument("--out", type=Path, default=Path("demo-class"), metavar="DIR",
@@ -164,7 +175,24 @@ def _run(args: argparse.Namespace) -> int:
         from course_utils.grading.selfgrade import selfgrade
 
         return selfgrade(course, args.notebook, assignment=args.assignment, html=args.html,
-                         cell_timeout=args.timeout)
+                         cell_timeout=args.timeout, student=args.student)
+    if args.command == "variants":
+        from course_utils.variants import course_settings, table
+
+        settings = course_settings(course.root)
+        ids: list[str] = []
+        for item in args.students:
+            ids += [line.strip() for line in Path(item[1:]).read_text().splitlines() if line.strip()] \
+                if item.startswith("@") else [item]
+        rows = table(course.require(args.assignment), ids, settings.salt,
+                     enabled=settings.enabled(args.assignment))
+        if not settings.enabled(args.assignment):
+            print(f"variants are off for {args.assignment}: everyone has the base numbers")
+        names = [k for k in rows[0] if k != "student"] if rows else []
+        print("\t".join(["student", *names]))
+        for row in rows:
+            print("\t".join([str(row["student"]), *(f"{row[k]:g}" for k in names)]))
+        return 0
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands
 
 

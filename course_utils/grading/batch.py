@@ -140,7 +140,8 @@ def grade_student(
                 result.flags.append(f"{notebook}.ipynb missing from the submission")
                 continue
             grade = grade_notebook(Path(path), Path(source), cell_timeout=cell_timeout, total_timeout=total_timeout,
-                                   prestart=prestart, protect=[Path(p) for p in protect])
+                                   prestart=prestart, protect=[Path(p) for p in protect],
+                                   student=student_id)  # the submission's id: its variant
             for gid, part in grade.parts.items():
                 result.parts[part_key(notebook, gid, several)] = (part.score, part.max_score, part.auto, part.message)
                 if not part.auto and part.score is not None:

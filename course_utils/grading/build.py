@@ -60,6 +60,7 @@ class BuildResult:
     notebooks: list[str]
     solution_score: float = 0.0
     stub_score: float = 0.0
+    variants_proven: int = 0
     right_rounds: int = 0
     right_rounds_full: int = 0
     max_score: float = 0.0
@@ -102,11 +103,17 @@ def _last_error(log: str) -> str:
     return errors[0] if errors else (lines[-1] if lines else "no output")
 
 
-def normalise_release(folder: Path) -> list[Path]:
-    """Strip volatile metadata from the release notebooks in ``folder`` (in place).
+def normalise_release(folder: Path, variants: object | None = None) -> list[Path]:
+    """Strip volatile metadata from the release notebooks in ``folder`` (in place), and give the
+    variant cell (``metadata.course.variant``) the term's salt from ``variants`` (a
+    :class:`course_utils.variants.Settings`), so the student's notebook computes its own numbers
+    offline.
 
     Returns the notebooks, sorted by name.
     """
+    from course_utils.variants import Settings, identify_source
+
+    settings = variants if isinstance(variants, Settings) else Settings()
     notebooks = sorted(folder.glob("*.ipynb"))
     for path in notebooks:
         nb = nbformat.read(str(path), as_version=4)
@@ -119,6 +126,10 @@ def normalise_release(folder: Path) -> list[Path]:
                 cell.execution_count = None
             if not cell.get("id"):
                 cell["id"] = f"cell-{index}"
+            course_meta = cell.metadata.get("course", {})
+            if isinstance(course_meta, dict) and isinstance(course_meta.get("variant"), str):
+                name = course_meta["variant"]
+                cell.source = identify_source(name, None, settings.salt, settings.enabled(name))
         with path.open("w", encoding="utf-8", newline="\n") as handle:
             nbformat.write(nb, handle)
     return notebooks
@@ -160,6 +171,8 @@ def build(
     cell_timeout: float | None = None,
     echo: bool = False,
     right_answers: bool = True,
+    variant_sample: int = 200,
+    roster: list[str] | None = None,
 ) -> list[BuildResult]:
     """Regenerate the release of one assignment (or all) and prove each one.
 
@@ -176,6 +189,11 @@ def build(
     right_answers : bool
         Also grade the RIGHT rounds in ``right_answers/<assignment>.py`` (each round one grading
         run, about 1.5 s with kernels started ahead); False skips that proof.
+    variant_sample : int
+        How many per-student variants to prove (every id of ``roster`` plus sampled ids up to
+        this count; see :mod:`course_utils.grading.variant_proof`). 0 skips the proof.
+    roster : list of str, optional
+        The class's student ids: each one's variant is proven.
 
     Returns
     -------
@@ -183,9 +201,12 @@ def build(
         One per assignment; ``BuildError`` is raised after all were built if any proof failed.
     """
     from course_utils.grading.autotest import prepare
-    from course_utils.grading.engine import grade_notebook
+    from course_utils.grading.engine import grade_notebook, variant_cell_assignment
+    from course_utils.grading.variant_proof import prove_variants, sample_ids
     from course_utils.grading.synthetic import make_submission
     from course_utils.grading.right_answers import RightAnswersError, load_right_answers, right_submission
+
+    from course_utils.variants import course_settings
 
     course = course or load_course()
     names = [course.require(assignment)] if assignment else course.assignments()
@@ -196,7 +217,7 @@ def build(
     for name in names:
         generate_release(course, name)
         release_dir = course.release_dir / name
-        notebooks = normalise_release(release_dir)
+        notebooks = normalise_release(release_dir, course_settings(course.root))
         result = BuildResult(name, [p.name for p in notebooks])
         try:
             rounds = load_right_answers(course.root, name) if right_answers else []
@@ -218,8 +239,9 @@ def build(
                 solved = Path(tmp) / src_path.name
                 solved.write_text(make_submission(release_nb, source_nb, "correct"), encoding="utf-8")
                 # the next run's kernel boots while the current one runs
+                # graded as a sampled student: the sandbox and the judge run one real variant end to end
                 good = grade_notebook(solved, src_path, cell_timeout=timeout, total_timeout=20 * timeout,
-                                      prestart=True)
+                                      prestart=True, student="sample-000")
                 # correct answers written differently (right_answers/<assignment>.py) for the notebook
                 # that shares the assignment's name
                 for number, answers in enumerate(rounds if src_path.stem == name else [], 1):
@@ -240,7 +262,8 @@ def build(
                     result.problems.extend(
                         f"{src_path.name}: a correct answer (right_answers/{name}.py round {number}) fails test "
                         f"'{gid}': {part.message}" for gid, part in lost)
-                blank = grade_notebook(rel_path, src_path, cell_timeout=timeout, total_timeout=20 * timeout)
+                blank = grade_notebook(rel_path, src_path, cell_timeout=timeout, total_timeout=20 * timeout,
+                                       student="sample-001")
             result.solution_score += good.score
             result.stub_score += blank.score
             result.max_score += good.max_score
@@ -254,10 +277,25 @@ def build(
                         "(its test passes without an answer)"
                     )
             result.notes.extend(f"{src_path.name} (solution run): {flag}" for flag in good.flags)
+            settings = course_settings(course.root)
+            variant_name = variant_cell_assignment(source_nb)
+            if variant_name is not None and settings.enabled(variant_name) and variant_sample > 0:
+                proof = prove_variants(source_nb, variant_name, settings.salt, sample_ids(variant_sample, roster))
+                result.variants_proven += proof.full if proof.full == proof.blank_zero == proof.variants else 0
+                result.problems.extend(f"{src_path.name}: {p}" for p in proof.problems[:20])
+                result.notes.append(
+                    f"{src_path.name}: {proof.variants} variants: solution in full {proof.full}, blank zero "
+                    f"{proof.blank_zero}, another variant's answer sheet refused on {proof.swapped_caught} of "
+                    f"{proof.swapped_parts} numeric parts")
+                if proof.swapped_parts and proof.swapped_caught < 0.95 * proof.swapped_parts:
+                    result.problems.append(f"{src_path.name}: another variant's answers pass on "
+                                           f"{proof.swapped_parts - proof.swapped_caught} of {proof.swapped_parts} "
+                                           "numeric parts (widen the parameter ranges)")
         results.append(result)
         if echo:
             status = "ok" if result.ok else "FAILED"
-            checked = (f"right answers {result.right_rounds_full}/{result.right_rounds} round(s) in full, "
+            checked = f"variants proven {result.variants_proven}, " if result.variants_proven else ""
+            checked += (f"right answers {result.right_rounds_full}/{result.right_rounds} round(s) in full, "
                      if result.right_rounds else "")
             print(
                 f"{name}: release written ({len(notebooks)} notebook(s)); solutions "

@@ -248,6 +248,8 @@ def grade_notebook(
     total_timeout: float = 300,
     prestart: bool = False,
     protect: Sequence[Path] = (),
+    student: str | None = None,
+    variants: object | None = None,
 ) -> NotebookGrade:
     """Grade a submitted notebook against the source (instructor) notebook.
 
@@ -271,6 +273,14 @@ def grade_notebook(
         More paths the kernel must never see, on top of the course's own
         (:func:`course_utils.grading.sandbox.course_paths`): ``course grade`` passes the class's
         submissions folder and its private copies of it.
+    student : str, optional
+        The id of the submission being graded (from the submission's folder or the gradebook,
+        never from the notebook). When the source has a variant cell (see
+        :mod:`course_utils.variants`), the student's code and the tests run with this student's
+        numbers; without a student everyone gets the base numbers.
+    variants : course_utils.variants.Settings, optional
+        The term's salt and the assignments switched off; read from the course's
+        ``nbgrader_config.py`` (found from ``source``) when omitted.
 
     Returns
     -------
@@ -295,10 +305,20 @@ def grade_notebook(
     restored, flags = check_and_restore(sub_nb, src_nb)
     flags = list(flags)
     _add_answer_checksums(restored, src_nb)
+    variant = _bind_variant(restored, src_nb, source, student, variants)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        run_dir = Path(workdir) if workdir is not None else _prepare_workdir(source.parent, Path(tmp))
+        run_dir = Path(workdir) if workdir is not None else _prepare_workdir(source.parent, Path(tmp) / "run")
+        judge_dir = None
+        if variant is not None:
+            # the judge runs in a folder of its own holding the variant of this submission (the
+            # kernel never sees it: it is protected, and the kernel works in a copy of run_dir)
+            from course_utils.variants import write_grading_file
+
+            judge_dir = _prepare_workdir(run_dir, Path(tmp) / "judge")
+            write_grading_file(judge_dir, variant)
         result = execute_notebook(restored, run_dir, cell_timeout=cell_timeout, total_timeout=total_timeout,
-                                  protect=[*course_paths(source), *protect], prestart=prestart)
+                                  protect=[*course_paths(source), *protect, *([judge_dir] if judge_dir else [])],
+                                  prestart=prestart, judge_cwd=judge_dir)
     executed = result.nb
     environment = [f for f in result.flags if f.startswith(ENVIRONMENT_FLAGS)]
     flags.extend(f for f in result.flags if f not in flags and f not in environment)
@@ -319,6 +339,41 @@ def grade_notebook(
         crashed=bool(result.crashed),
         extra={"environment": environment},
     )
+
+
+def variant_cell_assignment(nb: NotebookNode) -> str | None:
+    """The assignment named by a notebook's variant cell (``metadata.course.variant``), if any."""
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("course", {})
+        if isinstance(meta, dict) and isinstance(meta.get("variant"), str):
+            return str(meta["variant"])
+    return None
+
+
+def _bind_variant(nb: NotebookNode, src_nb: NotebookNode, source: Path, student: str | None,
+                  settings: object | None) -> object | None:
+    """Give the submission the trusted variant cell of ``student`` (in place); the variant.
+
+    Whatever variant cell the student has is replaced: the student's code runs with the numbers
+    of the submission's own id, the one the tests use. None when the source has no variant cell.
+    """
+    from course_utils.variants import Settings, course_settings, identify_source
+
+    assignment = variant_cell_assignment(src_nb)
+    if assignment is None:
+        return None
+    if not isinstance(settings, Settings):
+        from course_utils.grading.course import find_course_dir
+
+        settings = course_settings(find_course_dir(source.parent))
+    variant = settings.variant(assignment, student)
+    cell = nbformat.v4.new_code_cell(identify_source(assignment, variant.student if variant.enabled else None,
+                                                     settings.salt, variant.enabled))
+    cell.metadata["course"] = {"variant": assignment}
+    cell["id"] = "course-variant"
+    kept = [c for c in nb.cells if variant_cell_assignment(nbformat.from_dict({"cells": [c]})) is None]
+    nb.cells = [cell, *kept]
+    return variant
 
 
 def _add_answer_checksums(nb: NotebookNode, source: NotebookNode) -> None:
@@ -348,6 +403,7 @@ def _prepare_workdir(source_dir: Path, tmp: Path) -> Path:
     """Copy the source folder's non-notebook files (data the notebook reads) into ``tmp``."""
     import shutil
 
+    tmp.mkdir(parents=True, exist_ok=True)
     for item in _support_files(source_dir):
         target = tmp / item.relative_to(source_dir)
         if item.is_dir():

@@ -58,6 +58,7 @@ def selfgrade(
     assignment: str | None = None,
     html: Path | None = None,
     cell_timeout: float | None = None,
+    student: str | None = None,
     echo=print,
 ) -> int:
     """Grade ``notebook`` against its source and print the per-part results; returns 0.
@@ -74,6 +75,9 @@ def selfgrade(
         Also write the feedback page (the same as ``course feedback``) to this file.
     cell_timeout : float, optional
         Per-cell time limit in seconds.
+    student : str, optional
+        Whose numbers (variant) the notebook was answered with: by default the id remembered in
+        ``.course_student`` next to the notebook, else the hub user, else the base numbers.
     """
     from course_utils.grading.autotest import prepare
     from course_utils.grading.engine import grade_notebook
@@ -83,11 +87,21 @@ def selfgrade(
     if not notebook.is_file():
         raise CourseError(f"notebook {notebook} does not exist")
     source = find_source(course, notebook, assignment)
-    echo(f"Grading {notebook} against the full tests of {source.parent.name}/{source.name} ...")
+    if student is None:
+        import os
+
+        from course_utils.variants import STUDENT_FILE
+
+        remembered = notebook.parent / STUDENT_FILE
+        student = (remembered.read_text(encoding="utf-8").strip() if remembered.is_file() else "") or \
+            os.environ.get("JUPYTERHUB_USER") or None
+    echo(f"Grading {notebook} against the full tests of {source.parent.name}/{source.name}"
+         f"{f' (the numbers of {student})' if student else ''} ...")
     with quiet_kernels():
         prepare(source, course.root)  # ### AUTOTEST lines, expanded as the release has them
         grade = grade_notebook(notebook, source, cell_timeout=cell_timeout or course.cell_timeout,
-                               total_timeout=max(300.0, 10 * (cell_timeout or course.cell_timeout)))
+                               total_timeout=max(300.0, 10 * (cell_timeout or course.cell_timeout)),
+                               student=student)
     hints = _answer_hints(grade.executed)
     width = max((len(g) for g in grade.parts), default=10)
     views: dict[str, PartView] = {}

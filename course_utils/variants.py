@@ -1,0 +1,265 @@
+"""Per-student variants: every student gets their own numbers.
+
+A *variant* is the set of parameters of one assignment for one student. It is derived
+deterministically from three things and nothing else:
+
+- the term's **salt** (``c.CourseVariants.salt`` in ``nbgrader_config.py``; ``course build``
+  writes it into the release notebook's first cell, so a notebook computes its numbers offline);
+- the **assignment** name;
+- the **student id** (the hub user name, or what the student typed once).
+
+``HMAC-SHA256(salt, assignment NUL student)`` seeds a NumPy ``Generator``, which draws each
+parameter from its range in :data:`SPECS` (in the order written there). Same inputs, same numbers,
+on every machine; a new salt makes last term's answer sheets useless. With no student (``None``),
+or with variants switched off for the assignment (``c.CourseVariants.off``), everyone gets the
+**base** numbers, the ones the problem set had before variants (the RIGHT and WRONG rounds are
+written for them).
+
+One module serves every side: the first cell of the release notebook (:func:`identify`), the
+check cells and hidden tests (:func:`current`), the grader (which writes the variant of the
+submission it grades next to the judge, :func:`write_grading_file`), ``course build``,
+``selfgrade``, ``feedback`` and the parameter table (:func:`table`).
+
+What variants do and do not stop: they stop copying another student's (or last term's)
+*numbers*; they do not stop sharing a *method*, which works for every variant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "SPECS", "Param", "Variant", "VariantsError", "derive", "base", "identify", "current",
+    "write_grading_file", "GRADING_FILE", "STUDENT_FILE", "table", "course_settings",
+]
+
+#: Written by the grader into the judge's folder: the variant of the submission being graded.
+GRADING_FILE = ".course_grading_variant.json"
+#: Written next to a notebook when a student types their id (so they are asked only once).
+STUDENT_FILE = ".course_student"
+
+
+class VariantsError(ValueError):
+    """An unknown assignment or parameter, or a student id that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: its base value and the range ``[low, high]`` a variant draws it from,
+    rounded to ``digits`` decimals (so the question shows it exactly)."""
+
+    base: float
+    low: float
+    high: float
+    digits: int = 3
+    parts: tuple[str, ...] = ()
+
+    def draw(self, rng: Any) -> float:
+        return round(float(rng.uniform(self.low, self.high)), self.digits)
+
+
+#: The parameters of each assignment. A range is chosen so every variant has the same
+#: difficulty and the same kind of answer (see docs/assignments.md, "Variants"): the base value
+#: lies inside it, and no value in it moves an answer onto a boundary or into another regime.
+SPECS: dict[str, dict[str, Param]] = {
+    "ps1_bargaining": {
+        # Part A: the bargaining range [p - c_US, p + c_NK] always holds "cap" (0.60), never
+        # "full" (1.00): p - c_US <= 0.54 and 0.78 <= p + c_NK <= 0.92.
+        "p": Param(0.7, 0.66, 0.74, 3, ("ps1_a1", "ps1_a2", "ps1_a3")),
+        "cost_us": Param(0.25, 0.20, 0.30, 3, ("ps1_a1",)),
+        "cost_nk": Param(0.15, 0.12, 0.18, 3, ("ps1_a1", "ps1_a3")),
+        # Part B2: the optimal demand stays interior, (c_hi - c_US)/2 >= 0.15 > c_lo, and below 1.
+        "b_p": Param(0.5, 0.45, 0.55, 3, ("ps1_b2",)),
+        "b_cost_us": Param(0.1, 0.07, 0.13, 3, ("ps1_b2",)),
+        "b_low": Param(0.1, 0.07, 0.12, 3, ("ps1_b2",)),
+        "b_high": Param(0.5, 0.46, 0.54, 3, ("ps1_b2",)),
+    },
+    "ps2_deterrence": {},
+}
+
+
+def _spec(assignment: str) -> dict[str, Param]:
+    return SPECS.get(assignment, {})
+
+
+class Variant(Mapping[str, float]):
+    """The parameters of one assignment for one student: ``V["p"]`` or ``V.p``."""
+
+    def __init__(self, assignment: str, student: str | None, params: Mapping[str, float], enabled: bool = True):
+        self.assignment = assignment
+        self.student = student
+        self.enabled = enabled
+        self._params = dict(params)
+
+    def __getitem__(self, name: str) -> float:
+        return self._params[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._params)
+
+    def __len__(self) -> int:
+        return len(self._params)
+
+    def __getattr__(self, name: str) -> float:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._params[name]
+        except KeyError:
+            raise AttributeError(f"variant of {self.assignment} has no parameter {name!r}") from None
+
+    def __repr__(self) -> str:
+        who = self.student if self.enabled and self.student else "base"
+        inner = ", ".join(f"{k}={v!r}" for k, v in self._params.items())
+        return f"Variant({self.assignment!r}, {who!r}: {inner})"
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(self._params)
+
+    def _repr_markdown_(self) -> str:
+        who = f"student **{self.student}**" if self.enabled and self.student else "the base numbers"
+        rows = "\n".join(f"| `{k}` | {v:g} |" for k, v in self._params.items())
+        return f"Your numbers for {self.assignment} ({who}):\n\n| parameter | value |\n|---|---|\n{rows}\n"
+
+
+def _seed(salt: str, assignment: str, student: str) -> int:
+    digest = hmac.new(salt.encode(), f"{assignment}\0{student}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:16], "big")
+
+
+def base(assignment: str) -> Variant:
+    """Everyone's numbers when variants are off (and the numbers the RIGHT/WRONG rounds use)."""
+    return Variant(assignment, None, {k: p.base for k, p in _spec(assignment).items()}, enabled=False)
+
+
+def derive(assignment: str, student: str | None, salt: str, *, enabled: bool = True) -> Variant:
+    """The variant of ``student`` for ``assignment`` under ``salt`` (the base without a student,
+    without a salt, or when ``enabled`` is False)."""
+    import numpy as np
+
+    if student is not None:
+        student = str(student).strip()
+    if not enabled or not student or not salt:
+        return Variant(assignment, student or None, base(assignment).as_dict(), enabled=False)
+    rng = np.random.default_rng(_seed(salt, assignment, student))
+    return Variant(assignment, student, {k: p.draw(rng) for k, p in _spec(assignment).items()})
+
+
+# ------------------------------------------------------------------------ the course's settings
+@dataclass(frozen=True)
+class Settings:
+    """``c.CourseVariants`` of ``nbgrader_config.py``: the term's salt, assignments switched off."""
+
+    salt: str = ""
+    off: frozenset[str] = field(default_factory=frozenset)
+
+    def enabled(self, assignment: str) -> bool:
+        return bool(self.salt) and assignment not in self.off and bool(_spec(assignment))
+
+    def variant(self, assignment: str, student: str | None) -> Variant:
+        return derive(assignment, student, self.salt, enabled=self.enabled(assignment))
+
+
+def course_settings(course_root: Path) -> Settings:
+    """Read ``c.CourseVariants.salt`` and ``c.CourseVariants.off`` from the course's config."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = Path(course_root)
+    if not (root / "nbgrader_config.py").is_file():
+        return Settings()
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    section = config.get("CourseVariants", {}) if "CourseVariants" in config else {}
+    salt = section.get("salt", "") if hasattr(section, "get") else ""
+    off = section.get("off", []) if hasattr(section, "get") else []
+    return Settings(str(salt or ""), frozenset(str(a) for a in (off or [])))
+
+
+# ------------------------------------------------------------------------ in the notebook
+_CURRENT: dict[str, Variant] = {}
+
+
+def _ask_student(folder: Path) -> str:
+    remembered = folder / STUDENT_FILE
+    if remembered.is_file():
+        text = remembered.read_text(encoding="utf-8").strip()
+        if text:
+            return text
+    answer = input("Your student id (as your instructor has it; asked once): ").strip()
+    if not answer:
+        raise VariantsError("no student id given: run this cell again and type your id")
+    remembered.write_text(answer + "\n", encoding="utf-8")
+    return answer
+
+
+def identify(assignment: str, student: str | None = None, *, salt: str = "", enabled: bool = True,
+             show: bool = True) -> Variant:
+    """Find who the student is and return (and show) their variant.
+
+    The student is, in this order: ``student`` when given (the grader passes the id of the
+    submission it grades); the hub's user (``JUPYTERHUB_USER``); the id remembered in
+    ``.course_student`` next to the notebook; or the id the student types when asked (then
+    remembered there).
+    """
+    if enabled and salt and _spec(assignment):
+        who = student or os.environ.get("JUPYTERHUB_USER") or _ask_student(Path.cwd())
+        variant = derive(assignment, who, salt)
+    else:
+        variant = derive(assignment, student, salt, enabled=False)
+    _CURRENT[assignment] = variant
+    if show:
+        try:
+            from IPython.display import Markdown, display
+
+            display(Markdown(variant._repr_markdown_()))
+        except Exception:  # noqa: BLE001 - outside IPython: print instead
+            print(variant._repr_markdown_())
+    return variant
+
+
+def current(assignment: str) -> Variant:
+    """The variant the checks of this process must use.
+
+    While grading, the grader's file in the judge's folder (the id of the submission, never what
+    the notebook claims); otherwise the variant the notebook's first cell identified; otherwise
+    the base numbers (the first cell has not run yet: its checks then say so).
+    """
+    path = Path.cwd() / GRADING_FILE
+    if path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("assignment") == assignment:
+            return Variant(assignment, data.get("student"), data.get("params", {}), bool(data.get("enabled")))
+    if assignment in _CURRENT:
+        return _CURRENT[assignment]
+    raise VariantsError(f"run the first cell of the notebook (it finds your numbers for {assignment}) first")
+
+
+def write_grading_file(folder: Path, variant: Variant) -> Path:
+    """Write the variant of the submission being graded where the judge reads it."""
+    path = Path(folder) / GRADING_FILE
+    path.write_text(json.dumps({"assignment": variant.assignment, "student": variant.student,
+                                "enabled": variant.enabled, "params": variant.as_dict()}), encoding="utf-8")
+    return path
+
+
+def identify_source(assignment: str, student: str | None, salt: str, enabled: bool) -> str:
+    """The first cell's code with everything bound (what the build ships and the grader runs)."""
+    args = [repr(assignment)]
+    if student is not None:
+        args.append(f"student={student!r}")
+    args += [f"salt={salt!r}", f"enabled={enabled!r}"]
+    return ("# Your own numbers: this cell finds who you are (on the hub, your user name; elsewhere it\n"
+            "# asks once and remembers it in .course_student next to this notebook) and shows them.\n"
+            "from course_utils.variants import identify\n"
+            f"V = identify({', '.join(args)})")
+
+
+def table(assignment: str, students: list[str], salt: str, *, enabled: bool = True) -> list[dict[str, Any]]:
+    """One row per student: the id and each parameter (the office-hours table)."""
+    return [{"student": s, **derive(assignment, s, salt, enabled=enabled).as_dict()} for s in students]
