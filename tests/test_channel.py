@@ -160,5 +160,9 @@ def test_nesting_and_size_are_bounded():
 def test_modules_are_the_judges_own_and_only_known_ones():
     import numpy
 
+    import os
+
     assert decode({"t": "module", "name": "numpy"}, "np", _no_calls) is numpy
-    assert isinstance(decode({"t": "module", "name": "os"}, "os", _no_calls), UnsupportedValue)
+    assert decode({"t": "module", "name": "os"}, "os", _no_calls) is os
+    for other in ("my_helpers", "antigravity", "numpy..x", "os; import x"):  # beside a notebook, or effects
+        assert isinstance(decode({"t": "module", "name": other}, "m", _no_calls), UnsupportedValue), other

@@ -1,6 +1,6 @@
 """The instructor's pipeline: build and prove the release, grade a class, feedback, report.
 
-Grading never imports explorers or plots' widget code (DESIGN.md).
+Grading never imports explorers or plots' widget code (docs/design.md).
 """
 
 import sys as _sys

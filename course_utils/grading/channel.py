@@ -5,8 +5,9 @@ Plain data is the only thing that crosses: ``None``, ``bool``, ``int``, ``float`
 dtype, each carried as JSON with its exact type name and rebuilt in the judge as a value of
 that real type (a student's ``numpy.float64`` arrives as a ``numpy.float64``). A student
 function arrives as a :class:`StudentFunction`, which calls back over the channel; a module
-arrives as the judge's own copy of a module of that name, if it is one of
-:data:`JUDGE_MODULES`. Anything else arrives as an :class:`UnsupportedValue` that fails any test
+arrives as the judge's own copy of a module of that name, if it is one the judge may import
+(the standard library, NumPy, SciPy, pandas, matplotlib, the course's package; never a module
+found beside a notebook). Anything else arrives as an :class:`UnsupportedValue` that fails any test
 touching it with a message saying what it was.
 
 Decoding is strict: a type name outside the list, a value of the wrong shape, a string or
@@ -22,6 +23,7 @@ import binascii
 import importlib
 import json
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -274,12 +276,29 @@ def decode(data: Any, name: str, call: Callable[[int, list, dict], Any], depth: 
         return StudentFunction(ref, label if isinstance(label, str) and label.isidentifier() else name, call)
     if kind == "module":
         module = data.get("name")
-        if isinstance(module, str) and module in JUDGE_MODULES:
+        if isinstance(module, str) and _judge_may_import(module):
             return importlib.import_module(module)
         return UnsupportedValue(name, f"module {str(module)[:60]!r} (tests only see standard modules)")
     if kind == "unsupported":
         return UnsupportedValue(name, str(data.get("type", "value"))[:120])
     raise ChannelError(f"{name} has an unknown type {kind[:60]!r}")
+
+
+def _judge_may_import(module: str) -> bool:
+    """Whether a notebook's module name may stand for the judge's own module of that name: the
+    standard library (but for modules with effects on import), NumPy, SciPy, pandas,
+    matplotlib and the course's package. Never anything found beside a notebook."""
+    top = module.split(".", 1)[0]
+    if not all(part.isidentifier() for part in module.split(".")):
+        return False
+    if module in JUDGE_MODULES or top in _JUDGE_PACKAGES:
+        return True
+    return top in sys.stdlib_module_names and top not in _EFFECTFUL
+
+
+_JUDGE_PACKAGES = frozenset({"numpy", "scipy", "pandas", "matplotlib", "course_utils"})
+#: standard modules that do something when imported (open a browser, print, need a display)
+_EFFECTFUL = frozenset({"antigravity", "this", "idlelib", "tkinter", "turtle", "turtledemo", "__main__"})
 
 
 def _checked(value: Any, kind: type, name: str) -> Any:

@@ -491,7 +491,9 @@ def _collect_files(intake: _Intake, entries: list[_Entry]) -> None:
         parts = entry.parts
         owner = _lms_owner(parts, intake.notebooks)
         if entry.kind == "link":
-            intake.refuse(parts, "a symbolic link", owner[0] if owner else None)
+            # a link anywhere in a student's own folder is that student's to explain
+            sid = owner[0] if owner else (parts[0] if len(parts) > 1 and valid_student_id(parts[0]) else None)
+            intake.refuse(parts, "a symbolic link", sid)
             continue
         if not parts[-1].endswith(".ipynb") or parts[-1].startswith("."):
             continue

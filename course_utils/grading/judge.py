@@ -280,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     import course_utils.grading.channel  # noqa: F401
 
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # the assignment's own files (a helper module shipped beside the notebook) may be imported;
+    # the judge runs in a copy of them, never in the student's folder
+    sys.path.insert(0, os.getcwd())
     student = _Student()
     namespace = _StudentNamespace(student)
     link.send({"op": "ready"})

@@ -39,7 +39,9 @@ WRONG = {
     ),
 }
 #: b2's answer without calling optimal_demand, so a wrong b1 does not drag b2 down.
-B2_DIRECT = "p_war_shifted = 0.25"
+# (computed from the student's own variant V, bound by the notebook's variant cell: every corpus
+# student has their own numbers, and the grader runs that cell with the id of the submission)
+B2_DIRECT = "p_war_shifted = ((V.b_high - V.b_cost_us) / 2 - V.b_low) / (V.b_high - V.b_low)"
 
 
 @dataclass
@@ -1006,7 +1008,8 @@ CASES: list[Case] = [
     Case("t_delete_source", _delete_source, (), flag="deletes files"),
     Case("t_read_source", _read_source, ("ps1_a2_test",), flag="runs code built at run time"),
     Case("t_network", _network, (), flag="opens network connections"),
-    Case("t_symlink_in_folder", _symlink_in_folder, (), status="graded"),
+    # links next to an honest notebook are refused (never followed or copied) and flagged
+    Case("t_symlink_in_folder", _symlink_in_folder, (), status="flagged", flag="symbolic link"),
     Case("c_invalid_json", _invalid_json, status="failed", flag="not valid JSON"),
     Case("c_nbformat3", _nbformat3, (), status="graded"),
     Case("c_empty_file", _empty_file, status="failed", flag="not a readable notebook"),
