@@ -45,6 +45,7 @@ from course_utils.grading.build import generate_release, normalise_release
 from course_utils.grading.course import load_course
 from course_utils.grading.engine import NotebookGrade, grade_notebook
 from course_utils.grading.synthetic import solution_text
+from course_utils.variants import course_settings
 from course_utils.grading.right_answers import load_right_answers, right_submission
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,7 +115,12 @@ def test_source_notebook_is_a_complete_problem_set(assignment):
     nb = read(source_path(assignment))
     ids = [nbg(c)["grade_id"] for c in nb.cells if nbg(c)]
     assert len(ids) == len(set(ids)), f"duplicate grade_id in {assignment}"
-    assert all(nbg(c) for c in nb.cells), "every cell carries nbgrader metadata (locked, answer or test)"
+    # the variant cell (the student's own numbers) is the one cell without: the build writes the
+    # term's salt into it and the grader replaces it with the submission's id, so it is not locked
+    variant_cells = [c for c in nb.cells if c.metadata.get("course", {}).get("variant")]
+    assert all(nbg(c) for c in nb.cells if c not in variant_cells), \
+        "every cell carries nbgrader metadata (locked, answer or test)"
+    assert all(not nbg(c) and c.metadata["course"]["variant"] == assignment for c in variant_cells)
 
     header = nb.cells[0]
     assert header.cell_type == "markdown" and nbg(header).get("locked"), "the first cell is a locked header"
@@ -141,11 +147,15 @@ def test_source_notebook_is_a_complete_problem_set(assignment):
         hidden = HIDDEN_BLOCK.search(cell.source)
         assert hidden, f"{meta['grade_id']}: the value is decided by a hidden test block"
         visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
-        # the answer policy's code, and nothing else of the course, under one underscore name
-        # (a check cell run by a student must not rebind the student's own `close` or `call`)
+        # the answer policy's code and the variants, and nothing else of the course, under
+        # underscore names (a check cell run by a student must not rebind the student's own
+        # `close`, `call` or `V`); the variant comes from course_utils.variants.current, which
+        # reads the grader's file in the judge, never the student's `V`
         for line in cell.source.splitlines():
             if "course_utils" in line:
-                assert line.startswith("import course_utils.answers as _policy"), f"{meta['grade_id']}: {line}"
+                assert line.startswith(("import course_utils.answers as _policy",
+                                        "import course_utils.variants as _variants")), f"{meta['grade_id']}: {line}"
+        assert not re.search(r"(?<![\w.])V\b", cell.source), f"{meta['grade_id']}: a test never reads the student's V"
         # one answer per graded cell, checked with the policy's code in both halves
         assert re.search(r"\b_policy\.check_(?:number|count|word|function)\(", hidden.group(1)), \
             f"{meta['grade_id']}: hidden tests decide with course_utils.answers"
@@ -209,7 +219,7 @@ def test_release_is_what_the_build_generates(assignment, tmp_path):
     course = load_course(course_dir)
     assert course.root == course_dir.resolve() and course.course_id == "kim-trump-bargaining"
     generate_release(course, assignment)
-    built = normalise_release(course.release_dir / assignment)
+    built = normalise_release(course.release_dir / assignment, course_settings(course_dir))
     committed = sorted((ROOT / "release" / assignment).glob("*.ipynb"))
     assert [p.name for p in built] == [p.name for p in committed], "release/ holds the same notebooks"
 
@@ -510,7 +520,7 @@ def run_answers(assignment: str, answers: dict[str, str]) -> dict[str, Any]:
         meta = nbg(cell)
         if cell.cell_type != "code" or meta.get("grade"):
             continue
-        gid = meta["grade_id"]
+        gid = meta.get("grade_id", "variant-cell")  # the variant cell: base numbers here
         text = answers.get(gid, solution_text(cell.source)) if meta.get("solution") else cell.source
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(text, gid, "exec"), namespace)  # noqa: S102 - the course's own answers
@@ -678,6 +688,7 @@ def test_visible_checks_hint_without_giving_the_answer(assignment, tmp_path):
     answers = {gid: code for gid, code, _ in STUDENT_RUN[assignment]}
     answers.update({gid: code for gid, code, _ in PRINTED[assignment]})
     path = fill(assignment, answers, tmp_path, "student")
+    (path.parent / ".course_student").write_text("student-42\n")  # the id the variant cell asked for once
     nb = read(path)  # the release with these answers: no hidden tests inside
     assert "HIDDEN" not in json.dumps(nb)
     NotebookClient(nb, timeout=60, startup_timeout=120, kernel_name="python3", allow_errors=True,
