@@ -212,7 +212,8 @@ def _mismatch(label: str, value: Any, expected: float, hint: str, shown: str) ->
     message = f"{shown} is not right" + (f": {_sentence(hint)}" if hint else ".")
     number = float(value)
     figures = significant_figures(value)
-    if number != 0 and figures < SIG_FIGS and abs(number - expected) <= _unit_in_last_place(number, figures) * (1 + 1e-9):
+    rounded_answer = abs(number - expected) <= _unit_in_last_place(number, figures) * (1 + 1e-9)
+    if number != 0 and figures < SIG_FIGS and rounded_answer:
         message += (f" (It shows only {figures} significant figure(s); if you rounded it, the answer policy "
                     f"asks for {SIG_FIGS}.)")
     return message

@@ -79,8 +79,10 @@ def _instantiate(nb: NotebookNode, folders: list[Path], config: Any) -> Notebook
     from jupyter_client.manager import start_new_kernel
     from nbgrader.preprocessors import InstantiateTests
 
-    class _Instantiate(InstantiateTests):  # type: ignore[misc]
+    class _Instantiate(InstantiateTests):
         """nbgrader's preprocessor, with its kernel always shut down and snippets time-limited."""
+
+        execute_result: Any
 
         def _load_test_template_file(self, resources: dict) -> None:
             for folder in folders:
@@ -112,7 +114,7 @@ def _instantiate(nb: NotebookNode, folders: list[Path], config: Any) -> Notebook
                     self.kc.stop_channels()
                 finally:
                     km.shutdown_kernel(now=True)
-                    self.kc = None
+                    self.kc = None  # type: ignore[assignment]
 
     work = copy.deepcopy(nb)
     cwd = next((str(f) for f in folders if f.is_dir()), None)

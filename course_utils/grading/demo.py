@@ -87,7 +87,7 @@ def run_demo(source_course: Course, out: Path, *, workers: int | None = None, ec
         echo(f"{source_course.source_dir} has no {DEMO_ASSIGNMENT}; the demo uses a small toy assignment")
         with tempfile.TemporaryDirectory(prefix="course-demo-") as tmp:
             write_toy_course(Path(tmp))
-            course = _prepare(out, load_course(tmp), assignment)
+            course = _prepare(out, load_course(Path(tmp)), assignment)
     echo(f"1/4 build: generating and proving {course.release_dir / assignment}")
     build(assignment, course=course, echo=True)
     notebook = course.source_notebooks(assignment)[0]

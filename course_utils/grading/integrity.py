@@ -340,7 +340,7 @@ def suspicious_code(text: str) -> list[str]:
 
     # names bound to the kernel's machinery by this cell's imports (``from ipykernel.ipkernel
     # import IPythonKernel`` binds IPythonKernel)
-    kernel_names = set()
+    kernel_names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             kernel_names.update((a.asname or a.name.split(".")[0]) for a in node.names
@@ -422,9 +422,9 @@ def suspicious_code(text: str) -> list[str]:
             elif node.name in _BUILTIN_NAMES:
                 add(f"rebinds the built-in name '{node.name}'")
         elif isinstance(node, ast.ClassDef):
-            for base in node.bases:
-                if _dotted(base).split(".")[-1] in _BASE_TYPES:
-                    add(f"subclasses {_dotted(base)} (a fake number or string)")
+            for parent in node.bases:
+                if _dotted(parent).split(".")[-1] in _BASE_TYPES:
+                    add(f"subclasses {_dotted(parent)} (a fake number or string)")
     return found
 
 
@@ -467,7 +467,8 @@ def _restore_locked(
         )
     elif released is not None and _normalise(source_text(theirs)) != _normalise(source_text(released)):
         flags.append(f"{label} was edited; restored")
-    elif info.kind in (Kind.TEST, Kind.TASK) and nbgrader_meta(theirs).get("points") != nbgrader_meta(src).get("points"):
+    elif (info.kind in (Kind.TEST, Kind.TASK)
+          and nbgrader_meta(theirs).get("points") != nbgrader_meta(src).get("points")):
         flags.append(f"{label} had its points changed; restored")
     return _as_type(source_text(src), src)
 

@@ -106,6 +106,7 @@ def plot_scores(totals: list[float], max_score: float, path: Path, title: str) -
     """A histogram of total scores, with the count written on each bar."""
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.ticker import MaxNLocator
 
     from course_utils.plots import PALETTE, new_figure
 
@@ -116,9 +117,10 @@ def plot_scores(totals: list[float], max_score: float, path: Path, title: str) -
     # One bar per point when that is readable (each bar centred on its score), else 20 bins.
     step = 1.0 if top <= 50 else float(np.ceil(top / 25))
     edges = np.arange(-step / 2, top + step, step)
-    counts, edges, _ = ax.hist(totals, bins=edges, color=PALETTE["blue"], edgecolor=PALETTE["black"],
-                               hatch="//", rwidth=0.85)
-    for count, left, right in zip(counts, edges[:-1], edges[1:]):
+    hist = ax.hist(totals, bins=list(edges), color=PALETTE["blue"], edgecolor=PALETTE["black"],
+                   hatch="//", rwidth=0.85)
+    counts, edges = np.asarray(hist[0]), np.asarray(hist[1])
+    for count, left, right in zip(counts, edges[:-1], edges[1:], strict=True):
         if count:
             ax.text((left + right) / 2, count, f"{int(count)}", ha="center", va="bottom", fontsize=11)
     ax.set_ylim(0, max(counts.max() if len(counts) else 1, 1) * 1.2)
@@ -130,7 +132,7 @@ def plot_scores(totals: list[float], max_score: float, path: Path, title: str) -
     ax.set_xlim(-step / 2, top + step / 2)
     ax.set_xlabel(f"Total score (out of {max_score:g})", fontsize=12)
     ax.set_ylabel("Students", fontsize=12)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, fontsize=13)
     ax.tick_params(labelsize=11)
     fig.savefig(path)

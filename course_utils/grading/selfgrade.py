@@ -116,7 +116,8 @@ def selfgrade(
                 echo(f"       {'':<{width}}  hint: {tip}")
         else:
             if part.score == 0:
-                echo(f"  --   {gid:<{width}}  0/{part.max_score:g}  no answer written (a written answer, not autograded)")
+                echo(f"  --   {gid:<{width}}  0/{part.max_score:g}  no answer written "
+                     "(a written answer, not autograded)")
             else:
                 echo(f"  --   {gid:<{width}}  ?/{part.max_score:g}  written answer: compare it with the "
                      "model answer or ask an instructor (not autograded)")
