@@ -20,12 +20,13 @@ import tempfile
 import time
 import traceback
 import warnings
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any
 
 import nbformat
 
@@ -222,7 +223,7 @@ def _timestamp(sub: Submission) -> str:
         return sub.timestamp
     times = [p.stat().st_mtime for p in sub.files.values()]
     newest = max(times) if times else time.time()
-    return datetime.fromtimestamp(newest, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    return datetime.fromtimestamp(newest, tz=UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
 def _real_folder(base: Path, *parts: str) -> Path:
@@ -267,7 +268,7 @@ def _copy_submitted(course: Course, assignment: str, sub: Submission) -> dict[st
     return copied
 
 
-def _record(gb: object, course: Course, assignment: str, result: StudentResult, timestamp: str) -> None:
+def _record(gb: Any, course: Course, assignment: str, result: StudentResult, timestamp: str) -> None:
     """Write a finished student's autograded notebooks and gradebook rows (parent only)."""
     from course_utils.grading.gradebook import record_notebook
 

@@ -202,10 +202,9 @@ def build(
     """
     from course_utils.grading.autotest import prepare
     from course_utils.grading.engine import grade_notebook, variant_cell_assignment
-    from course_utils.grading.variant_proof import prove_variants, sample_ids
-    from course_utils.grading.synthetic import make_submission
     from course_utils.grading.right_answers import RightAnswersError, load_right_answers, right_submission
-
+    from course_utils.grading.synthetic import make_submission
+    from course_utils.grading.variant_proof import prove_variants, sample_ids
     from course_utils.variants import course_settings
 
     course = course or load_course()

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import nbformat
 from nbformat import NotebookNode
@@ -103,7 +103,7 @@ class NotebookGrade:
     manual_max_score: float = 0.0
     timed_out: bool = False
     crashed: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def read_notebook(path: Path, what: str = "notebook") -> NotebookNode:
@@ -249,7 +249,7 @@ def grade_notebook(
     prestart: bool = False,
     protect: Sequence[Path] = (),
     student: str | None = None,
-    variants: object | None = None,
+    variants: Any | None = None,
 ) -> NotebookGrade:
     """Grade a submitted notebook against the source (instructor) notebook.
 
@@ -351,7 +351,7 @@ def variant_cell_assignment(nb: NotebookNode) -> str | None:
 
 
 def _bind_variant(nb: NotebookNode, src_nb: NotebookNode, source: Path, student: str | None,
-                  settings: object | None) -> object | None:
+                  settings: Any | None) -> Any | None:
     """Give the submission the trusted variant cell of ``student`` (in place); the variant.
 
     Whatever variant cell the student has is replaced: the student's code runs with the numbers

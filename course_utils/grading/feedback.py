@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
@@ -174,11 +176,11 @@ def render_feedback(
     out.append("<h2>Results by part</h2><table><thead><tr><th scope=\"col\">Part</th><th scope=\"col\">Points</th>"
                "<th scope=\"col\">Result</th>" + ("<th scope=\"col\">Comment</th>" if comments else "")
                + "</tr></thead><tbody>")
-    for part in parts.values():
+    for row in parts.values():
         out.append(
-            f"<tr><td><a href=\"#{html.escape(part.grade_id)}\">{html.escape(part.grade_id)}</a></td>"
-            f"<td>{_fmt(part.score)} / {part.max_score:g}</td><td>{_result_html(part)}</td>"
-            + (f"<td>{html.escape(part.comment)}</td>" if comments else "") + "</tr>"
+            f"<tr><td><a href=\"#{html.escape(row.grade_id)}\">{html.escape(row.grade_id)}</a></td>"
+            f"<td>{_fmt(row.score)} / {row.max_score:g}</td><td>{_result_html(row)}</td>"
+            + (f"<td>{html.escape(row.comment)}</td>" if comments else "") + "</tr>"
         )
     out.append("</tbody></table><h2>Your notebook</h2>")
     for cell in executed.cells:
@@ -253,7 +255,7 @@ def _answer_hints(executed: NotebookNode) -> dict[str, str]:
     return hints
 
 
-def _parts_of(executed: NotebookNode, manual: dict[str, object]) -> dict[str, PartView]:
+def _parts_of(executed: NotebookNode, manual: Mapping[str, Any]) -> dict[str, PartView]:
     """Combine the executed notebook's scores with the gradebook's manual grades and comments."""
     from course_utils.grading.engine import grade_cells
 
@@ -318,8 +320,8 @@ def write_feedback(course: Course, assignment: str) -> list[Path]:
     list of Path
         The pages written.
     """
-    from course_utils.grading.gradesfile import FAILED, flags_of, read_grades
     from course_utils.grading.gradebook import manual_grades
+    from course_utils.grading.gradesfile import FAILED, flags_of, read_grades
 
     rows = read_grades(course.report_dir(assignment) / "grades.csv")
     if not rows:
@@ -336,8 +338,9 @@ def write_feedback(course: Course, assignment: str) -> list[Path]:
             executed = nbformat.read(str(nb_path), as_version=4)
             manual = book.get(sid, {}).get(nb_path.stem, {})
             parts = _parts_of(executed, manual)
+            given = given_texts(course, assignment, nb_path.stem)
             page = render_feedback(executed, parts, student_id=sid, assignment=assignment,
-                                   notebook=nb_path.stem, flags=flags, given=given_texts(course, assignment, nb_path.stem))
+                                   notebook=nb_path.stem, flags=flags, given=given)
             out = target / sid / f"{nb_path.stem}.html"
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(page, encoding="utf-8")

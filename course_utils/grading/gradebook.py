@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from nbformat import NotebookNode
 
@@ -21,7 +22,7 @@ __all__ = ["open_gradebook", "ensure_assignment", "record_notebook", "ManualGrad
 
 
 @contextlib.contextmanager
-def open_gradebook(course: Course) -> Iterator[object]:
+def open_gradebook(course: Course) -> Iterator[Any]:
     """nbgrader's :class:`~nbgrader.api.Gradebook` for the course, closed on exit."""
     from nbgrader.api import Gradebook
 
@@ -60,7 +61,7 @@ def ensure_assignment(course: Course, assignment: str, notebooks: list[str]) -> 
 
 
 def record_notebook(
-    gb: object, assignment: str, student_id: str, notebook: str, executed: NotebookNode,
+    gb: Any, assignment: str, student_id: str, notebook: str, executed: NotebookNode,
     timestamp: str | None,
 ) -> None:
     """Store one autograded notebook's scores and "No response." comments, as nbgrader does.
