@@ -15,7 +15,7 @@ from course_utils.cli import build_parser, main
 from course_utils.grading.build import find_leaks
 from course_utils.grading.collect import collect_submissions, student_id_from_filename
 from course_utils.grading.course import CourseError, load_course
-from course_utils.grading.engine import grade_cells
+from course_utils.grading.engine import PartGrade, grade_cells
 from course_utils.grading.feedback import PartView, render_feedback
 from course_utils.grading.report import item_analysis
 from course_utils.grading.synthetic import toy_notebook, write_toy_course
@@ -217,7 +217,7 @@ def test_grades_csv_round_trip(tmp_path):
     from course_utils.grading.batch import StudentResult, read_grades, result_row, write_grades
 
     ok = StudentResult("amy", "graded", score=4, max_score=5, auto_score=3, auto_max_score=3,
-                       parts={"t1": (3.0, 3.0, True, "passed"), "w": (1.0, 2.0, False, "")})
+                       parts={"t1": PartGrade(3.0, 3.0, True, "passed"), "w": PartGrade(1.0, 2.0, False, "")})
     bad = StudentResult("bo", "failed", reason="not valid JSON")
     path = tmp_path / "grades.csv"
     write_grades(path, {"amy": result_row(ok), "bo": result_row(bad)}, ["t1", "w"])
@@ -274,7 +274,7 @@ def test_grades_csv_keeps_each_flag_whole(tmp_path):
     from course_utils.grading.batch import StudentResult
 
     flags = ["test cell 'q1' was edited; restored", "suspicious code in a scratch cell: a | b"]
-    row = gradesfile.result_row(StudentResult("amy", "flagged", flags=flags, parts={"q1": (1.0, 1.0, True, "")}))
+    row = gradesfile.result_row(StudentResult("amy", "flagged", flags=flags, parts={"q1": PartGrade(1.0, 1.0, True, "")}))
     path = tmp_path / "grades.csv"
     gradesfile.write_grades(path, {"amy": row}, ["q1"])
     back = gradesfile.read_grades(path)["amy"]

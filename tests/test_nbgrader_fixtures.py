@@ -233,7 +233,7 @@ def test_course_grade_scores_nbgraders_fixtures_as_nbgrader_does(name, tmp_path)
     flags: dict[str, list[str]] = {}
     for sid, result in batch.results.items():
         assert result.status != "failed", (sid, result.reason)
-        mine[sid] = {gid: (part[0], part[1]) for gid, part in result.parts.items()}
+        mine[sid] = {gid: (part.score, part.max_score) for gid, part in result.parts.items()}
         mine[sid]["<total>"] = (result.score, result.max_score)
         flags[sid] = result.flags
     print(_table(name, theirs, mine, flags))

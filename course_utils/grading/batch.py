@@ -26,13 +26,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
 from course_utils.grading.collect import Submission, collect_submissions
 from course_utils.grading.course import Course, CourseError
 from course_utils.grading.flags import one_line
+
+if TYPE_CHECKING:
+    from course_utils.grading.engine import PartGrade
 from course_utils.grading.gradesfile import (  # the grades.csv schema (re-exported here)
     BASE_COLUMNS,
     FAILED,
@@ -71,8 +74,8 @@ class StudentResult:
     max_score: float = 0.0
     auto_score: float = 0.0
     auto_max_score: float = 0.0
-    #: ``{part column: (score or None, max, auto, message)}``
-    parts: dict[str, tuple[float | None, float, bool, str]] = field(default_factory=dict)
+    #: ``{part column: PartGrade}`` (score or None while a written answer waits, max, auto, message)
+    parts: dict[str, PartGrade] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     #: ``{notebook name: executed notebook JSON}``
     executed: dict[str, str] = field(default_factory=dict)
@@ -134,8 +137,8 @@ def grade_student(
                 src_nb = read_notebook(Path(source), "source notebook")
                 parts, _, auto_max, manual_max = grade_cells(src_nb)
                 for gid, part in parts.items():
-                    result.parts[part_key(notebook, gid, several)] = (0.0, part.max_score, part.auto,
-                                                                       f"{notebook}.ipynb was not submitted")
+                    result.parts[part_key(notebook, gid, several)] = part._replace(
+                        score=0.0, message=f"{notebook}.ipynb was not submitted")
                 result.auto_max_score += auto_max
                 result.max_score += auto_max + manual_max
                 result.flags.append(f"{notebook}.ipynb missing from the submission")
@@ -144,7 +147,7 @@ def grade_student(
                                    prestart=prestart, protect=[Path(p) for p in protect],
                                    student=student_id)  # the submission's id: its variant
             for gid, part in grade.parts.items():
-                result.parts[part_key(notebook, gid, several)] = (part.score, part.max_score, part.auto, part.message)
+                result.parts[part_key(notebook, gid, several)] = part
                 if not part.auto and part.score is not None:
                     result.score += part.score
             result.auto_score += grade.score
@@ -298,7 +301,7 @@ def _status_line(result: StudentResult) -> str:
     if result.status == FAILED:
         return f"  {result.student_id}: failed: {result.reason}"
     score = f"{result.score:g}/{result.max_score:g}"
-    pending = sum(1 for p in result.parts.values() if not p[2] and p[0] is None)
+    pending = sum(1 for p in result.parts.values() if not p.auto and p.score is None)
     extra = f" ({pending} written answer(s) to grade by hand)" if pending else ""
     if result.status == FLAGGED:
         more = f" (+{len(result.flags) - 1} more)" if len(result.flags) > 1 else ""

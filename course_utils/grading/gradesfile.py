@@ -93,8 +93,8 @@ def result_row(result: StudentResult) -> dict[str, str]:
         return row
     row.update(score=_fmt(result.score), max_score=_fmt(result.max_score), auto_score=_fmt(result.auto_score),
                auto_max_score=_fmt(result.auto_max_score),
-               manual_pending=str(sum(1 for p in result.parts.values() if not p[2] and p[0] is None)))
-    row.update({key: _fmt(part[0]) for key, part in result.parts.items()})
+               manual_pending=str(sum(1 for p in result.parts.values() if not p.auto and p.score is None)))
+    row.update({key: _fmt(part.score) for key, part in result.parts.items()})
     return row
 
 
