@@ -26,7 +26,7 @@ it does not.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 EXPLORER = "course-explorer"     # the explorer's outer box
 PLOT = "course-plot"             # its Image
@@ -107,7 +107,7 @@ export default { render };
 """
 
 
-@lru_cache(maxsize=None)
+@cache
 def _accessibility_class():
     import anywidget
     import ipywidgets as w
@@ -148,7 +148,7 @@ def labelled(*controls):
     return box
 
 
-@lru_cache(maxsize=None)
+@cache
 def _labelled_class():
     import ipywidgets as w
 
