@@ -7,6 +7,10 @@ Fixtures
 ``page``          a fresh browser context and tab per test (closed afterwards).
 ``lab_factory``   starts a JupyterLab on loopback with a token in a temporary HOME; stopped by PID.
 ``course_lab``    one Lab whose root is a temporary copy of ``notebooks/`` and ``release/``.
+``axe_source``    the text of axe-core's ``axe.min.js`` (npm, pinned, in the account's own cache);
+                  no npm skips (laptop) or fails (``CI=true``), as a missing browser does.
+``demo_course``   a course folder built, graded, with feedback and report, by ``course demo``.
+``demo_lab``      one Lab whose root is that demo course folder.
 ``artifacts``     the screenshot folder (``COURSE_ARTIFACTS``, default
                   ``~/.cache/course/browser-artifacts``: the account's own), outside the
                   repository; its path is printed at the end of the run.
@@ -154,6 +158,39 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source(chromium: Path, user_cache: Path) -> str:
+    """axe-core's ``axe.min.js`` (:data:`axe_audit.AXE_VERSION`), installed with npm into
+    ``user_cache/axe-<version>`` on first use: each account installs its own copy."""
+    from axe_audit import AxeUnavailable, install
+
+    try:
+        return install(user_cache)
+    except AxeUnavailable as exc:
+        if _running_in_ci():
+            pytest.fail(f"CI=true and {exc}", pytrace=False)
+        pytest.skip(str(exc))
+
+
+DEMO_TIMEOUT_S = 900  # builds the release and grades a whole synthetic class
+
+
+@pytest.fixture(scope="session")
+def demo_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A course folder built and graded by ``course demo --out DIR`` (release, submissions,
+    gradebook, feedback pages, report)."""
+    out = tmp_path_factory.mktemp("demo") / "course"
+    command = [str(VENV_BIN / "course"), "demo", "--out", str(out)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=DEMO_TIMEOUT_S,
+                         stdin=subprocess.DEVNULL)
+    assert run.returncode == 0, (
+        f"`{' '.join(command)}` failed with code {run.returncode}:\n"
+        f"{run.stdout[-2000:]}\n{run.stderr[-3000:]}")
+    for needed in ("nbgrader_config.py", "gradebook.db"):
+        assert (out / needed).is_file(), f"`course demo` wrote no {needed} in {out}"
+    return out
 
 
 # ---------------------------------------------------------------------- the Lab server
@@ -353,6 +390,12 @@ def course_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def course_lab(lab_factory, course_root: Path) -> LabServer:
     """One Lab serving the copy of the course, shared by the lesson and assignment tests."""
     return lab_factory("course", course_root)
+
+
+@pytest.fixture(scope="session")
+def demo_lab(lab_factory, demo_course: Path) -> LabServer:
+    """One Lab started in the demo course folder (formgrader, feedback, report)."""
+    return lab_factory("demo", demo_course)
 
 
 # ---------------------------------------------------------------------- no stray processes

@@ -1,5 +1,5 @@
 """What a student does in JupyterLab, as Playwright steps (selectors checked in Lab 4.6 with
-ipywidgets 8; see /work/shared/TOOLCHAIN.md, "Real browser")."""
+ipywidgets 8.1; see docs/browser-tests.md)."""
 
 from __future__ import annotations
 

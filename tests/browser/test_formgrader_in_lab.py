@@ -3,8 +3,6 @@ that course folder shows every submission in nbgrader's formgrader."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,6 @@ from labpage import shot
 
 pytestmark = pytest.mark.browser
 
-DEMO_TIMEOUT_S = 900  # builds the release and grades a whole synthetic class
 PAGE_WAIT_MS = 120_000
 
 
@@ -33,27 +30,12 @@ def autograded_students(course_dir: Path) -> dict[str, set[str]]:
         return {a.name: {s.student.id for s in a.submissions} for a in gradebook.assignments}
 
 
-@pytest.fixture(scope="module")
-def demo_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A course folder built and graded by ``course demo --out DIR``."""
-    out = tmp_path_factory.mktemp("demo") / "course"
-    command = [str(Path(sys.executable).parent / "course"), "demo", "--out", str(out)]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=DEMO_TIMEOUT_S,
-                         stdin=subprocess.DEVNULL)
-    assert run.returncode == 0, (
-        f"`{' '.join(command)}` failed with code {run.returncode}:\n"
-        f"{run.stdout[-2000:]}\n{run.stderr[-3000:]}")
-    for needed in ("nbgrader_config.py", "gradebook.db"):
-        assert (out / needed).is_file(), f"`course demo` wrote no {needed} in {out}"
-    return out
-
-
-def test_formgrader_lists_graded_demo_class(demo_course: Path, lab_factory, page, artifacts):
+def test_formgrader_lists_graded_demo_class(demo_course: Path, demo_lab, page, artifacts):
     submitted = submitted_students(demo_course)
     graded = autograded_students(demo_course)
     assert submitted and all(graded.get(a) for a in submitted), (
         f"the demo class has submissions {submitted} but graded only {graded}")
-    server = lab_factory("demo", demo_course)
+    server = demo_lab
 
     # Manage Assignments: one row per assignment with its number of submissions
     page.goto(server.url("formgrader"))
