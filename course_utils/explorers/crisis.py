@@ -38,9 +38,9 @@ class CrisisExplorer(FastExplorer):
 
     title = "The crisis in data: launches, nuclear tests, threats and talks"
     plot_caption = ("Top: stacked bars of North Korean missiles launched per year, by missile "
-                    "class, with the chosen window of years shaded. Bottom: a timeline of the "
-                    "nuclear tests, ICBM launches and numbered diplomatic and rhetorical events "
-                    "on the same years.")
+                    "class, over the chosen window of years. Bottom: a timeline of the nuclear "
+                    "tests, ICBM launches and numbered diplomatic and rhetorical events over "
+                    "the same years.")
     figsize = (7.6, 5.2)
 
     def make_controls(self) -> Dict[str, Any]:
