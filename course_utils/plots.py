@@ -9,9 +9,11 @@ meaning is carried by a second channel too: line style, marker, hatch or a direc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 from matplotlib.figure import Figure
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable under deuteranopia,
@@ -28,10 +30,11 @@ PALETTE = {
 }
 
 #: Roles used across the course, each with a colour *and* a line style / hatch.
-US_STYLE = {"color": PALETTE["blue"], "linestyle": "-", "marker": "o"}
-NK_STYLE = {"color": PALETTE["vermillion"], "linestyle": "--", "marker": "s"}
-DEAL_STYLE = {"facecolor": PALETTE["green"], "alpha": 0.25, "hatch": "//", "edgecolor": PALETTE["green"]}
-WAR_STYLE = {"color": PALETTE["black"], "linestyle": ":"}
+US_STYLE: dict[str, Any] = {"color": PALETTE["blue"], "linestyle": "-", "marker": "o"}
+NK_STYLE: dict[str, Any] = {"color": PALETTE["vermillion"], "linestyle": "--", "marker": "s"}
+DEAL_STYLE: dict[str, Any] = {"facecolor": PALETTE["green"], "alpha": 0.25, "hatch": "//",
+                              "edgecolor": PALETTE["green"]}
+WAR_STYLE: dict[str, Any] = {"color": PALETTE["black"], "linestyle": ":"}
 MISSILE_CLASS_STYLE = {
     "SRBM": {"color": PALETTE["sky"], "hatch": ""},
     "MRBM": {"color": PALETTE["green"], "hatch": ".."},
@@ -105,8 +108,8 @@ def decimal_year(date: dt.date) -> float:
     return date.year + (date - start).days / days
 
 
-def launch_bars(ax: Axes, counts: YearCounts, artists: Optional[Dict[str, Any]] = None,
-                window: Optional[tuple[int, int]] = None) -> Dict[str, Any]:
+def launch_bars(ax: Axes, counts: YearCounts, artists: dict[str, Any] | None = None,
+                window: tuple[int, int] | None = None) -> dict[str, Any]:
     """Stacked bars of missiles launched per year and class (``data.YearCounts``).
 
     Every class of :data:`MISSILE_CLASS_STYLE` gets one collection of bars (empty when it is
@@ -144,8 +147,8 @@ def launch_bars(ax: Axes, counts: YearCounts, artists: Optional[Dict[str, Any]] 
     for cls in MISSILE_CLASS_STYLE:
         top = bottom + heights[cls]
         keep = (heights[cls] > 0) & shown
-        verts[cls] = [[(l, b), (l, t), (r, t), (r, b)]
-                      for l, r, b, t in zip(left[keep], right[keep], bottom[keep], top[keep])]
+        verts[cls] = [[(x0, b), (x0, t), (x1, t), (x1, b)]
+                      for x0, x1, b, t in zip(left[keep], right[keep], bottom[keep], top[keep], strict=True)]
         bottom = top
     if artists is None:
         artists = {}
@@ -189,10 +192,10 @@ def crisis_timeline(ax: Axes, nuclear_tests: Sequence[NuclearTest], icbm_launche
     test_x = [decimal_year(t.date) for t in nuclear_tests]
     ax.scatter(test_x, [row_y[0]] * len(test_x), marker="^", s=50,
                color=TIMELINE_ROWS[0][2], edgecolor="black", linewidth=0.5, zorder=3)
-    for x, t in zip(test_x, nuclear_tests):
+    for x, t in zip(test_x, nuclear_tests, strict=True):
         texts.append(ax.text(x, row_y[0] - 0.28, f"{t.magnitude_mb:.1f}", ha="center",
                              va="top", fontsize=NOTE_SIZE - 1, clip_on=True))
-    icbm_x = [decimal_year(l.date) for l in icbm_launches]
+    icbm_x = [decimal_year(launch.date) for launch in icbm_launches]
     ax.scatter(icbm_x, [row_y[1]] * len(icbm_x), marker="o", s=30, color=TIMELINE_ROWS[1][2],
                edgecolor="black", linewidth=0.5, zorder=3)
     for i, (_label, marker, colour, cats) in enumerate(TIMELINE_ROWS[1:], start=1):
@@ -231,6 +234,8 @@ def set_year_window(axes: Sequence[Axes], start: int, end: int, texts: Sequence[
         ax.set_xticks([])
     axes[-1].set_xticks([y + 0.5 for y in years], [str(y) for y in years])
     axes[-1].tick_params(axis="x", which="major", length=0)
+    for text in texts:  # numbers would pile up over long spans: shown for 12 years or less
+        text.set_visible(span <= 12 and lo <= text.get_position()[0] <= hi)
 
 
 def year_grid(ax: Axes, first: int, last: int) -> LineCollection:
@@ -243,13 +248,11 @@ def year_grid(ax: Axes, first: int, last: int) -> LineCollection:
                            linewidths=0.8, zorder=0)
     ax.add_collection(lines, autolim=False)
     return lines
-    for text in texts:  # numbers would pile up over long spans: shown for 12 years or less
-        text.set_visible(span <= 12 and lo <= text.get_position()[0] <= hi)
 
 
 def bargaining_range_plot(ax: Axes, rng: Range, war_us: float, war_nk: float,
-                          options: Optional[Sequence[float]], deals: Sequence[float],
-                          artists: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+                          options: Sequence[float] | None, deals: Sequence[float],
+                          artists: dict[str, Any] | None = None) -> dict[str, Any]:
     """Fearon's diagram: each side's payoff from every split, its war payoff and the range.
 
     ``rng`` is a ``models.Range``; ``war_us`` and ``war_nk`` are the war payoffs
@@ -283,7 +286,7 @@ def bargaining_range_plot(ax: Axes, rng: Range, war_us: float, war_nk: float,
     opts = np.asarray([] if options is None else options, dtype=float)
     inside = np.isin(opts, np.asarray(deals, dtype=float))
     if artists is None:
-        a = {}
+        a: dict[str, Any] = {}
         a["us"], = ax.plot(x, x, label="US payoff, x", markevery=5, markersize=5, **US_STYLE)
         a["nk"], = ax.plot(x, 1 - x, label="NK payoff, 1 − x", markevery=5, markersize=5,
                            **NK_STYLE)
@@ -334,8 +337,8 @@ def bargaining_range_plot(ax: Axes, rng: Range, war_us: float, war_nk: float,
 
 
 def linkage_plot(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.ndarray,
-                 nk_ok: np.ndarray, deal: Linkage, full_row: Optional[tuple[float, float]],
-                 issue_label: str, artists: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+                 nk_ok: np.ndarray, deal: Linkage, full_row: tuple[float, float] | None,
+                 issue_label: str, artists: dict[str, Any] | None = None) -> dict[str, Any]:
     """Deals over two linked issues: which ``(s, d)`` each side prefers to the status quo.
 
     ``us_ok`` and ``nk_ok`` are boolean grids (rows: ``d_grid``, columns: ``s_grid``) of where
@@ -385,7 +388,7 @@ def linkage_plot(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.nda
     poly = (np.concatenate([np.c_[lo[rows], d_grid[rows]], np.c_[hi[rows], d_grid[rows]][::-1]])
             if rows.any() else np.zeros((0, 2)))
     if artists is None:
-        a = {}
+        a: dict[str, Any] = {}
         a["us"], = ax.plot(us_edge, d_grid, color=US_STYLE["color"], linestyle="-", linewidth=2,
                            label="US indifferent (accepts to the left)")
         a["nk"], = ax.plot(nk_edge, d_grid, color=NK_STYLE["color"], linestyle="--", linewidth=2,
@@ -406,7 +409,8 @@ def linkage_plot(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.nda
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.07, 1.05)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE, frameon=False)
-        a["title"] = _label_axes(ax, f"Denuclearization for: {issue_label}", "s: how much of the second issue the US concedes (0 to all)",
+        a["title"] = _label_axes(ax, f"Denuclearization for: {issue_label}",
+                                 "s: how much of the second issue the US concedes (0 to all)",
                                  "d: denuclearization\n(0 none, 1 complete)")
         artists = a
     a = artists
@@ -430,8 +434,8 @@ def linkage_plot(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.nda
     return a
 
 
-def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Optional[Offer],
-                     artists: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Offer | None,
+                     artists: dict[str, Any] | None = None) -> dict[str, Any]:
     """The risk-return trade-off: expected payoff (top) and risk of breakdown (bottom) of every
     demand, the chosen demand (vertical line, circle markers) and the best one (star).
 
@@ -455,7 +459,7 @@ def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Op
     """
     top, bottom = axes
     if artists is None:
-        a = {}
+        a: dict[str, Any] = {}
         a["eu"], = top.plot(curve.demand, curve.expected_utility, color=US_STYLE["color"],
                             linestyle="-", linewidth=2, label="expected payoff")
         a["war"], = bottom.plot(curve.demand, curve.p_war, color=WAR_STYLE["color"],
@@ -509,8 +513,8 @@ def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Op
 
 
 def score_plot(ax: Axes, rounds: int, yours: Sequence[float], optimal: Sequence[float],
-               outcomes: Sequence[str], artists: Optional[Dict[str, Any]] = None,
-               ylim: Optional[tuple[float, float]] = None) -> Dict[str, Any]:
+               outcomes: Sequence[str], artists: dict[str, Any] | None = None,
+               ylim: tuple[float, float] | None = None) -> dict[str, Any]:
     """Running score of a negotiation game: your cumulative payoff (solid, circles) against
     what the best demand would have earned against the same counterparts (dashed, squares);
     rounds that broke down are marked with an ``x`` on your line. ``ylim=(low, high)`` fixes
@@ -519,7 +523,7 @@ def score_plot(ax: Axes, rounds: int, yours: Sequence[float], optimal: Sequence[
     cum_you, cum_best = np.cumsum(yours), np.cumsum(optimal)
     broke = np.asarray([o == "breakdown" for o in outcomes], dtype=bool)
     if artists is None:
-        a = {}
+        a: dict[str, Any] = {}
         a["you"], = ax.plot([], [], label="your total", **US_STYLE)
         a["best"], = ax.plot([], [], label="best demand's total", color=PALETTE["black"],
                              linestyle="--", marker="s")
@@ -540,13 +544,13 @@ def score_plot(ax: Axes, rounds: int, yours: Sequence[float], optimal: Sequence[
     ax.set_ylim(ylim[0] - 0.1, ylim[1] + 0.2)
     return a
 
-def breakdown_plot(ax: Axes, curve: Offer, chosen: Offer, artists: Optional[Dict[str, Any]] = None
-                   ) -> Dict[str, Any]:
+def breakdown_plot(ax: Axes, curve: Offer, chosen: Offer, artists: dict[str, Any] | None = None
+                   ) -> dict[str, Any]:
     """Risk of breakdown of every demand (dashed) and of the demand being considered (circle,
     vertical dotted line, and the figure written on the plot). For the negotiation game, which
     shows the risk but not the best demand."""
     if artists is None:
-        a = {}
+        a: dict[str, Any] = {}
         a["war"], = ax.plot(curve.demand, curve.p_war, color=WAR_STYLE["color"], linestyle="--",
                             linewidth=2, label="risk of breakdown")
         a["vline"] = ax.axvline(chosen.demand, color=PALETTE["vermillion"], linestyle=":",
@@ -575,16 +579,16 @@ def breakdown_plot(ax: Axes, curve: Offer, chosen: Offer, artists: Optional[Dict
 
 
 #: Artists a plot function made, by role; passed back in to update them in place.
-Artists = Dict[str, Any]
+Artists = dict[str, Any]
 
 #: Regions of the deterrence plots: a colour, a hatch and a label each.
-SAFE_STYLE = {"facecolor": PALETTE["green"], "alpha": 0.18, "hatch": "//",
+SAFE_STYLE: dict[str, Any] = {"facecolor": PALETTE["green"], "alpha": 0.18, "hatch": "//",
               "edgecolor": PALETTE["green"], "linewidth": 0}
-DANGER_STYLE = {"facecolor": PALETTE["vermillion"], "alpha": 0.15, "hatch": "xx",
+DANGER_STYLE: dict[str, Any] = {"facecolor": PALETTE["vermillion"], "alpha": 0.15, "hatch": "xx",
                 "edgecolor": PALETTE["vermillion"], "linewidth": 0}
-NEUTRAL_STYLE = {"facecolor": "#999999", "alpha": 0.15, "hatch": "..",
+NEUTRAL_STYLE: dict[str, Any] = {"facecolor": "#999999", "alpha": 0.15, "hatch": "..",
                  "edgecolor": "#777777", "linewidth": 0}
-CURRENT_STYLE = {"color": PALETTE["black"], "marker": "o", "markersize": 9, "linestyle": "none",
+CURRENT_STYLE: dict[str, Any] = {"color": PALETTE["black"], "marker": "o", "markersize": 9, "linestyle": "none",
                  "markerfacecolor": PALETTE["yellow"], "markeredgewidth": 1.5, "zorder": 5}
 #: Fill colour and hatch of each side's share in a split (the colours of US_STYLE, NK_STYLE).
 SIDE_STYLE = {"North Korea": {"color": NK_STYLE["color"], "hatch": "//"},
@@ -592,7 +596,7 @@ SIDE_STYLE = {"North Korea": {"color": NK_STYLE["color"], "hatch": "//"},
               "other": {"color": "#999999", "hatch": "xx"}}
 
 
-def _band_xy(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+def _band_xy(x: npt.ArrayLike, low: npt.ArrayLike, high: npt.ArrayLike) -> np.ndarray:
     """Vertices of the polygon between two curves (a fill that can be updated in place)."""
     x = np.asarray(x, dtype=float)
     low = np.broadcast_to(np.asarray(low, dtype=float), x.shape)
@@ -600,7 +604,7 @@ def _band_xy(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     return np.column_stack([np.r_[x, x[::-1]], np.r_[low, high[::-1]]])
 
 
-def _band(ax, artists: Optional[Artists], key: str, x, low, high, style: dict, label: str = ""):
+def _band(ax, artists: Artists | None, key: str, x, low, high, style: dict, label: str = ""):
     """Create or update the fill polygon ``artists[key]`` between ``low`` and ``high``."""
     from matplotlib.patches import Polygon
 
@@ -636,7 +640,7 @@ def _nice_ceiling(value: float) -> float:
 
 
 def plot_shifting_power(ax, delta: float, p_now: float, p_later: float, cost_a: float,
-                        artists: Optional[Artists] = None) -> Artists:
+                        artists: Artists | None = None) -> Artists:
     """Powell's commitment gap against A's power after the shift, with the current case marked.
 
     The curve is :func:`course_utils.models.commitment_gap` over ``p_later`` in [0, 1]; above
@@ -674,7 +678,7 @@ def plot_shifting_power(ax, delta: float, p_now: float, p_later: float, cost_a: 
 
 def plot_disarmament(ax, delta: float, fallback_armed: float, fallback_disarmed: float,
                      upkeep: float, max_upfront: float, upkeep_max: float = 1.0,
-                     artists: Optional[Artists] = None) -> Artists:
+                     artists: Artists | None = None) -> Artists:
     """The price of disarmament ``b*`` against sanctions and upkeep ``k``, beside what can be
     paid up front; where the curve is under the line, a deal exists."""
     from .models import disarmament_price
@@ -711,7 +715,7 @@ def plot_disarmament(ax, delta: float, fallback_armed: float, fallback_disarmed:
 
 
 def plot_deterrence(ax, benefit: float, cost: float, n_weapons: int, p_each: float,
-                    n_max: int = 20, artists: Optional[Artists] = None) -> Artists:
+                    n_max: int = 20, artists: Artists | None = None) -> Artists:
     """Probability of retaliation against the number of surviving weapons, with the deterrence
     threshold ``B / (B + C)``: points above the line deter."""
     from .models import deterrence_threshold, retaliation_probability
@@ -742,7 +746,7 @@ def plot_deterrence(ax, benefit: float, cost: float, n_weapons: int, p_each: flo
 
 
 def plot_chicken(ax, equilibrium, pure: Sequence[tuple[str, str]], names: tuple[str, str] = ("US", "North Korea"),
-                 artists: Optional[Artists] = None) -> Artists:
+                 artists: Artists | None = None) -> Artists:
     """Best responses in chicken and the equilibria where they cross.
 
     ``equilibrium`` is a :class:`course_utils.models.AsymmetricEquilibrium` (row player A on
@@ -795,7 +799,7 @@ def plot_chicken(ax, equilibrium, pure: Sequence[tuple[str, str]], names: tuple[
 def plot_brinkmanship(ax_window, ax_risk, gain: float, war_cost_challenger: float,
                       loss_defender: float, war_cost_defender: float, p_hardliner: float,
                       q: float, n_crises: int, n_max: int = 30,
-                      artists: Optional[Artists] = None) -> Artists:
+                      artists: Artists | None = None) -> Artists:
     """Left: the brinkmanship window (risks that deter yet are bearable) against the chance of
     facing a hard-liner. Right: the cumulative risk of war over repeated crises at risk ``q``."""
     from .models import brinkmanship_window, cumulative_risk
@@ -846,7 +850,7 @@ def plot_brinkmanship(ax_window, ax_risk, gain: float, war_cost_challenger: floa
 
 def plot_nash(ax, d_a: float, d_b: float, split, total: float = 1.0,
               names: tuple[str, str] = ("North Korea", "US"),
-              artists: Optional[Artists] = None) -> Artists:
+              artists: Artists | None = None) -> Artists:
     """Utility space: the frontier ``u_a + u_b = total``, the disagreement point (war payoffs),
     the deals both prefer to it (hatched) and the Nash bargaining solution ``split``."""
     a_name, b_name = names
@@ -891,7 +895,7 @@ def plot_nash(ax, d_a: float, d_b: float, split, total: float = 1.0,
 
 def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, period: float,
                     names: tuple[str, str], period_max: float = 3.0,
-                    artists: Optional[Artists] = None) -> Artists:
+                    artists: Artists | None = None) -> Artists:
     """Top: the split in Rubinstein's game when ``names[0]`` proposes first. Bottom: the first
     proposer's share as the time between offers shrinks, approaching the limit
     ``r_second / (r_first + r_second)``."""
@@ -943,7 +947,7 @@ def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, p
 
 
 def plot_signal(ax, prior: float, value_sincere: float, value_stalling: float, cost: float,
-                cost_max: float = 2.0, artists: Optional[Artists] = None) -> Artists:
+                cost_max: float = 2.0, artists: Artists | None = None) -> Artists:
     """What a halt to testing tells observers, against the cost of halting.
 
     Three regions by cost: cheap (both types halt; belief stays at the prior), costly enough

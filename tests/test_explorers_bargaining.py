@@ -104,6 +104,16 @@ def test_crisis_counts_follow_the_cns_table(make):
     assert "4,475 km (Hwasong-15" in ex.summary
 
 
+def test_crisis_timeline_numbers_show_only_inside_a_short_window(make):
+    ex = make(CrisisExplorer, start_year=2016, end_year=2018)
+    texts = ex._timeline
+    shown = [t for t in texts if t.get_visible()]
+    assert shown and all(2015.9 <= t.get_position()[0] <= 2019.1 for t in shown)
+    assert len(shown) < len(texts)  # events and tests outside 2016-2018 are hidden
+    ex.set(start_year=1984, end_year=2026)  # over 12 years: the numbers would pile up
+    assert not any(t.get_visible() for t in texts)
+
+
 def test_crisis_class_filter_and_reversed_window(make):
     ex = make(CrisisExplorer, start_year=2017, end_year=2024)
     all_png = ex.png()

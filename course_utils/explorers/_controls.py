@@ -6,8 +6,9 @@ Sliders show their value, carry a description wide enough to read, and a tooltip
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Sequence
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 #: labels share one width so the sliders line up; the longest label fits in it
 _STYLE = {"description_width": "22em"}
@@ -50,7 +51,7 @@ def checkbox_group(description: str, options: Sequence[str], value: Sequence[str
     return _checkbox_group_class()(description, options, value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _checkbox_group_class():
     import ipywidgets as w
     import traitlets
@@ -75,12 +76,12 @@ def _checkbox_group_class():
 
         def _from_boxes(self, _change=None) -> None:
             if not self._syncing:
-                self.value = tuple(o for o, b in zip(self.options, self.boxes) if b.value)
+                self.value = tuple(o for o, b in zip(self.options, self.boxes, strict=True) if b.value)
 
         def _to_boxes(self, change) -> None:
             self._syncing = True
             try:
-                for option, box in zip(self.options, self.boxes):
+                for option, box in zip(self.options, self.boxes, strict=True):
                     box.value = option in change["new"]
             finally:
                 self._syncing = False

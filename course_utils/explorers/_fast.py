@@ -12,7 +12,7 @@ the next picture is drawn in full.
 from __future__ import annotations
 
 import io
-from typing import Any, List
+from typing import Any
 
 from matplotlib.artist import Artist
 
@@ -22,7 +22,7 @@ from .base import Explorer
 __all__ = ["FastExplorer"]
 
 
-def _artists_in(tree: Any) -> List[Artist]:
+def _artists_in(tree: Any) -> list[Artist]:
     """Every matplotlib artist in a nest of dicts, lists and tuples."""
     if isinstance(tree, Artist):
         return [tree]
@@ -45,7 +45,7 @@ class FastExplorer(Explorer):
     def _axes_limits(self) -> tuple:
         return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes)
 
-    def _moving(self) -> List[Artist]:
+    def _moving(self) -> list[Artist]:
         return sorted(_artists_in(self.artists), key=lambda a: a.get_zorder())
 
     def _capture_background(self, canvas) -> None:

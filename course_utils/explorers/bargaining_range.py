@@ -8,13 +8,13 @@ arsenal is kept or given up whole), none of them may lie in the range.
 
 from __future__ import annotations
 
-from typing import Any, Dict, NamedTuple
+from typing import Any, NamedTuple
 
 from .. import models, plots
 from ._fast import FastExplorer
 
 #: What can actually be agreed: label -> implementable splits (``None``: any split).
-DEAL_OPTIONS: Dict[str, tuple[float, ...] | None] = {
+DEAL_OPTIONS: dict[str, tuple[float, ...] | None] = {
     "any split (divisible)": None,
     "all or nothing (0 or 1)": (0.0, 1.0),
     "three steps (0, freeze 0.5, 1)": (0.0, 0.5, 1.0),
@@ -44,7 +44,7 @@ class RangeExplorer(FastExplorer):
                     "the bargaining range of splits both prefer to war, shaded.")
     figsize = (7.2, 3.7)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         w = self._w
         style = {"description_width": "16em"}
         layout = w.Layout(width="36em")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import html
 import io
-from typing import Any, Dict
+from typing import Any
 
 from ..plots import new_figure
 from . import _a11y
@@ -44,7 +44,7 @@ class Explorer:
         import ipywidgets as w
 
         self._w = w
-        self.controls: Dict[str, Any] = self.make_controls()
+        self.controls: dict[str, Any] = self.make_controls()
         for name, value in initial.items():
             self._control(name).value = self._checked(name, value)
         self.figure = new_figure(*self.figsize)
@@ -68,11 +68,11 @@ class Explorer:
             control.observe(self._on_change, names="value")
 
     # ------------------------------------------------------------------ to implement
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         """Return ``{name: widget}``; the names are the keyword arguments of :meth:`compute`."""
         raise NotImplementedError
 
-    def compute(self, **values: Any) -> Any:
+    def compute(self, *args: Any, **values: Any) -> Any:
         """Call the model with the control values; return its result."""
         raise NotImplementedError
 
@@ -80,7 +80,7 @@ class Explorer:
         """Lay out the axes :meth:`draw` receives (default: one ``Axes``)."""
         return figure.add_subplot()
 
-    def draw(self, ax: Any, result: Any, values: Dict[str, Any], artists: Any) -> Any:
+    def draw(self, ax: Any, result: Any, values: dict[str, Any], artists: Any) -> Any:
         """Draw ``result`` (calling a function of :mod:`course_utils.plots`); return artists.
 
         ``artists`` is what the previous call returned (``None`` the first time), so the plot
@@ -88,18 +88,18 @@ class Explorer:
         """
         raise NotImplementedError
 
-    def describe(self, result: Any, values: Dict[str, Any]) -> str:
+    def describe(self, result: Any, values: dict[str, Any]) -> str:
         """One or two plain sentences saying what the plot shows."""
         raise NotImplementedError
 
     # ------------------------------------------------------------------ headless API
     @property
-    def values(self) -> Dict[str, Any]:
+    def values(self) -> dict[str, Any]:
         """Current control values by name."""
         return {name: c.value for name, c in self.controls.items()}
 
     @property
-    def state(self) -> Dict[str, Any]:
+    def state(self) -> dict[str, Any]:
         """Control values plus the model result under ``"result"``."""
         return {**self.values, "result": self.result}
 
@@ -114,7 +114,7 @@ class Explorer:
         caption = self.plot_caption or (f"Plot of {self.title}." if self.title else "Plot.")
         return f"{caption} {self._summary}"
 
-    def set(self, **values: Any) -> "Explorer":
+    def set(self, **values: Any) -> Explorer:
         """Move one or more controls, as a student would; the plot and readout follow."""
         for name, value in values.items():
             self._control(name).value = self._checked(name, value)

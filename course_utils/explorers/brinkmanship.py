@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, NamedTuple
+from typing import Any, NamedTuple
 
 from ..models import Window, brinkmanship_window, cumulative_risk
 from ..plots import plot_brinkmanship
@@ -35,7 +35,7 @@ class BrinkmanshipExplorer(FastExplorer):
                     "crises at this risk, with the chosen number of crises marked.")
     figsize = (8.0, 4.4)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         return {
             "gain": slider("challenger's gain, G", 1.0, 0.1, 5.0, 0.1),
             "war_cost_challenger": slider("challenger's cost of war, W", 9.0, 0.5, 20.0, 0.5),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, NamedTuple
+from typing import Any, NamedTuple
 
-from ..models import AsymmetricEquilibrium, chicken_asymmetric, chicken_pure_equilibria
+from ..models import AsymmetricEquilibrium, ChickenPayoffs, chicken_asymmetric, chicken_pure_equilibria
 from ..plots import plot_chicken
 from ._controls import slider
 from ._fast import FastExplorer
@@ -39,7 +39,7 @@ class ChickenExplorer(FastExplorer):
                     "lines cross marked.")
     figsize = (7.2, 3.8)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         return {
             "temptation": slider("gain from daring if the other swerves, T", 1.0, 0.1, 5.0, 0.1),
             "crash_us": slider("US payoff from a crash", -10.0, -30.0, -1.5, 0.5, ".1f"),
@@ -47,9 +47,9 @@ class ChickenExplorer(FastExplorer):
         }
 
     @staticmethod
-    def payoffs(temptation: float, crash: float) -> tuple[float, float, float, float]:
+    def payoffs(temptation: float, crash: float) -> ChickenPayoffs:
         """``(temptation, reward, sucker, crash)`` for one side."""
-        return (temptation, REWARD, SUCKER, crash)
+        return ChickenPayoffs(temptation, REWARD, SUCKER, crash)
 
     def compute(self, **v: Any) -> ChickenResult:
         us = self.payoffs(v["temptation"], v["crash_us"])

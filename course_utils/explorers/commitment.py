@@ -11,7 +11,7 @@ Two views of one idea, chosen when the explorer is made:
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +53,7 @@ class CommitmentExplorer(FastExplorer):
             "hatched, the declining side prefers to fight now; the chosen case is marked.")
         super().__init__(**initial)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         if self.view == "shift":
             return {
                 "delta": slider("patience δ", 0.9, 0.05, 0.95, 0.05),
@@ -89,7 +89,7 @@ class CommitmentExplorer(FastExplorer):
         return self._describe_trap(result, values)
 
     @staticmethod
-    def _describe_shift(gap: float, v: Dict[str, Any]) -> str:
+    def _describe_shift(gap: float, v: dict[str, Any]) -> str:
         war = preventive_war(v["delta"], v["p_now"], v["p_later"], v["cost_a"])
         head = (f"A's chance of winning falls from {v['p_now']:.2f} to {v['p_later']:.2f} "
                 f"(patience δ = {v['delta']:.2f}, war cost {v['cost_a']:.2f}); "
@@ -100,7 +100,7 @@ class CommitmentExplorer(FastExplorer):
         return head + " At or below zero: a deal today can survive the shift in power."
 
     @staticmethod
-    def _describe_trap(deal, v: Dict[str, Any]) -> str:
+    def _describe_trap(deal, v: dict[str, Any]) -> str:
         head = (f"Disarming is worth it to North Korea only for an up-front payment of at least "
                 f"b* = {deal.price:.2f}; at most {deal.max_upfront:.2f} can be paid before it "
                 f"gives up its leverage.")

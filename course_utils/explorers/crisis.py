@@ -8,7 +8,7 @@ The student picks a window of years and the missile classes to count.
 from __future__ import annotations
 
 import html
-from typing import Any, Dict, NamedTuple
+from typing import Any, NamedTuple
 
 from .. import data, plots
 from ._controls import checkbox_group
@@ -43,7 +43,7 @@ class CrisisExplorer(FastExplorer):
                     "the same years.")
     figsize = (7.6, 5.2)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         w = self._w
         years = data.launches_per_year().years  # the span of the CNS table
         self.first_year, self.last_year = int(years[0]), int(years[-1])
@@ -86,7 +86,7 @@ class CrisisExplorer(FastExplorer):
     def draw(self, ax, result: CrisisView, values, artists):
         top, bottom = ax
         if artists is None:
-            icbm = tuple(l for l in data.load_launches() if l.missile_class == "ICBM")
+            icbm = tuple(launch for launch in data.load_launches() if launch.missile_class == "ICBM")
             # drawn once; kept in the background picture (FastExplorer)
             self._timeline = plots.crisis_timeline(bottom, data.load_nuclear_tests(), icbm,
                                                    _numbered_events())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +27,7 @@ class DeterrenceExplorer(FastExplorer):
                     "the region above it shaded as deterred, and the current arsenal marked.")
     figsize = (7.6, 3.6)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         return {
             "benefit": slider("attacker's gain, B", 1.0, 0.1, 5.0, 0.1),
             "cost": slider("attacker's cost if hit back, C", 9.0, 0.0, 20.0, 0.5),
@@ -35,7 +35,7 @@ class DeterrenceExplorer(FastExplorer):
             "p_each": slider("chance each gets through, a", 0.3, 0.0, 1.0, 0.05),
         }
 
-    def compute(self, **v: Any) -> Dict[str, float]:
+    def compute(self, **v: Any) -> dict[str, float]:
         pi = retaliation_probability(v["n_weapons"], v["p_each"])
         return {
             "p_retaliation": pi,

@@ -8,7 +8,7 @@ different second issue with a different price, given here as illustrative parame
 
 from __future__ import annotations
 
-from typing import Any, Dict, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -31,7 +31,7 @@ class SecondIssue(NamedTuple):
 
 
 #: The second issues of the lesson, with ILLUSTRATIVE parameters (assumptions, not data).
-SECOND_ISSUES: Dict[str, SecondIssue] = {
+SECOND_ISSUES: dict[str, SecondIssue] = {
     "guarantee": SecondIssue(
         "a written security guarantee", 0.2, 0.6,
         "cheap for the US to give, but worth little to a regime that remembers Iraq and Libya"),
@@ -89,7 +89,7 @@ class LinkageExplorer(FastExplorer):
                     "Korea accepts, and those both accept shaded.")
     figsize = (7.4, 4.2)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         w = self._w
         style = {"description_width": "16em"}
         layout = w.Layout(width="42em")

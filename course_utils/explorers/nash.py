@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, NamedTuple
+from typing import Any, NamedTuple
 
 from ..models import Split, nash_bargaining
 from ..plots import plot_nash
@@ -33,7 +33,7 @@ class NashExplorer(FastExplorer):
                     "it, shaded, and the Nash bargaining solution marked.")
     figsize = (6.8, 4.0)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         return {
             "p": slider("North Korea's expected share from war, p", 0.3, 0.0, 1.0, 0.05),
             "cost_nk": slider("North Korea's cost of war, c_NK", 0.3, 0.0, 0.5, 0.05),

@@ -8,7 +8,7 @@ counterparts whose type is drawn at random and revealed only after the offer is 
 
 from __future__ import annotations
 
-from typing import Any, Dict, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -42,7 +42,7 @@ class RiskReturnExplorer(FastExplorer):
                     "with the same two demands marked.")
     figsize = (7.2, 4.6)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         w = self._w
         return {
             "demand": _slider(w, 0.6, "x: US demand"),
@@ -133,7 +133,7 @@ class NegotiationGame(FastExplorer):
         self.button.on_click(lambda _b: self.commit())
         self.history = w.HTML(self._history_html())
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         return {"demand": _slider(self._w, 0.6, "Your demand x")}
 
     def make_axes(self, figure):
@@ -163,7 +163,7 @@ class NegotiationGame(FastExplorer):
         self.update()
         return rnd
 
-    def reset(self, seed: Optional[int] = None) -> None:
+    def reset(self, seed: int | None = None) -> None:
         """Start again (with a new seed if given: new counterparts)."""
         if seed is not None:
             self.seed = seed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, NamedTuple
+from typing import Any, NamedTuple
 
 from ..models import Shares, discount_factor, rubinstein_limit, rubinstein_shares
 from ..plots import plot_rubinstein
@@ -37,7 +37,7 @@ class RubinsteinExplorer(FastExplorer):
                     "approaching its limit, with the chosen time between offers marked.")
     figsize = (7.2, 4.4)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         return {
             "first": toggle("who proposes first", SIDES, SIDES[0]),
             "rate_nk": slider("North Korea's impatience, r_NK", 0.1, 0.01, 1.0, 0.01),
@@ -49,7 +49,7 @@ class RubinsteinExplorer(FastExplorer):
         return tuple(figure.subplots(2, 1, height_ratios=[1, 3]))
 
     @staticmethod
-    def _rates(v: Dict[str, Any]) -> tuple[str, str, float, float]:
+    def _rates(v: dict[str, Any]) -> tuple[str, str, float, float]:
         first = v["first"]
         second = SIDES[1] if first == SIDES[0] else SIDES[0]
         rates = {SIDES[0]: v["rate_nk"], SIDES[1]: v["rate_us"]}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any
 
 from ..models import Signal, moratorium_signal
 from ..plots import plot_signal
@@ -28,7 +28,7 @@ class SignalExplorer(FastExplorer):
                     "too costly, with the chosen cost marked.")
     figsize = (7.2, 3.6)
 
-    def make_controls(self) -> Dict[str, Any]:
+    def make_controls(self) -> dict[str, Any]:
         return {
             "prior": slider("belief before, P(sincere)", 0.3, 0.0, 1.0, 0.05),
             "value_sincere": slider("value of a deal to a sincere side, V_S", 1.0, 0.05, COST_MAX, 0.05),
@@ -36,7 +36,7 @@ class SignalExplorer(FastExplorer):
             "cost": slider("cost of halting tests, c", 0.6, 0.0, COST_MAX, 0.05),
         }
 
-    def compute(self, **v: Any) -> Optional[Signal]:
+    def compute(self, **v: Any) -> Signal | None:
         if v["value_stalling"] >= v["value_sincere"]:
             return None
         return moratorium_signal(v["prior"], v["value_sincere"], v["value_stalling"], v["cost"])
@@ -45,7 +45,7 @@ class SignalExplorer(FastExplorer):
         return plot_signal(ax, v["prior"], v["value_sincere"], v["value_stalling"], v["cost"],
                            cost_max=COST_MAX, artists=artists)
 
-    def describe(self, s: Optional[Signal], v) -> str:
+    def describe(self, s: Signal | None, v) -> str:
         if s is None:
             return (f"No valid game: a stalling side must value a deal less than a sincere one "
                     f"(now V_T = {v['value_stalling']:.2f} ≥ V_S = {v['value_sincere']:.2f}). "
