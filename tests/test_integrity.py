@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import pwd
 import shutil
 import tempfile
 import stat
@@ -339,13 +340,22 @@ def test_the_kernel_sees_nothing_of_the_host_but_the_runtime(tmp_path):
     other = tmp_path / "another-class"
     other.mkdir()
     (other / "alice.ipynb").write_text("{}")
-    probes = [str(repo / "source"), str(repo / "tests"), str(repo / "release"), str(other),
-              str(Path.home()), "/home", "/root", "/srv", "/var/lib"]
+    # a file of the grader's own home (the folders above the runtime's own exist inside, empty
+    # but for the way to it, when the course lives in a home: so probe a file, not the folder)
+    home_file = Path(pwd.getpwuid(os.geteuid()).pw_dir) / f".course-sandbox-probe-{os.getpid()}"
+    home_file.write_text("private")
+    probes = [str(repo / "source"), str(repo / "tests"), str(repo / "release"), str(repo / "README.md"),
+              str(other), str(home_file), "/srv", "/var/lib", "/opt"]
+    runtime = sandbox.host._runtime_paths()  # a folder above the runtime exists, holding only the way down
+    probes = [p for p in probes if not any(r.startswith(p.rstrip("/") + "/") for r in runtime)]
     code = ("import os\nfor p in %r:\n    print(p, os.path.exists(p))\n"
             "import course_utils, numpy\nprint('runtime', os.path.exists(course_utils.__file__))\n"
             "try:\n    open(course_utils.__file__, 'a')\n    print('runtime writable')\n"
             "except OSError:\n    print('runtime read-only')" % (probes,))
-    res = _run([new_code_cell(code)], tmp_path)
+    try:
+        res = _run([new_code_cell(code)], tmp_path)
+    finally:
+        home_file.unlink()
     lines = _text(res.nb.cells[0]).splitlines()
     assert lines[:len(probes)] == [f"{p} False" for p in probes], lines
     assert lines[len(probes):] == ["runtime True", "runtime read-only"], lines
