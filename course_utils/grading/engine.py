@@ -310,14 +310,16 @@ def grade_notebook(
         run_dir = Path(workdir) if workdir is not None else _prepare_workdir(source.parent, Path(tmp) / "run")
         judge_dir = None
         if variant is not None:
-            # the judge runs in a folder of its own holding the variant of this submission (the
-            # kernel never sees it: it is protected, and the kernel works in a copy of run_dir)
+            # the judge runs in a folder of its own holding the variant of this submission; the
+            # kernel never sees it (its new root holds only the runtime and a copy of run_dir).
+            # Not added to ``protect``: a path new for every notebook would make the kernel
+            # started ahead (built for the assignment's protected paths) useless every time.
             from course_utils.variants import write_grading_file
 
             judge_dir = _prepare_workdir(run_dir, Path(tmp) / "judge")
             write_grading_file(judge_dir, variant)
         result = execute_notebook(restored, run_dir, cell_timeout=cell_timeout, total_timeout=total_timeout,
-                                  protect=[*course_paths(source), *protect, *([judge_dir] if judge_dir else [])],
+                                  protect=[*course_paths(source), *protect],
                                   prestart=prestart, judge_cwd=judge_dir)
     executed = result.nb
     environment = [f for f in result.flags if f.startswith(ENVIRONMENT_FLAGS)]
