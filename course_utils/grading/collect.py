@@ -184,12 +184,7 @@ def _copy_capped(root: Path, parts: tuple[str, ...], dest: Path, cap: int) -> No
             raise _Refused("a symbolic link (or inside one)") from None
         raise _Refused(f"cannot be opened ({exc.strerror or type(exc).__name__})") from None
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _Refused("not a regular file")
-        if info.st_size > cap:
-            raise _Refused(f"larger than {_size(cap)} ({_size(info.st_size)})")
-        os.set_blocking(fd, True)
+        info = _regular(fd, cap)
         dest.parent.mkdir(parents=True, exist_ok=True)
         written = 0
         with open(dest, "xb") as out:
@@ -212,6 +207,18 @@ def _copy_capped(root: Path, parts: tuple[str, ...], dest: Path, cap: int) -> No
         os.close(fd)
 
 
+def _regular(fd: int, cap: int) -> os.stat_result:
+    """The status of the open file ``fd``, refused unless a regular file of at most ``cap``
+    bytes as declared (the read that follows enforces the cap again); ready for blocking reads."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise _Refused("not a regular file")
+    if info.st_size > cap:
+        raise _Refused(f"larger than {_size(cap)} ({_size(info.st_size)})")
+    os.set_blocking(fd, True)
+    return info
+
+
 def _read_capped(root: Path, parts: tuple[str, ...], cap: int) -> bytes:
     """The bytes of the small regular file ``root/parts`` (same rules as :func:`_copy_capped`)."""
     try:
@@ -219,12 +226,7 @@ def _read_capped(root: Path, parts: tuple[str, ...], cap: int) -> bytes:
     except OSError:
         raise _Refused("a symbolic link, or cannot be opened") from None
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _Refused("not a regular file")
-        if info.st_size > cap:
-            raise _Refused(f"larger than {cap} bytes")
-        os.set_blocking(fd, True)
+        _regular(fd, cap)
         data = os.read(fd, cap + 1)
         if len(data) > cap:
             raise _Refused(f"larger than {cap} bytes")

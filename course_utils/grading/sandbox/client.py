@@ -123,17 +123,10 @@ def _make_client_class() -> type:
             return super().output(outs, msg, display_id, cell_index)
 
         # -- helpers ------------------------------------------------------------------------
-        async def _silent(self, code: str, timeout: float, expr: str | None = None) -> Any:
+        async def _silent(self, code: str, timeout: float) -> Any:
             """Run code without outputs; return the reply (or None if none came in time)."""
             assert self.kc is not None
-            kwargs: dict[str, Any] = {"silent": True, "store_history": False}
-            if expr is not None:
-                kwargs["user_expressions"] = {"r": expr}
-            return await self._reply_to(self.kc.execute(code, **kwargs), timeout)
-
-        async def _reply_to(self, msg_id: str, timeout: float) -> Any:
-            """The shell reply to ``msg_id``, or None if none came within ``timeout`` seconds."""
-            assert self.kc is not None
+            msg_id = self.kc.execute(code, silent=True, store_history=False)
             end = time.monotonic() + timeout
             while True:
                 left = end - time.monotonic()
@@ -253,14 +246,12 @@ def _make_client_class() -> type:
                     stuck = bool(message.get("stuck"))
             except JudgeError as exc:
                 self.sandbox_flags.append(f"the judge failed in cell {index} ({exc}); that test fails")
-                outputs = [dict(output_type="error", ename="GradingError",
-                                evalue="the judge stopped while running this test", traceback=[])]
+                outputs = [_error_output("GradingError", "the judge stopped while running this test")]
                 self._replace_judge()
             if outputs is None:
                 self.timed_out = True
                 self.sandbox_flags.append(f"cell {index} ran over {self._cell_timeout:g} s and was stopped")
-                outputs = [dict(output_type="error", ename="CellTimeoutError",
-                                evalue=f"the test ran over {self._cell_timeout:g} s", traceback=[])]
+                outputs = [_error_output("CellTimeoutError", f"the test ran over {self._cell_timeout:g} s")]
                 self._replace_judge()
                 stuck = True  # the kernel may still be running the judge's last call
             cell.outputs = [from_dict(o) for o in outputs]
