@@ -284,3 +284,13 @@ def test_grades_csv_keeps_each_flag_whole(tmp_path):
     page = render_feedback(toy_notebook(), {}, student_id="amy", assignment="toy", notebook="toy",
                            flags=gradesfile.flags_of(back))
     assert page.count("<li>") == 2 and "was edited; restored</li>" in page
+
+
+def test_feedback_hints_never_contradict_a_form_message():
+    from course_utils.grading.feedback import hint_for
+
+    form = ("AssertionError: p_war_shifted must be one number (an int, a float or a NumPy number), "
+            "not None (does the cell, or your function, assign or return a value?).")
+    assert hint_for(form) == ""  # not "your answer runs but gives a different result"
+    assert "different result" in hint_for("AssertionError: p_war_shifted is not P(c_NK < x* - p)")
+    assert "raise NotImplementedError()" in hint_for("NotImplementedError: not answered yet")

@@ -49,6 +49,8 @@ def hint_for(message: str) -> str:
     ename = message.split(":", 1)[0].split(" ", 1)[0].strip()
     if message.startswith("printed to stderr"):
         return "Tests must run silently: a warning or error text was printed while the test ran."
+    if ename == "AssertionError" and " must be " in message:
+        return ""  # a check of the answer's form already says what is wrong (e.g. it is None)
     return HINTS.get(ename, "")
 
 
