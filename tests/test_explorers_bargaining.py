@@ -334,13 +334,13 @@ def test_lesson03_answers_agree_with_the_models():
     assert f"f / e = {guarantee.min_concession_for_full:.2f} > 1" in _correct_text("lesson03", "guarantee_short")
 
 
-def test_lesson04_answers_agree_with_the_models():
+def test_lesson05_answers_agree_with_the_models():
     best = models.risk_return_offer(0.5, 0.1, 0.5)
-    explanation = _question("lesson04", "best_demand").explanation
+    explanation = _question("lesson05", "best_demand").explanation
     assert f"= {best.demand:.1f}" in explanation and f"{best.p_war:.0%}" in explanation
     assert f"{best.expected_utility:.2f}" in explanation
     wider = models.risk_return_offer(0.5, 0.1, 0.8)
-    assert _correct_text("lesson04", "more_uncertainty") == (
+    assert _correct_text("lesson05", "more_uncertainty") == (
         f"It rises, to {wider.demand:.2f}, and the risk of breakdown rises a little "
         f"(to about {wider.p_war:.0%}).")
 

@@ -300,38 +300,41 @@ def _correct_text(lesson: str, key: str) -> str:
     return q.options[q.correct]
 
 
-def test_lesson05_answers_agree_with_the_models():
-    assert _correct_text("lesson05", "price") == f"{models.disarmament_price(0.9, 0.5, 0.2, 0.1):.1f}"
+def test_lesson06_answers_agree_with_the_models():
+    assert _correct_text("lesson06", "price") == f"{models.disarmament_price(0.9, 0.5, 0.2, 0.1):.1f}"
     k = np.round(np.arange(0, 0.31, 0.01), 2)
     deal = np.asarray(models.disarmament_deal(0.9, 0.5, 0.2, k, max_upfront=1.5).deal_exists)
-    assert _correct_text("lesson05", "sanctions") == f"k ≥ {k[deal][0]:.2f}"
+    assert _correct_text("lesson06", "sanctions") == f"k ≥ {k[deal][0]:.2f}"
     assert models.preventive_war(0.9, 0.6, 0.2, 0.1) and not models.preventive_war(0.5, 0.6, 0.2, 0.1)
-    assert _correct_text("lesson05", "shift") == "A deal survives the shift"
-
-
-def test_lesson06_answers_agree_with_the_models():
-    n = np.arange(0, 11)
-    enough = n[np.asarray(models.deterrence_holds(models.retaliation_probability(n, 0.1), 1, 4))]
-    assert _correct_text("lesson06", "missiles") == str(enough[0])
-    assert _correct_text("lesson06", "crash") == f"{models.chicken_mixed(1, 0, -1, -10).p_crash:.0%}"
-    low, high = (models.brinkmanship_window(1, 9, 2, 20, h).q_max for h in (0.2, 0.6))
-    assert high < low and _correct_text("lesson06", "hardliner").startswith("It narrows")
-    assert _correct_text("lesson06", "nash") == f"{models.nash_bargaining(0.65, 0.05).a:.2f}"
+    assert _correct_text("lesson06", "shift") == "A deal survives the shift"
 
 
 def test_lesson07_answers_agree_with_the_models():
-    assert _correct_text("lesson07", "shares") == f"{models.rubinstein_shares(0.9, 0.9).proposer:.3f}"
+    assert _correct_text("lesson07", "crash") == f"{models.chicken_mixed(1, 0, -1, -10).p_crash:.0%}"
+    low, high = (models.brinkmanship_window(1, 9, 2, 20, h).q_max for h in (0.2, 0.6))
+    assert high < low and _correct_text("lesson07", "hardliner").startswith("It narrows")
+
+
+def test_lesson08_answers_agree_with_the_models():
+    n = np.arange(0, 11)
+    enough = n[np.asarray(models.deterrence_holds(models.retaliation_probability(n, 0.1), 1, 4))]
+    assert _correct_text("lesson08", "missiles") == str(enough[0])
+    assert _correct_text("lesson08", "nash") == f"{models.nash_bargaining(0.65, 0.05).a:.2f}"
+
+
+def test_lesson09_answers_agree_with_the_models():
+    assert _correct_text("lesson09", "shares") == f"{models.rubinstein_shares(0.9, 0.9).proposer:.3f}"
     assert models.rubinstein_limit(0.05, 0.1).proposer == pytest.approx(2 / 3)
-    assert _correct_text("lesson07", "patience") == "2/3"
+    assert _correct_text("lesson09", "patience") == "2/3"
     assert models.moratorium_signal(0.3, 1.0, 0.4, 0.2) == ("pooling", 0.3)
-    assert _correct_text("lesson07", "signal").startswith("0.3")
+    assert _correct_text("lesson09", "signal").startswith("0.3")
     assert models.mediator_credible(0.5) and not models.mediator_credible(-0.5)
 
 
-def test_lesson08_answers_agree_with_the_data():
+def test_lesson10_answers_agree_with_the_data():
     from course_utils import data
 
     counts = data.launches_per_year(start_year=2018, end_year=2025)
-    assert _correct_text("lesson08", "pause") == str(sum(counts.for_year(2018).values()))
+    assert _correct_text("lesson10", "pause") == str(sum(counts.for_year(2018).values()))
     busiest = int(counts.years[np.argmax(counts.total())])
-    assert _correct_text("lesson08", "surge") == str(busiest)
+    assert _correct_text("lesson10", "surge") == str(busiest)

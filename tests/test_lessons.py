@@ -61,8 +61,9 @@ def executed(request) -> Executed:
 def test_the_course_has_its_lessons():
     names = [p.name for p in NOTEBOOKS]
     assert "00_start_here.ipynb" in names, "the Makefile opens notebooks/00_start_here.ipynb"
-    for n in range(5):
+    for n in range(11):
         assert any(name.startswith(f"{n:02d}_") for name in names), f"lesson {n} is missing"
+    assert "references.ipynb" in names, "the references page (every source cited) is missing"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

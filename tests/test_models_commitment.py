@@ -154,7 +154,7 @@ def test_bad_input_names_parameter_and_allowed_range(func, args, message):
 
 # --------------------------------------------------------------------------- issue 14 errors
 def test_disarmament_multiplier_is_one_over_one_minus_delta():
-    # Lesson 5's check once said "twenty times" the per-period gap; at δ = 0.9 it is
+    # Lesson 6's (formerly 5's) check once said "twenty times" the per-period gap; at δ = 0.9 it is
     # 1/(1 − 0.9) = 10 (docs/models.md worked case: 0.2 per period -> 2.0).
     gap = 0.5 - 0.1 - 0.2
     assert cm.disarmament_price(0.9, 0.5, 0.2, 0.1) / gap == pytest.approx(10.0)
@@ -163,5 +163,5 @@ def test_disarmament_multiplier_is_one_over_one_minus_delta():
     from course_utils.checks import get_question
 
     words = {10: "ten times", 20: "twenty times"}
-    explanation = get_question("lesson05", "price").explanation
+    explanation = get_question("lesson06", "price").explanation
     assert words[round(1 / (1 - 0.9))] in explanation and words[20] not in explanation

@@ -14,7 +14,7 @@ QUESTIONS = {
         },
         explanation=("The article argues for a mix: the talks should not be read 'merely as a "
                      "sign of weakness', and the 2017 missile tests gave Kim a far stronger hand "
-                     "than his father had (FPRI, March 2018). Lessons 1, 5 and 6 come back to this."),
+                     "than his father had (FPRI, March 2018). Lessons 1, 6 and 8 come back to this."),
     ),
     "keyboard": Question(
         prompt="How do you move a slider without a mouse?",

@@ -1,49 +1,7 @@
-"""Questions of lesson 4: private information and the risk-return trade-off."""
+"""Lesson 4: the solver's toolkit (Nash equilibrium, backward induction, Bayes' rule, discounting)."""
 
 from __future__ import annotations
 
 from ..checks import Question
 
-QUESTIONS = {
-    "best_demand": Question(
-        prompt=("p = 0.5, the US cost of war is 0.1, and North Korea's cost of war is somewhere "
-                "between 0 and 0.5 (every value equally likely). Which demand would you make?"),
-        options={
-            "a": "0.5: it is always accepted, no risk.",
-            "b": "0.6: a little more, a little risk.",
-            "c": "0.7: more, at a real risk of breakdown.",
-            "d": "1.0: ask for everything.",
-        },
-        explanation=("The best demand is x* = p + (c̄ − c_US)/2 = 0.7. It is refused 40% of the "
-                     "time, yet it earns 0.58 in expectation against 0.50 for the safe demand."),
-    ),
-    "why_risk": Question(
-        prompt="Why does the best demand knowingly risk a breakdown?",
-        options={
-            "a": "Because the US prefers war.",
-            "b": ("Each bit more asked pays when accepted; a breakdown is the price of not knowing the "
-                  "other side's cost."),
-            "c": "Because the model assumes North Korea always refuses.",
-        },
-        correct="b",
-        hint="Move the demand up from 0.5 and watch the top and the bottom panels together.",
-        hints={"a": "War gives the US only p − c_US = 0.4, less than any accepted deal."},
-        explanation=("Under private information, asking more raises the payoff when accepted and "
-                     "the chance of refusal. The best demand balances the two — so talks can fail "
-                     "even though a deal both prefer exists (Fearon 1995)."),
-    ),
-    "more_uncertainty": Question(
-        prompt=("The US grows less sure how much war would hurt North Korea: c̄ rises from 0.5 "
-                "to 0.8. What happens to the best demand?"),
-        options={
-            "a": "It rises, to 0.85, and the risk of breakdown rises a little (to about 44%).",
-            "b": "It falls: more uncertainty calls for caution.",
-            "c": "It stays at 0.7.",
-        },
-        correct="a",
-        hint="Set c̄ to 0.80 and read the star.",
-        explanation=("x* = 0.5 + (0.8 − 0.1)/2 = 0.85 and P(breakdown) = 0.35 / 0.8 ≈ 44%: with a "
-                     "wider spread of possible counterparts, the gain from pushing is larger, and "
-                     "so is the risk."),
-    ),
-}
+QUESTIONS: dict[str, Question] = {}

@@ -1,4 +1,4 @@
-"""Lesson 6: negotiating from strength (deterrence, chicken, brinkmanship, Nash bargaining)."""
+"""Lesson 6: why Kim won't trust a treaty (commitment problems, the disarmament trap)."""
 
 from __future__ import annotations
 
@@ -6,88 +6,86 @@ from ..checks import Question
 
 QUESTIONS = {
     # ------------------------------------------------------------------ predictions
-    "arsenal": Question(
-        prompt=("An attacker weighs the gain from a first strike against a cost nine times as "
-                "large if it is hit back. Each surviving North Korean missile gets through with "
-                "probability 0.3. How many survivors does deterrence need?"),
-        options={"a": "One", "b": "About five", "c": "Twenty or more"},
-        explanation=("One: deterrence needs a retaliation probability of only 1/(1 + 9) = 0.1, "
-                     "and a single missile gives 0.3. When the cost of being hit back dwarfs the "
-                     "gain, a small, uncertain arsenal is enough, which is why the first ICBMs "
-                     "mattered so much."),
+    "promise": Question(
+        prompt=("Side A is strong today but will be much weaker tomorrow. The rising side "
+                "promises to keep treating A well. When is A most tempted to fight now instead?"),
+        options={"a": "When the shift is small and A cares little about the future",
+                 "b": "When the shift is large and A cares a lot about the future",
+                 "c": "Never: a promise of good treatment is enough"},
+        explanation=("A large shift and a patient A make war now attractive: tomorrow the rising "
+                     "side will have no reason to keep today's promise, and a patient A counts "
+                     "that future loss in full. This is Powell's commitment problem."),
     ),
-    "repeat": Question(
-        prompt=("Suppose each crisis like the one of 2017 carries a 5% risk of war. How likely "
-                "is at least one war over ten such crises?"),
-        options={"a": "About 5%", "b": "About 40%", "c": "About 50%"},
-        explanation=("1 − 0.95¹⁰ ≈ 0.40. Small risks add up: brinkmanship that is bearable once "
-                     "is far more dangerous as a habit."),
+    "libya": Question(
+        prompt=("Libya gave up its weapons programmes in 2003; Gaddafi was overthrown and killed "
+                "in 2011. If North Korea reads that as 'disarmed regimes are not safe', what "
+                "happens to the payment it would need before disarming?"),
+        options={"a": "It rises", "b": "It falls", "c": "It does not change"},
+        explanation=("In the model the lesson of Libya and Iraq lowers r_D, what North Korea can "
+                     "count on once disarmed. The price b* = (r_K − k − r_D)/(1 − δ) rises, and "
+                     "it rises by a lot: every period of lost security is counted, so the change "
+                     "in r_D is multiplied by 1/(1 − δ)."),
     ),
-    "strength": Question(
-        prompt=("North Korea's 2017 ICBM tests suggested it could strike back at the US mainland. "
-                "In a bargaining model where failed talks mean war, what does that do to the "
-                "deal North Korea can expect?"),
-        options={"a": "It gets a better deal", "b": "It gets a worse deal",
-                 "c": "No change: only sanctions matter"},
-        explanation=("A credible second strike raises the US cost of war (and lowers what the US "
-                     "can hope to gain from one). That moves the disagreement point toward North "
-                     "Korea, and the Nash bargain moves with it: each side gets its war payoff "
-                     "plus half the surplus, so North Korea's share rises by half of any rise in "
-                     "the US cost of war."),
-    ),
-    "fear": Question(
-        prompt=("In a game of chicken, suppose the US fears a crash more than North Korea does. "
-                "In the mixed equilibrium, who dares more often?"),
-        options={"a": "North Korea", "b": "The US", "c": "Both equally"},
-        explanation=("Surprisingly, the side that fears the crash more dares more often. Each side "
-                     "mixes so as to leave the other indifferent: North Korea, which fears the "
-                     "crash less, must be faced with a higher risk of the US daring before it is "
-                     "willing to swerve. Set the two crash sliders apart and watch the star."),
+    "pressure": Question(
+        prompt=("'Maximum pressure' raises k, the per-period cost of keeping the arsenal. Can "
+                "enough pressure always buy a deal?"),
+        options={"a": "Yes: with enough pressure the price falls to zero",
+                 "b": "Only if the pressure needed can actually be imposed and sustained",
+                 "c": "No: sanctions do not change the price at all"},
+        explanation=("Each unit of pressure k lowers the price by 1/(1 − δ) units, and at "
+                     "k = r_K − r_D it reaches zero. But the k needed may be larger than any coalition can impose "
+                     "and keep up (China and Russia must join), and pressure does nothing to the "
+                     "other lever, r_D: the fear of ending like Gaddafi."),
     ),
     # ------------------------------------------------------------------ checks
-    "missiles": Question(
-        prompt=("A challenger gains B = 1 by attacking and loses C = 4 if hit back. Each "
-                "surviving missile gets through with probability a = 0.1. How many surviving "
-                "missiles deter it?"),
-        options={"a": "1", "b": "2", "c": "3", "d": "10"},
-        correct="c",
-        hints={"a": "The threshold is B/(B + C) = 0.2; one missile retaliates with probability 0.1.",
-               "b": "Two missiles: 1 − 0.9² = 0.19, just short of 0.2.",
-               "d": "Ten would do, but fewer are enough: find the first n with 1 − 0.9ⁿ ≥ 0.2."},
-        explanation=("Deterrence needs π ≥ 1/(1 + 4) = 0.2; 1 − 0.9³ = 0.271 ≥ 0.2 while "
-                     "1 − 0.9² = 0.19 falls short, so three survivors suffice. A small arsenal "
-                     "can deter when the attacker's cost is large."),
-    ),
-    "crash": Question(
-        prompt=("Symmetric chicken with payoffs: dare against a swerver 1, both swerve 0, swerve "
-                "against a darer −1, crash −10. In the mixed equilibrium, how likely is a crash?"),
-        options={"a": "10%", "b": "1%", "c": "0.1%", "d": "50%"},
+    "price": Question(
+        prompt=("With patience δ = 0.9, value of the arsenal r_K = 0.5, security after "
+                "disarming r_D = 0.2 and upkeep plus sanctions k = 0.1, what up-front payment "
+                "b* makes disarming worth it?"),
+        options={"a": "0.2", "b": "2.0", "c": "3.0", "d": "5.0"},
         correct="b",
-        hints={"a": "10% is how often each side dares; a crash needs both to dare.",
-               "c": "q = (T − R)/((T − R) + (S − P)) = 1/(1 + 9); square it.",
-               "d": "Each side dares much less than half the time when a crash is this costly."},
-        explanation="Each dares with q = 1/(1 + 9) = 0.1, so a crash happens with q² = 0.01.",
+        hints={"a": "0.2 is the per-period loss r_K − k − r_D. Disarming loses it every period "
+                    "from now on: divide by 1 − δ.",
+               "c": "Do not forget the upkeep k = 0.1: the arsenal is worth r_K − k per period.",
+               "d": "b* = (r_K − k − r_D)/(1 − δ); check r_K − k − r_D."},
+        explanation=("b* = (0.5 − 0.1 − 0.2)/(1 − 0.9) = 0.2/0.1 = 2.0: ten times the "
+                     "per-period gap (1/(1 − δ) = 10), because disarming is forever."),
     ),
-    "hardliner": Question(
-        prompt=("In the brinkmanship model, what happens to the window of workable risk when the "
-                "chance that the other side is an undeterrable hard-liner rises?"),
-        options={"a": "It narrows: less risk is bearable", "b": "It widens",
-                 "c": "It does not change"},
+    "sanctions": Question(
+        prompt=("Keep δ = 0.9, r_K = 0.5, r_D = 0.2, and suppose only 1.5 can be paid up front "
+                "(later payments are not credible once the arsenal is gone). How high must "
+                "upkeep and sanctions k be for a deal to exist?"),
+        options={"a": "k ≥ 0.05", "b": "k ≥ 0.15", "c": "k ≥ 0.30", "d": "No k is enough"},
+        correct="b",
+        hints={"a": "At k = 0.05 the price is (0.5 − 0.05 − 0.2)/0.1 = 2.5 > 1.5.",
+               "c": "k = 0.30 brings the price to zero, but a deal needs only b* ≤ 1.5.",
+               "d": "The price falls as k rises; find k where (0.3 − k)/0.1 = 1.5."},
+        explanation=("A deal needs (0.5 − k − 0.2)/0.1 ≤ 1.5, so 0.3 − k ≤ 0.15 and k ≥ 0.15. "
+                     "Move the k slider in the explorer: the readout says the same."),
+    ),
+    "gaddafi": Question(
+        prompt="In the disarmament-trap model, which parameter do the fates of Saddam Hussein and Gaddafi speak to?",
+        options={"a": "r_D, what North Korea can count on after disarming",
+                 "b": "k, the cost of sanctions", "c": "δ, patience",
+                 "d": "None: history does not enter a model"},
         correct="a",
-        hints={"b": "A hard-liner does not back down, so a risky threat against one ends in war "
-                    "more often: is that easier or harder to bear?",
-               "c": "The upper edge q_max = (1 − h)L/(h(W_D − L)) depends on h."},
-        explanation=("The lower edge (what deters a reasonable opponent) stays put while the upper "
-                     "edge falls: against a likely hard-liner, brinkmanship gets too dangerous."),
+        hints={"b": "Sanctions are what the US does now; the two dictators' fates are about "
+                    "what happens after disarming.",
+               "c": "Patience is about how much the future counts, not about what it holds.",
+               "d": "Models enter through beliefs: history shapes what Kim expects after disarming."},
+        explanation=("Both regimes were toppled after giving up or lacking a deterrent; Kim reads "
+                     "that as a low r_D, which raises the price of any deal."),
     ),
-    "nash": Question(
-        prompt=("North Korea's war payoff is 0.65 and the US's is 0.05 (a pie of 1, equal "
-                "bargaining weights). What does the Nash bargaining solution give North Korea?"),
-        options={"a": "0.50", "b": "0.65", "c": "0.80", "d": "0.95"},
-        correct="c",
-        hints={"a": "An even split ignores what each side can get by walking away.",
-               "b": "0.65 is what war gives; a deal also shares the surplus 1 − 0.65 − 0.05.",
-               "d": "The surplus 0.30 is split in half, not handed to one side."},
-        explanation="0.65 + ½(1 − 0.65 − 0.05) = 0.65 + 0.15 = 0.80; the US gets 0.20.",
+    "shift": Question(
+        prompt=("With p₁ = 0.6, p₂ = 0.2 and a war cost c = 0.1, a patient declining side "
+                "(δ = 0.9) fights now. What about a less patient one, δ = 0.5?"),
+        options={"a": "It still fights now", "b": "A deal survives the shift",
+                 "c": "The model cannot tell"},
+        correct="b",
+        hints={"a": "Compute the gap: 0.5 × 0.4 − 0.5 × (0.4 + 0.5 × 0.1). Is it positive?",
+               "c": "The gap δ(p₁ − p₂) − (1 − δ)[(1 − p₁) + (1 − δ)c] has a sign: compute it."},
+        explanation=("The gap is 0.5 × 0.4 − 0.5 × 0.45 = −0.025 < 0: an impatient side values "
+                     "today's share more than tomorrow's loss, so a deal survives. Patience "
+                     "makes the future, and the broken promises it may hold, count."),
     ),
 }

@@ -1,69 +1,53 @@
-"""Lesson 8: the hardest part (synthesis and the data after March 2018)."""
+"""Lesson 8: negotiating from strength (the second strike, Nash bargaining and the disagreement point)."""
 
 from __future__ import annotations
 
 from ..checks import Question
 
 QUESTIONS = {
-    # ------------------------------------------------------------------ prediction
-    "outcome": Question(
-        prompt=("Before looking at the data: which do you expect happened after the article "
-                "(March 2018)?"),
-        options={"a": "Summits, then a deal on complete denuclearization",
-                 "b": "Summits and a pause in testing, but no agreement on what denuclearization "
-                      "means, and launches resumed",
-                 "c": "No summit at all; testing went on as in 2017"},
-        explanation=("Summits took place (Singapore, June 2018; Hanoi, February 2019), testing "
-                     "paused in 2018, Hanoi ended without agreement, and launches resumed in May "
-                     "2019 before surging in 2022. The models predicted just that kind of "
-                     "outcome: talking is cheap, disarming is not."),
+    "arsenal": Question(
+        prompt=("An attacker weighs the gain from a first strike against a cost nine times as "
+                "large if it is hit back. Each surviving North Korean missile gets through with "
+                "probability 0.3. How many survivors does deterrence need?"),
+        options={"a": "One", "b": "About five", "c": "Twenty or more"},
+        explanation=("One: deterrence needs a retaliation probability of only 1/(1 + 9) = 0.1, "
+                     "and a single missile gives 0.3. When the cost of being hit back dwarfs the "
+                     "gain, a small, uncertain arsenal is enough, which is why the first ICBMs "
+                     "mattered so much."),
     ),
-    # ------------------------------------------------------------------ checks
-    "pause": Question(
-        prompt=("From the CNS table: how many missiles did North Korea launch in 2018, the year "
-                "of the summits and the moratorium?"),
-        options={"a": "0", "b": "6", "c": "21", "d": "27"},
-        correct="a",
-        hints={"b": "Look at the row for 2018 in the table printed above, not 2021.",
-               "c": "21 is 2017, the year of the crisis.",
-               "d": "27 is 2019, after Hanoi."},
-        explanation=("None: 2018 is the only year since 2012 without a launch in the table. The "
-                     "moratorium held while talks were alive."),
+    "strength": Question(
+        prompt=("North Korea's 2017 ICBM tests suggested it could strike back at the US mainland. "
+                "In a bargaining model where failed talks mean war, what does that do to the "
+                "deal North Korea can expect?"),
+        options={"a": "It gets a better deal", "b": "It gets a worse deal",
+                 "c": "No change: only sanctions matter"},
+        explanation=("A credible second strike raises the US cost of war (and lowers what the US "
+                     "can hope to gain from one). That moves the disagreement point toward North "
+                     "Korea, and the Nash bargain moves with it: each side gets its war payoff "
+                     "plus half the surplus, so North Korea's share rises by half of any rise in "
+                     "the US cost of war."),
     ),
-    "surge": Question(
-        prompt="Which year after the article set a record for missiles launched in the CNS table?",
-        options={"a": "2019", "b": "2020", "c": "2022", "d": "2024"},
+    "missiles": Question(
+        prompt=("A challenger gains B = 1 by attacking and loses C = 4 if hit back. Each "
+                "surviving missile gets through with probability a = 0.1. How many surviving "
+                "missiles deter it?"),
+        options={"a": "1", "b": "2", "c": "3", "d": "10"},
         correct="c",
-        hints={"a": "2019 saw the resumption (27 missiles), but a later year saw far more.",
-               "b": "2020 was quiet: 9 missiles.",
-               "d": "2024 was busy (41), but not the busiest."},
-        explanation=("2022, with 69 missiles counted by CNS (a count of missiles, not of launch "
-                     "events): more than 2016 and 2017 combined."),
+        hints={"a": "The threshold is B/(B + C) = 0.2; one missile retaliates with probability 0.1.",
+               "b": "Two missiles: 1 − 0.9² = 0.19, just short of 0.2.",
+               "d": "Ten would do, but fewer are enough: find the first n with 1 − 0.9ⁿ ≥ 0.2."},
+        explanation=("Deterrence needs π ≥ 1/(1 + 4) = 0.2; 1 − 0.9³ = 0.271 ≥ 0.2 while "
+                     "1 − 0.9² = 0.19 falls short, so three survivors suffice. A small arsenal "
+                     "can deter when the attacker's cost is large."),
     ),
-    "which_model": Question(
-        prompt=("Which model best explains why North Korea did not trade its arsenal for the "
-                "Singapore statement's promises?"),
-        options={"a": "The disarmament trap: promises after disarming cannot be enforced",
-                 "b": "Chicken: North Korea dared and the US swerved",
-                 "c": "Rubinstein: the US made the first offer"},
-        correct="a",
-        hints={"b": "Chicken describes the 2017 standoff, not the terms of a deal.",
-               "c": "Alternating offers say how a surplus is split, not why a deal is missing."},
-        explanation=("A statement of intentions is a promise about the future; once the arsenal "
-                     "is gone nothing forces the other side to keep it. The price of disarming "
-                     "rises with the fear of ending like Gaddafi (a low r_D)."),
-    ),
-    "limits": Question(
-        prompt="Where does the Nash bargaining model of lesson 6 stop being a good guide?",
-        options={"a": "It assumes both sides know each other's war payoffs and that any split can be enforced",
-                 "b": "It cannot handle a disagreement point",
-                 "c": "It only works for symmetric sides"},
-        correct="a",
-        hints={"b": "The disagreement point is the centre of the model.",
-               "c": "The weight α and unequal war payoffs make it asymmetric."},
-        explanation=("Nash bargaining takes payoffs as known and deals as binding. North Korea's "
-                     "demands were uncertain (lesson 4's risk-return trade-off) and promises hard "
-                     "to enforce (lesson 5's commitment problem): exactly what the article warns "
-                     "about."),
+    "nash": Question(
+        prompt=("North Korea's war payoff is 0.65 and the US's is 0.05 (a pie of 1, equal "
+                "bargaining weights). What does the Nash bargaining solution give North Korea?"),
+        options={"a": "0.50", "b": "0.65", "c": "0.80", "d": "0.95"},
+        correct="c",
+        hints={"a": "An even split ignores what each side can get by walking away.",
+               "b": "0.65 is what war gives; a deal also shares the surplus 1 − 0.65 − 0.05.",
+               "d": "The surplus 0.30 is split in half, not handed to one side."},
+        explanation="0.65 + ½(1 − 0.65 − 0.05) = 0.65 + 0.15 = 0.80; the US gets 0.20.",
     ),
 }
