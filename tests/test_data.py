@@ -31,10 +31,10 @@ def csv_lines(filename: str) -> list[str]:
 # --------------------------------------------------------------------------- the tables
 @pytest.mark.parametrize(
     ("loader", "rows"),
-    [(data.load_launches, 339), (data.load_nuclear_tests, 6), (data.load_timeline, 28)],
+    [(data.load_launches, 339), (data.load_nuclear_tests, 6), (data.load_timeline, 41)],
 )
 def test_row_counts(loader, rows):
-    # data/README.md: 339 launches, 6 nuclear tests, 28 timeline events
+    # data/README.md: 339 launches, 6 nuclear tests, 41 timeline events
     assert len(loader()) == rows
 
 
@@ -141,16 +141,19 @@ def test_records_are_the_maxima_of_the_table():
 @pytest.mark.parametrize(
     ("start", "end", "categories", "count"),
     [
-        ("1990-01-01", "2030-01-01", None, 28),  # the whole timeline
+        ("1990-01-01", "2030-01-01", None, 41),  # the whole timeline
         # hand count of nk_timeline.csv: 2017-07-04, 08-08, 09-03, 09-19, 11-28
         ("2017-01-01", "2017-12-31", None, 5),
         # hand count: both ends are included; one event on the article's date
         (data.ARTICLE_DATE, data.ARTICLE_DATE, None, 1),
-        # hand count: 21 events up to the article (8 March 2018 included), 7 after it
-        ("1994-10-21", data.ARTICLE_DATE, None, 21),
-        (dt.date(2018, 3, 9), "2019-06-30", None, 7),
-        # hand count: Iraq 2003, Libya 2003, Saddam 2006, UNSC 1973 and Gaddafi 2011
-        ("1990-01-01", "2030-01-01", ["regional"], 5),
+        # hand count: 24 events up to the article (8 March 2018 included), 9 from then to mid-2019
+        ("1994-10-21", data.ARTICLE_DATE, None, 24),
+        (dt.date(2018, 3, 9), "2019-06-30", None, 9),
+        # hand count: Budapest 1994, Iraq 2003, Libya 2003, Saddam 2006, UNSC 1973, Gaddafi 2011,
+        # Crimea 2014, the Iran deal 2015 and the US withdrawal 2018
+        ("1990-01-01", "2030-01-01", ["regional"], 9),
+        # hand count: Stockholm 2019 to the Russia treaty 2024, 8 events after 2019-06-30
+        ("2019-07-01", "2030-01-01", None, 8),
         ("2017-01-01", "2017-12-31", ("rhetoric",), 2),  # 'fire and fury', UN speech
         ("2000-01-01", "2001-01-01", None, 0),
     ],
@@ -197,9 +200,10 @@ def test_view_errors_say_what_is_wrong(call, message):
 
 
 HEADERS = {
-    "nk_missile_launches.csv": "date_utc,missile,missile_class,facility,outcome,apogee_km,distance_km",
+    "nk_missile_launches.csv": ("date_utc,missile,missile_class,facility,outcome,apogee_km,distance_km,"
+                                "assessed_class,assessed_source"),
     "nk_nuclear_tests.csv": "date,body_wave_magnitude_mb,yield_kt_low,yield_kt_high,note",
-    "nk_timeline.csv": "date,category,event,source_hint",
+    "nk_timeline.csv": "date,category,event,source_hint,source_url",
 }
 BROKEN_ROWS = [
     ("nk_missile_launches.csv", "2017-11-28,Hwasong-15,ICBM,pyongyang,success,4475.0,950.0\n"
@@ -209,7 +213,14 @@ BROKEN_ROWS = [
     ("nk_missile_launches.csv", "2017-11-28,Hwasong-15,ICBM,pyongyang,success,high,",
      r"line 2: could not convert string to float: 'high'"),
     ("nk_nuclear_tests.csv", "2017-09-03,six,50,250,note", r"line 2: could not convert"),
-    ("nk_timeline.csv", "2018-06-31,diplomacy,Singapore,press", r"line 2: not a date: '2018-06-31'"),
+    ("nk_timeline.csv", "2018-06-31,diplomacy,Singapore,press,", r"line 2: not a date: '2018-06-31'"),
+    ("nk_timeline.csv", "2018-06-12,summit,Singapore,press,", r"line 2: unknown category 'summit'"),
+    ("nk_missile_launches.csv", "2022-02-26,Unknown,Unknown,pyongyang,success,620.0,300.0,ICBM,",
+     r"line 2: an assessed class needs its source"),
+    ("nk_missile_launches.csv", "2022-02-26,Unknown,Unknown,pyongyang,success,620.0,300.0,XCBM,DoD",
+     r"line 2: unknown assessed class 'XCBM'"),
+    ("nk_missile_launches.csv", "2022-03-24,Hwasong-15,ICBM,pyongyang,success,6248.0,1090.0,IRBM,JCS",
+     r"line 2: an assessed class is only for launches the table leaves Unknown, not ICBM"),
 ]
 
 
@@ -235,3 +246,89 @@ def test_loaders_name_missing_columns(package_files, filename):
     with pytest.raises(ValueError, match=rf"^{re.escape(filename)}: missing columns \['{missing}'\]$"):
         CSV_FILES[filename].__wrapped__()
 
+
+
+# --------------------------------------------------------------------------- rows added after 2019
+NEW_EVENTS = [e for e in data.load_timeline() if e.source_url]
+URL = re.compile(r"^https?://[\w.-]+\.[a-z]{2,}/\S*$")
+
+
+def test_added_timeline_rows_are_the_ones_the_readme_lists():
+    # data/README.md: 13 rows added in November 2026, each with a page in source_url
+    assert len(NEW_EVENTS) == 13
+    assert [e.date.isoformat() for e in NEW_EVENTS] == [
+        "1994-12-05", "2014-03-18", "2015-07-14", "2018-05-08", "2018-09-19", "2019-10-05", "2020-01-01",
+        "2020-06-16", "2022-03-10", "2022-09-08", "2023-09-27", "2024-01-15", "2024-06-19"]
+    readme = resources.files(data).joinpath("README.md").read_text(encoding="utf-8")
+    assert "| nk_timeline.csv | 41 |" in readme and "the 13 rows with a `source_url`" in readme
+
+
+@pytest.mark.parametrize("event", NEW_EVENTS, ids=[e.date.isoformat() for e in NEW_EVENTS])
+def test_each_added_event_has_a_day_a_known_category_and_a_source(event):
+    assert event.date_precision == "day" and dt.date(1994, 1, 1) <= event.date <= dt.date(2026, 11, 30)
+    assert event.category in data.EVENT_CATEGORIES
+    assert len(event.source_hint) >= 10 and event.source_hint != "contemporary press reports"
+    assert URL.match(event.source_url), event.source_url
+    assert len(event.event) >= 30
+
+
+def test_timeline_has_no_duplicates_and_stays_in_date_order():
+    events = data.load_timeline()
+    assert [e.date for e in events] == sorted(e.date for e in events)
+    assert len({(e.date, e.event) for e in events}) == len(events)
+    assert len({e.event for e in events}) == len(events)
+    urls = [e.source_url for e in NEW_EVENTS]
+    # one page may report two events (the Pentagon statement); no row is entered twice
+    assert len({(e.date, e.source_url) for e in NEW_EVENTS}) == len(NEW_EVENTS) and len(set(urls)) >= 12
+
+
+def test_the_events_the_problem_set_reads():
+    by_date = {e.date: e for e in data.load_timeline()}
+    pledge, end = by_date[dt.date(2018, 4, 20)], by_date[dt.date(2020, 1, 1)]
+    assert "halt to nuclear and ICBM tests" in pledge.event and "no ground" in end.event
+    assert "Stockholm" in by_date[dt.date(2019, 10, 5)].event
+    assert "Pyongyang Joint Declaration" in by_date[dt.date(2018, 9, 19)].event
+    assert "nuclear forces" in by_date[dt.date(2022, 9, 8)].event
+    assert "constitution" in by_date[dt.date(2023, 9, 27)].event
+
+
+# --------------------------------------------------------------------------- assessed classes
+ASSESSED = [launch for launch in data.load_launches() if launch.assessed_class]
+
+
+def test_assessed_classes_only_fill_unknowns_and_name_their_source():
+    assert len(ASSESSED) == 14  # data/README.md
+    readme = resources.files(data).joinpath("README.md").read_text(encoding="utf-8")
+    assert "for 14 launches the table leaves `Unknown`" in readme
+    for launch in ASSESSED:
+        assert launch.missile_class == "Unknown" and launch.missile == "Unknown"
+        assert launch.assessed_class in data.MISSILE_CLASSES and launch.assessed_class != "Unknown"
+        assert re.search(r"\b(19|20)\d\d\b", launch.assessed_source), "the source gives its date"
+        assert re.search(r"https?://\S+", launch.assessed_source), "the source gives a page"
+        assert launch.best_class == launch.assessed_class
+    others = [launch for launch in data.load_launches() if not launch.assessed_class]
+    assert all(not launch.assessed_source and launch.best_class == launch.missile_class for launch in others)
+
+
+def test_assessed_classes_by_date_as_the_readme_gives_them():
+    got = sorted((launch.date.isoformat(), launch.assessed_class) for launch in ASSESSED)
+    assert got == sorted([
+        ("2022-02-26", "ICBM"), ("2022-03-04", "ICBM"),
+        ("2022-05-24", "ICBM"), ("2022-05-24", "SRBM"), ("2022-05-24", "SRBM"),
+        ("2022-11-02", "ICBM"), ("2022-11-02", "SRBM"), ("2022-11-02", "SRBM"),
+        ("2022-11-03", "SRBM"), ("2022-11-03", "SRBM"), ("2022-11-03", "SRBM"),
+        ("2022-12-18", "MRBM"), ("2022-12-18", "MRBM"), ("2024-05-27", "SLV")])
+    # the one ICBM of 3 November 2022 (KST) is the 1,920 km apogee, not a short-range missile
+    nov = [launch for launch in ASSESSED if launch.date == dt.date(2022, 11, 2) and launch.assessed_class == "ICBM"]
+    assert [launch.apogee_km for launch in nov] == [1920.0]
+
+
+def test_2022_icbm_counts_under_each_reading():
+    # data/README.md: 3 ICBMs by the table's class, 7 with the assessed classes; 40 Unknown, then 27
+    table = data.launches_per_year(start_year=2022, end_year=2022).for_year(2022)
+    assessed = data.launches_per_year(start_year=2022, end_year=2022, assessed=True).for_year(2022)
+    assert (table["ICBM"], assessed["ICBM"]) == (3, 7)
+    assert (table["Unknown"], assessed["Unknown"]) == (40, 27)
+    assert sum(table.values()) == sum(assessed.values()) == 69  # reclassifying never loses a launch
+    # the default stays the table's own classes, for every year
+    assert np.array_equal(data.launches_per_year().counts, data.launches_per_year(assessed=False).counts)

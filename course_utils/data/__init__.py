@@ -2,9 +2,12 @@
 
 Tables (see ``README.md`` in this folder for sources and attribution):
 
-- :func:`load_launches`: one row per missile launched, 1984 to April 2026 (CNS database).
+- :func:`load_launches`: one row per missile launched, 1984 to April 2026 (CNS database), with
+  an assessed class (and its source) where the public record names a class the table leaves
+  ``Unknown``.
 - :func:`load_nuclear_tests`: the six nuclear tests (USGS magnitudes, yield ranges).
-- :func:`load_timeline`: dated diplomatic, military and rhetorical events, 1994 to 2019.
+- :func:`load_timeline`: dated diplomatic, military and rhetorical events, 1994 to 2024, each with
+  its source.
 
 Views: :func:`launches_per_year`, :func:`longest_range_per_year`, :func:`events_between`.
 Loaders read only files inside this package, parse every date (keeping month-only dates with
@@ -57,6 +60,15 @@ class Launch(NamedTuple):
     outcome: str  # "success", "failure" or "unknown"
     apogee_km: float | None
     distance_km: float | None
+    #: The class the public record attributes to a launch the table leaves ``Unknown`` ("" when
+    #: none is attributed), and who attributes it (see README.md).
+    assessed_class: str = ""
+    assessed_source: str = ""
+
+    @property
+    def best_class(self) -> str:
+        """The table's class, or the assessed class where the table says ``Unknown``."""
+        return self.assessed_class if self.missile_class == "Unknown" and self.assessed_class else self.missile_class
 
 
 class NuclearTest(NamedTuple):
@@ -77,6 +89,7 @@ class Event(NamedTuple):
     category: str
     event: str
     source_hint: str
+    source_url: str = ""  # a page that reports the event (rows added from 2018 on carry one)
 
 
 def parse_date(text: str) -> tuple[dt.date, str]:
@@ -121,15 +134,24 @@ def _checked(filename: str, line: int, build):
 def load_launches() -> tuple[Launch, ...]:
     """Every missile launched, in date order (339 rows, 1984 to April 2026)."""
     name = "nk_missile_launches.csv"
-    cols = ("date_utc", "missile", "missile_class", "facility", "outcome", "apogee_km", "distance_km")
+    cols = ("date_utc", "missile", "missile_class", "facility", "outcome", "apogee_km", "distance_km",
+            "assessed_class", "assessed_source")
 
     def build(row):
         date, precision = parse_date(row["date_utc"])
         if row["missile_class"] not in MISSILE_CLASSES:
             raise ValueError(f"unknown missile class {row['missile_class']!r}")
+        assessed, source = (row["assessed_class"] or "").strip(), (row["assessed_source"] or "").strip()
+        if assessed and (assessed not in MISSILE_CLASSES or assessed == "Unknown"):
+            raise ValueError(f"unknown assessed class {assessed!r}")
+        if assessed and row["missile_class"] != "Unknown":
+            raise ValueError("an assessed class is only for launches the table leaves Unknown, "
+                             f"not {row['missile_class']}")
+        if bool(assessed) != bool(source):
+            raise ValueError("an assessed class needs its source, and a source its class")
         return Launch(date, precision, row["missile"], row["missile_class"], row["facility"],
                       row["outcome"], _optional_float(row["apogee_km"]),
-                      _optional_float(row["distance_km"]))
+                      _optional_float(row["distance_km"]), assessed, source)
 
     rows = [_checked(name, line, lambda r=row: build(r)) for line, row in _rows(name, cols)]
     return tuple(sorted(rows, key=lambda r: r.date))
@@ -151,13 +173,16 @@ def load_nuclear_tests() -> tuple[NuclearTest, ...]:
 
 @cache
 def load_timeline() -> tuple[Event, ...]:
-    """Dated events 1994 to 2019: diplomacy, nuclear and missile milestones, rhetoric, regional."""
+    """Dated events 1994 to 2024: diplomacy, nuclear and missile milestones, rhetoric, regional."""
     name = "nk_timeline.csv"
-    cols = ("date", "category", "event", "source_hint")
+    cols = ("date", "category", "event", "source_hint", "source_url")
 
     def build(row):
         date, precision = parse_date(row["date"])
-        return Event(date, precision, row["category"], row["event"], row["source_hint"])
+        if row["category"] not in EVENT_CATEGORIES:
+            raise ValueError(f"unknown category {row['category']!r}")
+        return Event(date, precision, row["category"], row["event"], row["source_hint"],
+                     (row["source_url"] or "").strip())
 
     return tuple(_checked(name, line, lambda r=row: build(r)) for line, row in _rows(name, cols))
 
@@ -196,6 +221,7 @@ def launches_per_year(
     classes: Iterable[str] | None = None,
     start_year: int | None = None,
     end_year: int | None = None,
+    assessed: bool = False,
 ) -> YearCounts:
     """Missiles launched per year and class, with every year in the span (zeros kept).
 
@@ -205,6 +231,10 @@ def launches_per_year(
         Missile classes to count (default: all of :data:`MISSILE_CLASSES`).
     start_year, end_year : int, optional
         Inclusive span (default: first to last year in the table).
+    assessed : bool, default False
+        Count a launch the table leaves ``Unknown`` under the class the public record attributes
+        to it, where one is attributed (:attr:`Launch.best_class`); the default counts the
+        table's own classes.
     """
     chosen = _check_classes(classes)
     launches = load_launches()
@@ -216,8 +246,9 @@ def launches_per_year(
     counts = np.zeros((len(years), len(chosen)), dtype=int)
     col = {c: j for j, c in enumerate(chosen)}
     for launch in launches:
-        if first <= launch.date.year <= last and launch.missile_class in col:
-            counts[launch.date.year - first, col[launch.missile_class]] += 1
+        kind = launch.best_class if assessed else launch.missile_class
+        if first <= launch.date.year <= last and kind in col:
+            counts[launch.date.year - first, col[kind]] += 1
     return YearCounts(years, chosen, counts)
 
 
