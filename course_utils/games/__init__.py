@@ -1,0 +1,33 @@
+"""Games that make the student a player: chicken, deadlines, a disarmament deal, a crisis.
+
+Each game is a plain Python class (seeded, deterministic, driven headless by tests) with a thin
+widget view, ``game.show()``. Every game has the same small API: ``predict(option)`` before the
+first move, ``act(key, value=None)`` for a decision (``available()`` lists the keys open now),
+``readout`` (the state in words), ``confront()`` (the closing screen), ``summary()`` (a plain
+dict), ``reset(seed=None)`` and ``export_csv(path)`` (the student's history, written only where
+they ask). Names are imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: game name -> module in this package
+_GAMES = {
+    "ChickenGame": "chicken",          # at the brink: chicken against an equilibrium bot
+    "DeadlineGame": "offers",          # the initiative: alternating offers with a deadline
+    "DisarmamentGame": "disarmament",  # commitment: a staged deal that may be reneged on
+    "CrisisSandbox": "sandbox",        # the hardest part: resolve, signal and commitment
+}
+
+__all__ = [*_GAMES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _GAMES:
+        module = importlib.import_module(f"{__name__}.{_GAMES[name]}")
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
