@@ -1,27 +1,194 @@
-"""An explorer that repaints only what moves.
+"""An explorer that repaints only what moves, inside one frame (issue 19: <= 8 ms a change).
 
-Most of a redraw is text: tick labels, titles, legends. None of it changes when a slider moves, so
-:class:`FastExplorer` lays the figure out once, keeps a picture of everything that stays put, and
-on each change pastes that picture back and draws on it only the artists the plot function
-returned (the ones it updates in place). When the axes limits change, the ticks change too, and
-the next picture is drawn in full.
+A change of a control costs the model, the plot function's update of its artists, a picture and
+a readout. The picture is the expensive part, so :class:`FastExplorer` makes it cheap in three
+ways, each measured by ``benchmarks/bench_explorers.py`` (figures in ``benchmarks/README.md``):
+
+- **A kept background.** The figure is laid out once; everything that does not move (titles,
+  legends, axis labels, ticks that stay) is drawn once into a background picture. Each change
+  pastes that picture back and draws on it only the artists :meth:`~.base.Explorer.draw`
+  returned. When the axes limits change the background is drawn again, unless the explorer
+  lists its axes among the moving artists (:attr:`FastExplorer.limits_move`).
+- **Text drawn once.** Since matplotlib 3.11, Agg renders text glyph by glyph through FreeType
+  on every draw, about 40 µs a glyph. :class:`TextCachingRenderer` renders each distinct string
+  (in one font, size and angle) once, at a whole-pixel position, and afterwards pastes the
+  finished bitmap wherever that string goes, in its colour.
+- **Only the changed rows compressed.** :class:`PngEncoder` writes the PNG in bands of rows,
+  each band compressed on its own; a band whose pixels did not change keeps its compressed bytes.
 
 ``figure.savefig`` still draws everything, so the figure itself is never incomplete.
 """
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 from typing import Any
 
+import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
 from ..plots import freeze_layout
 from .base import Explorer
 
-__all__ = ["FastExplorer"]
+__all__ = ["FastExplorer", "PngEncoder", "TextCachingRenderer"]
 
 
+# =========================================================================== text drawn once
+class _GlyphRecorder:
+    """Stands in for the Agg renderer while one string is rendered: keeps its glyph bitmaps."""
+
+    def __init__(self) -> None:
+        self.glyphs: list[tuple[np.ndarray, int, int]] = []
+
+    def draw_text_image(self, image, x, y, angle, gc) -> None:  # same signature as Agg's
+        self.glyphs.append((np.array(image, dtype=np.uint8, copy=True), int(x), int(y)))
+
+
+def _merge(glyphs: list[tuple[np.ndarray, int, int]]) -> tuple[np.ndarray, int, int]:
+    """One bitmap holding every glyph (coverage combined as repeated painting would), with its
+    left edge and bottom row in the renderer's downward coordinates."""
+    left = min(x for _g, x, _y in glyphs)
+    top = min(y - g.shape[0] for g, _x, y in glyphs)
+    right = max(x + g.shape[1] for g, x, _y in glyphs)
+    bottom = max(y for _g, _x, y in glyphs)
+    out = np.zeros((bottom - top, right - left), dtype=np.uint16)
+    for g, x, y in glyphs:
+        rows, cols = slice(y - g.shape[0] - top, y - top), slice(x - left, x - left + g.shape[1])
+        here = out[rows, cols]
+        out[rows, cols] = here + g - (here * g + 127) // 255
+    return out.astype(np.uint8), left, bottom
+
+
+class TextCachingRenderer(RendererAgg):
+    """Agg, but each distinct string is rendered by FreeType once and its bitmap reused.
+
+    A string is drawn at the nearest whole pixel (as matplotlib did before 3.11), so the same
+    bitmap serves it anywhere; the colour and transparency come from the graphics context at
+    each draw. Math text and TeX go through Agg unchanged.
+    """
+
+    MAX_STRINGS = 4096
+
+    def __init__(self, width, height, dpi):
+        super().__init__(width, height, dpi)
+        self._strings: dict[tuple, tuple[np.ndarray, int, int] | None] = {}
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        key = (s, tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
+               prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), prop.get_file(),
+               float(angle), bool(gc.get_antialiased()),
+               tuple(features) if features else None, language)
+        ix, iy = round(x), round(y)
+        if key not in self._strings:
+            if len(self._strings) >= self.MAX_STRINGS:
+                self._strings.clear()
+            recorder, agg = _GlyphRecorder(), self._renderer
+            self._renderer = recorder  # type: ignore[assignment]
+            try:
+                super().draw_text(gc, ix, iy, s, prop, angle, ismath, mtext)
+            finally:
+                self._renderer = agg
+            if recorder.glyphs:
+                bitmap, left, bottom = _merge(recorder.glyphs)
+                self._strings[key] = (bitmap, left - ix, bottom - iy)
+            else:
+                self._strings[key] = None
+        cached = self._strings[key]
+        if cached is not None:
+            bitmap, dx, dy = cached
+            self._renderer.draw_text_image(bitmap, ix + dx, iy + dy, 0, gc)
+
+
+class _Canvas(FigureCanvasAgg):
+    """An Agg canvas drawing with :class:`TextCachingRenderer`."""
+
+    def get_renderer(self):
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = TextCachingRenderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
+# =========================================================================== PNG, changed rows only
+_BASE = 65521  # Adler-32's modulus
+
+
+def _adler32_combine(first: int, second: int, length: int) -> int:
+    """Adler-32 of two byte strings joined, from each one's checksum (zlib's adler32_combine)."""
+    rem = length % _BASE
+    sum1 = first & 0xFFFF
+    sum2 = (rem * sum1) % _BASE
+    sum1 += (second & 0xFFFF) + _BASE - 1
+    sum2 += ((first >> 16) & 0xFFFF) + ((second >> 16) & 0xFFFF) + _BASE - rem
+    sum1 = sum1 - _BASE if sum1 >= _BASE else sum1
+    sum1 = sum1 - _BASE if sum1 >= _BASE else sum1
+    sum2 = sum2 - 2 * _BASE if sum2 >= 2 * _BASE else sum2
+    sum2 = sum2 - _BASE if sum2 >= _BASE else sum2
+    return sum1 | (sum2 << 16)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+class PngEncoder:
+    """PNG (8-bit RGBA) of successive frames of one size, recompressing only changed bands.
+
+    Each band of :attr:`BAND` rows is compressed on its own and ends on a byte boundary (a sync
+    flush), so the compressed bands join into one valid zlib stream; a band whose pixels are
+    those of the previous frame keeps its bytes. Rows are written unfiltered.
+    """
+
+    BAND = 16
+    LEVEL = 1
+
+    def __init__(self) -> None:
+        self._shape: tuple[int, ...] = ()
+        self._previous: np.ndarray | None = None
+        self._bands: list[tuple[bytes, int, int]] = []
+
+    def encode(self, rgba: np.ndarray) -> bytes:
+        """The PNG of ``rgba``, an (height, width, 4) ``uint8`` array."""
+        rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+        height, width, _ = rgba.shape
+        words = rgba.reshape(height, -1).view(np.uint32)
+        n_bands = -(-height // self.BAND)
+        if rgba.shape != self._shape or self._previous is None:
+            self._shape, self._previous = rgba.shape, words.copy()
+            self._bands = [(b"", 1, 0)] * n_bands
+            changed = np.ones(n_bands, dtype=bool)
+        else:
+            rows = (words != self._previous).any(axis=1)
+            changed = np.add.reduceat(rows, np.arange(0, height, self.BAND)) > 0
+            np.copyto(self._previous, words)
+        for i in np.flatnonzero(changed):
+            block = rgba[i * self.BAND:(i + 1) * self.BAND]
+            raw = np.empty((block.shape[0], 4 * width + 1), dtype=np.uint8)
+            raw[:, 0] = 0  # filter type "none"
+            raw[:, 1:] = block.reshape(block.shape[0], -1)
+            data = raw.tobytes()
+            packer = zlib.compressobj(self.LEVEL, zlib.DEFLATED, -15)
+            self._bands[i] = (packer.compress(data) + packer.flush(zlib.Z_SYNC_FLUSH),
+                              zlib.adler32(data), len(data))
+        checksum = self._bands[0][1]
+        for _data, adler, length in self._bands[1:]:
+            checksum = _adler32_combine(checksum, adler, length)
+        stream = b"".join([b"\x78\x01", *(b[0] for b in self._bands), b"\x03\x00",
+                           struct.pack(">I", checksum)])
+        header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+        return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", stream)
+                + _chunk(b"IEND", b""))
+
+
+# =========================================================================== the explorer
 def _artists_in(tree: Any) -> list[Artist]:
     """Every matplotlib artist in a nest of dicts, lists and tuples."""
     if isinstance(tree, Artist):
@@ -36,13 +203,20 @@ def _artists_in(tree: Any) -> list[Artist]:
 class FastExplorer(Explorer):
     """:class:`Explorer` whose :meth:`png` redraws only the artists :meth:`draw` returned."""
 
+    #: True when :meth:`draw` returns, among its moving artists, everything that depends on
+    #: the axes limits (ticks, their labels, grids): then new limits need no new background
+    limits_move = False
+
     def __init__(self, **initial: Any):
         self._background: Any = None
         self._limits: Any = None
+        self._encoder = PngEncoder()
         super().__init__(**initial)
         freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def _axes_limits(self) -> tuple:
+        if self.limits_move:
+            return ()
         return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes)
 
     def _moving(self) -> list[Artist]:
@@ -62,23 +236,18 @@ class FastExplorer(Explorer):
 
     def png(self) -> bytes:
         """The figure as PNG: the kept background plus the moving artists, drawn afresh."""
-        if self.figure.get_layout_engine() is not None:  # still being built: draw it all
-            return super().png()
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from PIL import Image
-
         canvas = self.figure.canvas
-        if not isinstance(canvas, FigureCanvasAgg):
-            canvas = FigureCanvasAgg(self.figure)
+        if not isinstance(canvas, _Canvas):
+            canvas = _Canvas(self.figure)
             self._background = None
-        if self._background is None or self._limits != self._axes_limits():
-            self._capture_background(canvas)
-        canvas.restore_region(self._background)
-        renderer = canvas.get_renderer()
-        for artist in self._moving():
-            artist.draw(renderer)
-        width, height = canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        image.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        if self.figure.get_layout_engine() is not None:  # still being built: draw it all
+            canvas.draw()
+        else:
+            if self._background is None or self._limits != self._axes_limits():
+                self._capture_background(canvas)
+            canvas.restore_region(self._background)
+            renderer = canvas.get_renderer()
+            for artist in self._moving():
+                if artist.get_visible():
+                    artist.draw(renderer)
+        return self._encoder.encode(np.asarray(canvas.buffer_rgba()))
