@@ -132,7 +132,7 @@ class DeadlineGame(Game):
         last = t + 1 >= self.deadlines[i]
         if accepted or last:
             row = self.history[-1]
-            outcome = ("a deal in offer %d, worth %.2f to you today" % (t + 1, row["your_value"])
+            outcome = (f"a deal in offer {t + 1}, worth {row['your_value']:.2f} to you today"
                        if accepted else "no deal: the deadline passed (0 each)")
             self.results.append({"negotiation": i + 1, "deadline": self.deadlines[i],
                                  "agreed": accepted, "offer": t + 1,
