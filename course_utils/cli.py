@@ -34,8 +34,14 @@ _EPILOG = {
           PATH/<student>/NB.ipynb                    one folder per student
           PATH/doejane_12345_678_NB.ipynb            Canvas download (also _LATE_, NB-1.ipynb);
                                                      the student id is the first part (doejane)
+          PATH/Jane Doe_4711_assignsubmission_file_NB.ipynb   Moodle (also with folders:
+                                                     .../Jane Doe_4711_assignsubmission_file_/NB.ipynb)
+          PATH/PS1_jdoe_attempt_2026-10-02-16-59-07_NB.ipynb  Blackboard
+          PATH/118013-262429 - Jane Doe - Oct 2, 2026 459 PM - NB.ipynb   Brightspace (or a folder)
           PATH/<student>_NB.ipynb                    plain LMS export
           PATH.zip                                   a zip of any of the above
+        names with spaces become ids (Jane Doe -> jane.doe) unless --roster maps them;
+        due dates, extensions and the late penalty: c.CourseLate in nbgrader_config.py
 
         example:
           course grade ps1_bargaining --submissions ~/Downloads/submissions.zip --workers 2
@@ -111,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="per-cell time limit (default: Execute.timeout of nbgrader_config.py, else 30)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                   help="map the LMS's names to student ids (columns student_id, lms_id and/or lms_name)")
 
     p = _sub(sub, "feedback", "Write HTML feedback per student (results and hints, never hidden tests).")
     p.add_argument("assignment")
@@ -156,7 +164,8 @@ def _run(args: argparse.Namespace) -> int:
         from course_utils.grading.batch import grade_class
 
         grade_class(course, course.require(args.assignment), args.submissions, workers=args.workers,
-                             force=args.force, progress=not args.no_progress, cell_timeout=args.timeout)
+                             force=args.force, progress=not args.no_progress, cell_timeout=args.timeout,
+                             roster=args.roster)
         return 0  # failed students are listed; the batch itself ran
     if args.command == "feedback":
         from course_utils.grading.feedback import write_feedback

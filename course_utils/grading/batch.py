@@ -30,9 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 
-from course_utils.grading.collect import Submission, collect_submissions
+from course_utils.grading.collect import Submission, collect_submissions, load_roster
 from course_utils.grading.course import Course, CourseError
 from course_utils.grading.flags import one_line
+from course_utils.grading.late import Lateness, LatePolicy, format_time, load_policy
 
 if TYPE_CHECKING:
     from course_utils.grading.engine import PartGrade
@@ -41,6 +42,7 @@ from course_utils.grading.gradesfile import (  # the grades.csv schema (re-expor
     FAILED,
     FLAGGED,
     GRADED,
+    notebook_scores,
     part_columns,
     part_key,
     read_grades,
@@ -224,6 +226,8 @@ def _new_pool(workers: int, log_path: Path) -> ProcessPoolExecutor:
 def _timestamp(sub: Submission) -> str:
     if sub.timestamp:
         return sub.timestamp
+    if sub.submitted_at is not None:
+        return sub.submitted_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
     times = [p.stat().st_mtime for p in sub.files.values()]
     newest = max(times) if times else time.time()
     return datetime.fromtimestamp(newest, tz=UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
@@ -271,9 +275,44 @@ def _copy_submitted(course: Course, assignment: str, sub: Submission) -> dict[st
     return copied
 
 
-def _record(gb: Any, course: Course, assignment: str, result: StudentResult, timestamp: str) -> None:
+def _gradebook_dates(gb: Any, assignment: str, students: list[str]) -> tuple[Any, dict[str, Any]]:
+    """nbgrader's own due date of the assignment and extensions of the students (or None)."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        due = gb.find_assignment(assignment).duedate
+    except MissingEntry:
+        return None, {}
+    extensions = {}
+    for sid in students:
+        try:
+            extensions[sid] = gb.find_submission(assignment, sid).extension
+        except MissingEntry:
+            continue
+    return (due.replace(tzinfo=UTC) if due is not None else None), extensions
+
+
+def _submission_info(policy: LatePolicy, assignment: str, sub: Submission, result: StudentResult,
+                     gb_due: Any, gb_extension: Any) -> tuple[dict[str, str], Lateness, dict[str, float]]:
+    """The grades.csv columns about time, lateness and the LMS; the penalty per notebook."""
+    lateness = policy.lateness(assignment, sub.student_id, sub.submitted_at, gb_due, gb_extension)
+    seconds = lateness.seconds_late
+    if sub.lms == "canvas" and not sub.lms_late and seconds > 0:
+        # Canvas knows the true time and its own extensions; without its late mark, not late
+        seconds = 0.0
+    per_notebook = {nb: policy.penalty(sub.student_id, score, seconds)
+                    for nb, score in notebook_scores({k: p.score for k, p in result.parts.items()}).items()}
+    info = {"submitted_at": format_time(sub.submitted_at), "time_source": sub.time_source,
+            "due": format_time(lateness.deadline), "late_seconds": f"{seconds:g}" if lateness.deadline else "",
+            "late_penalty": f"{sum(per_notebook.values()):g}", "lms": sub.lms, "lms_name": sub.lms_name,
+            "lms_id": sub.lms_id, "lms_late": "yes" if sub.lms_late else ""}
+    return info, lateness, per_notebook
+
+
+def _record(gb: Any, course: Course, assignment: str, result: StudentResult, timestamp: str,
+            late: tuple[Lateness, dict[str, float]] | None = None) -> None:
     """Write a finished student's autograded notebooks and gradebook rows (parent only)."""
-    from course_utils.grading.gradebook import record_notebook
+    from course_utils.grading.gradebook import record_late, record_notebook
 
     target = course.autograded_dir / result.student_id / assignment
     if target.is_symlink():
@@ -292,6 +331,11 @@ def _record(gb: Any, course: Course, assignment: str, result: StudentResult, tim
                 _replace_file(target, f"{notebook}.ipynb", text.encode("utf-8"))
                 record_notebook(gb, assignment, result.student_id, notebook, nbformat.reads(text, as_version=4),
                                 timestamp)
+            if late is not None:
+                lateness, per_notebook = late
+                only = next(iter(result.executed), "")
+                record_late(gb, assignment, result.student_id, lateness,
+                            {(nb or only): points for nb, points in per_notebook.items()})
         except Exception:
             gb.db.rollback()
             raise
@@ -320,6 +364,7 @@ def grade_class(
     cell_timeout: float | None = None,
     total_timeout: float = 300.0,
     echo: Callable[[str], None] | None = print,
+    roster: Path | None = None,
 ) -> BatchResult:
     """Autograde every student of ``submissions`` for ``assignment``.
 
@@ -342,6 +387,9 @@ def grade_class(
         Per-cell and per-notebook time limits in seconds.
     echo : callable, optional
         Where status lines go (``print`` by default; ``None`` for silence).
+    roster : Path, optional
+        A CSV mapping the LMS's names for students to student ids
+        (:func:`course_utils.grading.collect.load_roster`).
 
     Returns
     -------
@@ -363,7 +411,9 @@ def grade_class(
 
     with contextlib.ExitStack() as stack:
         scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="course-submissions-"))
-        found = collect_submissions(Path(submissions), assignment, list(sources), Path(scratch))
+        policy = load_policy(course.root)
+        found = collect_submissions(Path(submissions), assignment, list(sources), Path(scratch),
+                                    roster=load_roster(roster), tz=policy.timezone)
         report_dir.mkdir(parents=True, exist_ok=True)
         log_path = report_dir / "grading.log"
         # Kernels never see the class's files: the folder given and intake's private copies of
@@ -381,6 +431,7 @@ def grade_class(
         pending = {sub.student_id: {nb: str(path) for nb, path in sub.files.items()} for sub in todo}
         expansions = _expand_autotests(course, sources, log_path) if todo else {}
         intake_flags = {sub.student_id: list(sub.flags) for sub in todo if sub.flags}
+        by_id = {sub.student_id: sub for sub in todo}
 
         def submit_all(executor: ProcessPoolExecutor) -> dict[Future, str]:
             # Students are handed out in order; a worker starts the next kernel ahead while it
@@ -409,21 +460,34 @@ def grade_class(
                 except OSError as exc:
                     copy_errors[sub.student_id] = f"cannot copy the files to {course.submitted_dir}: {exc}"
             write_grades(csv_path, rows, parts)
+            gb_due, gb_extensions = _gradebook_dates(gb, assignment, list(by_id))
 
             def finish(result: StudentResult) -> None:
+                sub = by_id[result.student_id]
+                info, lateness, per_notebook = _submission_info(policy, assignment, sub, result, gb_due,
+                                                                gb_extensions.get(result.student_id))
+                if sub.lms == "canvas" and not sub.lms_late and lateness.seconds_late > 0:
+                    result.flags.append(one_line(
+                        f"its zip entry time ({info['submitted_at']}) is after the deadline ({info['due']}), but "
+                        "Canvas does not mark it late; no penalty applied: check"))
+                if sub.lms_late and lateness.deadline is not None and lateness.seconds_late == 0:
+                    result.flags.append(one_line(
+                        f"the LMS marks this submission late, but its time ({info['submitted_at']}, from the "
+                        f"{sub.time_source}) is within the deadline ({info['due']}); no penalty applied: check"))
                 if result.student_id in copy_errors:
                     result = StudentResult(result.student_id, FAILED, reason=copy_errors[result.student_id])
-                elif intake_flags.get(result.student_id) and result.status != FAILED:
+                elif (intake_flags.get(result.student_id) or result.flags) and result.status != FAILED:
                     # what intake refused (a link, an oversized file) comes first
-                    result.flags = [*intake_flags[result.student_id], *result.flags]
+                    result.flags = list(dict.fromkeys([*intake_flags.get(result.student_id, []), *result.flags]))
                     result.status, result.reason = FLAGGED, result.flags[0]
                 try:
-                    _record(gb, course, assignment, result, stamps.get(result.student_id, ""))
+                    _record(gb, course, assignment, result, stamps.get(result.student_id, ""),
+                            (lateness, per_notebook))
                 except Exception as exc:  # the gradebook or disk failed for this student only
                     result = StudentResult(result.student_id, FAILED,
                                            reason=f"could not record the grade: {type(exc).__name__}: {exc}")
                 results[result.student_id] = result
-                rows[result.student_id] = result_row(result)
+                rows[result.student_id] = result_row(result, info)
                 write_grades(csv_path, rows, parts)
                 with log_path.open("a", encoding="utf-8") as log:
                     log.write(f"[course grade] {result.student_id}: {result.status} in {result.seconds:.2f} s\n")

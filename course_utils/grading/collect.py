@@ -10,7 +10,18 @@ Accepted layouts (``NB`` is a notebook name of the assignment without ``.ipynb``
    - Canvas: ``<name>_<user id>_<submission id>_NB.ipynb`` (also ``<name>_LATE_...``, and
      Canvas's resubmission suffix ``NB-1.ipynb``); the student id is ``<name>``, e.g.
      ``doejane_12345_678_ps1_bargaining.ipynb`` -> ``doejane``;
+   - Moodle (folders on and off), Blackboard and Brightspace bulk downloads, read by
+     :mod:`course_utils.grading.lms` (names with spaces become ids through a roster file, or
+     ``Jane Doe`` -> ``jane.doe``);
    - plain: ``<student_id>_NB.ipynb`` or ``<student_id>-NB.ipynb``.
+
+Each submission gets a time that is true, never the time of extraction: nbgrader's
+``timestamp.txt``; else the time the LMS wrote into the name (Blackboard, Brightspace); else the
+zip entry's time (what the LMS stamped when it built the download); else, for a folder, the
+file's modification time (as the download or ``unzip`` left it). ``time_source`` says which.
+Times without a zone are in ``tz`` (``c.CourseLate.timezone``). When one student has several
+attempts in a download whose names carry their times (Blackboard, Brightspace), the latest is
+graded and the others are listed as skipped.
 
 A student id is 1 to 64 letters, digits and ``. _ @ -``, starting with a letter or digit (the
 whole name must match: no spaces, no line breaks). Files that match none of these are listed
@@ -40,15 +51,19 @@ import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from course_utils.grading.course import CourseError
 from course_utils.grading.flags import name as quoted
 from course_utils.grading.flags import one_line
+from course_utils.grading.lms import LmsFile, parse_lms_path, slug_id
 
 __all__ = [
     "Submission",
     "Collection",
+    "Roster",
+    "load_roster",
     "collect_submissions",
     "student_id_from_filename",
     "valid_student_id",
@@ -86,8 +101,20 @@ class Submission:
 
     student_id: str
     files: dict[str, Path] = field(default_factory=dict)
+    #: the text of nbgrader's ``timestamp.txt`` when the submission had one
     timestamp: str | None = None
     flags: list[str] = field(default_factory=list)
+    #: when the student submitted (aware, UTC), and where that time was read
+    submitted_at: datetime | None = None
+    time_source: str = ""
+    #: the LMS the file came from and its name and number for the student ("" when none)
+    lms: str = ""
+    lms_name: str = ""
+    lms_id: str = ""
+    #: the LMS marked the submission late (Canvas's ``_LATE``)
+    lms_late: bool = False
+    #: per notebook: (time, source) of the accepted file
+    times: dict[str, tuple[datetime, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,6 +137,63 @@ def valid_student_id(text: str) -> bool:
     (True, False, False)
     """
     return isinstance(text, str) and STUDENT_ID.fullmatch(text) is not None
+
+
+@dataclass
+class Roster:
+    """A mapping file from the LMS's names for students to the course's student ids.
+
+    A CSV file with a header: ``student_id`` and at least one of ``lms_id`` (Canvas user id,
+    Moodle participant id, Blackboard user name, Brightspace number) and ``lms_name`` (the name
+    as the download writes it: ``doejane``, ``Jane Doe``). Extra columns (e.g. ``email``,
+    ``section``) are kept for ``course export``. Names match ignoring case and repeated spaces.
+    """
+
+    by_id: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+    #: every row by student id (for the export)
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)
+    path: Path | None = None
+
+    def lookup(self, lms_id: str, name: str) -> str | None:
+        return self.by_id.get(lms_id) if lms_id and lms_id in self.by_id else self.by_name.get(_name_key(name))
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def load_roster(path: Path | None) -> Roster:
+    """Read a roster file (see :class:`Roster`); an empty roster for ``None``."""
+    import csv
+
+    if path is None:
+        return Roster()
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+            header = [h.strip() for h in (rows[0].keys() if rows else [])]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CourseError(f"cannot read the roster {path}: {one_line(exc, 160)}") from None
+    if "student_id" not in header or not ({"lms_id", "lms_name"} & set(header)):
+        raise CourseError(f"the roster {path} needs a header line with student_id and lms_id and/or lms_name "
+                          f"(found: {', '.join(header) or 'no rows'})")
+    roster = Roster(path=path)
+    for n, raw in enumerate(rows, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        sid = row.get("student_id", "")
+        if not valid_student_id(sid):
+            raise CourseError(f"{path}, line {n}: {sid!r} is not a valid student id "
+                              "(1-64 letters, digits and . _ @ -, starting with a letter or digit)")
+        for key, table, value in (("lms_id", roster.by_id, row.get("lms_id", "")),
+                                  ("lms_name", roster.by_name, _name_key(row.get("lms_name", "")))):
+            if value and table.get(value, sid) != sid:
+                raise CourseError(f"{path}, line {n}: {key} {value!r} is given to both {table[value]!r} and {sid!r}")
+            if value:
+                table[value] = sid
+        roster.rows[sid] = row
+    return roster
 
 
 def student_id_from_filename(filename: str, notebooks: list[str]) -> tuple[str, str] | None:
@@ -300,11 +384,13 @@ def _zip_parts(name: str) -> tuple[str, ...] | str:
     return parts
 
 
-def _extract_zip(archive: Path, target: Path) -> list[tuple[tuple[str, ...], str]]:
+def _extract_zip(archive: Path, target: Path,
+                 times: dict[tuple[str, ...], datetime] | None = None) -> list[tuple[tuple[str, ...], str]]:
     """Extract the notebooks of ``archive`` into ``target``; returns the refused members.
 
     Only ``.ipynb`` members outside ignored folders are extracted. Each refused member is
-    ``(path parts, reason)``.
+    ``(path parts, reason)``. ``times`` receives each extracted member's entry time (the time
+    the LMS stamped; a zip keeps it without a zone).
     """
     refused: list[tuple[tuple[str, ...], str]] = []
     total = 0
@@ -358,6 +444,11 @@ def _extract_zip(archive: Path, target: Path) -> list[tuple[tuple[str, ...], str
                     refused.append((parts, f"cannot be extracted ({type(exc).__name__})"))
                     continue
                 total += written
+                if times is not None:
+                    try:
+                        times[parts] = datetime(*member.date_time)
+                    except ValueError:  # an impossible date in the entry: no time from it
+                        pass
     except CourseError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -384,12 +475,21 @@ def _stream_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo, dest: Path, cap
 class _Intake:
     """What one call of :func:`collect_submissions` found, accepted and refused."""
 
-    def __init__(self, folder: Path, scratch: Path, notebooks: list[str]) -> None:
+    def __init__(self, folder: Path, scratch: Path, notebooks: list[str], *, roster: Roster | None = None,
+                 tz: tzinfo = UTC, zip_times: dict[tuple[str, ...], datetime] | None = None) -> None:
         self.folder = folder
         self.accepted = Path(tempfile.mkdtemp(prefix="accepted-", dir=scratch))
         self.notebooks = notebooks
         self.found: dict[str, Submission] = {}
         self.skipped: list[str] = []
+        self.roster = roster or Roster()
+        self.tz = tz
+        self.zip_times = zip_times
+        #: student id -> the LMS student it was made from (two LMS students, one id: an error)
+        self.origin: dict[str, tuple[str, str]] = {}
+        self.names: dict[Path, str] = {}
+        #: LMS names turned into ids without a roster entry
+        self.derived: dict[str, str] = {}
 
     def refuse(self, parts: tuple[str, ...], reason: str, sid: str | None) -> None:
         line = f"{_rel(parts)}: {reason}; refused (not read, not copied)"
@@ -398,20 +498,88 @@ class _Intake:
             sub = self.found.setdefault(sid, Submission(sid))
             sub.flags.append(one_line(f"submitted file {_rel(parts)} is {reason}; refused, not read"))
 
-    def add(self, sid: str, nb: str, parts: tuple[str, ...]) -> None:
-        sub = self.found.setdefault(sid, Submission(sid))
-        if nb in sub.files:
-            first, second = sorted([sub.files[nb].name, parts[-1]])
+    # -- who a file belongs to
+    def resolve(self, found: LmsFile) -> str:
+        """The student id of an LMS file: the roster's, else the LMS name (made into an id)."""
+        sid = self.roster.lookup(found.lms_id, found.name)
+        if sid is None:
+            sid = found.name if valid_student_id(found.name) else slug_id(found.name)
+            if not valid_student_id(sid):
+                return ""
+            if sid != found.name:
+                self.derived[sid] = found.name
+        # Brightspace numbers each submission; its student is the name
+        key = (found.lms, found.name if found.lms == "brightspace" or not found.lms_id else found.lms_id)
+        if self.origin.setdefault(sid, key) != key:
+            other = self.origin[sid][1]
             raise CourseError(one_line(
-                f"student id {sid!r} appears twice for {nb}.ipynb ({quoted(first)} and {quoted(second)}); "
-                "keep the one that counts and grade again"))
+                f"two students of the download ({quoted(other)} and {quoted(key[1])}) both become student id "
+                f"{sid!r}; give a roster file (--roster FILE, columns student_id,lms_id,lms_name) "
+                "that tells them apart"))
+        return sid
+
+    def owner(self, parts: tuple[str, ...]) -> tuple[str, str, LmsFile | None] | None:
+        """``(student id, notebook, LMS reading)`` of a path, or None when no layout explains it."""
+        found = parse_lms_path(parts, self.notebooks)
+        if found is not None:
+            sid = self.resolve(found)
+            return (sid, found.notebook, found) if sid else None
+        leaf = parts[-1]
+        stem = leaf[: -len(".ipynb")] if leaf.endswith(".ipynb") else None
+        if stem in self.notebooks and len(parts) >= 2:
+            folder = parts[-2]
+            mapped = self.roster.lookup(folder, folder) or (folder if valid_student_id(folder) else None)
+            if mapped and stem is not None:
+                return mapped, stem, None
+        plain = student_id_from_filename(leaf, self.notebooks)
+        if plain is not None:
+            sid = self.roster.lookup(plain[0], plain[0]) or plain[0]
+            return sid, plain[1], None
+        return None
+
+    # -- when it was submitted
+    def _time(self, parts: tuple[str, ...], found: LmsFile | None, copy: Path) -> tuple[datetime, str]:
+        if found is not None and found.time is not None:
+            return found.time.replace(tzinfo=self.tz).astimezone(UTC), f"{found.lms} file name"
+        if self.zip_times is not None and parts in self.zip_times:
+            return self.zip_times[parts].replace(tzinfo=self.tz).astimezone(UTC), "zip entry time"
+        return datetime.fromtimestamp(copy.stat().st_mtime, tz=UTC), "file time"
+
+    def add(self, sid: str, nb: str, parts: tuple[str, ...], found: LmsFile | None = None) -> None:
+        sub = self.found.setdefault(sid, Submission(sid))
         dest = self.accepted / sid / f"{nb}.ipynb"
+        if nb in sub.files:
+            # several attempts of one student, each named with its time: the latest counts
+            earlier = sub.times.get(nb)
+            if found is not None and found.time is not None and earlier and earlier[1].endswith("file name"):
+                when = found.time.replace(tzinfo=self.tz).astimezone(UTC)
+                if when == earlier[0]:
+                    pass  # the same time twice: the instructor decides, below
+                elif when < earlier[0]:
+                    self.skipped.append(one_line(f"{_rel(parts)}: an earlier attempt of {sid} "
+                                                 f"(a later one is graded)"))
+                    return
+                else:
+                    self.skipped.append(one_line(f"{quoted(self.names.get(dest, dest.name))}: an earlier attempt "
+                                                 f"of {sid} (a later one is graded)"))
+                    dest.unlink()
+                    del sub.files[nb]
+            if nb in sub.files:
+                first, second = sorted([self.names.get(dest, dest.name), parts[-1]])
+                raise CourseError(one_line(
+                    f"student id {sid!r} appears twice for {nb}.ipynb ({quoted(first)} and {quoted(second)}); "
+                    "keep the one that counts and grade again"))
         try:
             _copy_capped(self.folder, parts, dest, MAX_NOTEBOOK_BYTES)
         except _Refused as exc:
             self.refuse(parts, str(exc), sid)
             return
         sub.files[nb] = dest
+        self.names[dest] = parts[-1]
+        sub.times[nb] = self._time(parts, found, dest)
+        if found is not None:
+            sub.lms, sub.lms_name, sub.lms_id = found.lms, found.name, found.lms_id
+            sub.lms_late = sub.lms_late or found.late
 
     def timestamp(self, sid: str, parts: tuple[str, ...]) -> None:
         """Read ``timestamp.txt`` (capped, never through a link); flag a malformed one."""
@@ -433,6 +601,9 @@ class _Intake:
             sub.flags.append(one_line(f"{_rel(parts)} holds no date nbgrader can read; the file's time is used"))
             return
         sub.timestamp = text
+        from nbgrader.utils import parse_utc
+
+        sub.submitted_at, sub.time_source = parse_utc(text).replace(tzinfo=UTC), "timestamp.txt"
 
 
 def _parses_as_time(text: str) -> bool:
@@ -480,18 +651,10 @@ def _collect_nbgrader(intake: _Intake, entries: list[_Entry], assignment: str) -
             intake.timestamp(parts[0], parts)
 
 
-def _lms_owner(parts: tuple[str, ...], notebooks: list[str]) -> tuple[str, str] | None:
-    leaf = parts[-1]
-    stem = leaf[: -len(".ipynb")] if leaf.endswith(".ipynb") else None
-    if stem in notebooks and len(parts) >= 2 and valid_student_id(parts[-2]):
-        return parts[-2], stem
-    return student_id_from_filename(leaf, notebooks)
-
-
 def _collect_files(intake: _Intake, entries: list[_Entry]) -> None:
     for entry in entries:
         parts = entry.parts
-        owner = _lms_owner(parts, intake.notebooks)
+        owner = intake.owner(parts)
         if entry.kind == "link":
             # a link anywhere in a student's own folder is that student's to explain
             sid = owner[0] if owner else (parts[0] if len(parts) > 1 and valid_student_id(parts[0]) else None)
@@ -505,10 +668,30 @@ def _collect_files(intake: _Intake, entries: list[_Entry]) -> None:
         if owner is None:
             intake.skipped.append(f"{_rel(parts)}: file name matches no accepted pattern (see `course grade --help`)")
             continue
-        intake.add(owner[0], owner[1], parts)
+        intake.add(*owner[:2], parts, owner[2])
 
 
-def collect_submissions(path: Path, assignment: str, notebooks: list[str], scratch: Path) -> Collection:
+def _settle_times(intake: _Intake) -> None:
+    """A submission's time: ``timestamp.txt``'s, else its latest file's."""
+    zipped = [t for sub in intake.found.values() for t, source in sub.times.values() if source == "zip entry time"]
+    if len(zipped) > 1 and len(set(zipped)) == 1:
+        # every entry stamped alike: the time the download was made, not when anyone submitted
+        for sub in intake.found.values():
+            sub.times = {nb: ts for nb, ts in sub.times.items() if ts[1] != "zip entry time"}
+        intake.skipped.append("every notebook in the zip carries the same time (the download's, not a "
+                              "submission's): no submission times from it")
+    for sub in intake.found.values():
+        if sub.submitted_at is None and sub.times:
+            sub.submitted_at, sub.time_source = max(sub.times.values())
+    if intake.derived:
+        shown = ", ".join(f"{quoted(name)} -> {sid}" for sid, name in sorted(intake.derived.items())[:5])
+        more = f" and {len(intake.derived) - 5} more" if len(intake.derived) > 5 else ""
+        intake.skipped.append(one_line(
+            f"LMS names made into student ids: {shown}{more} (a roster file, --roster FILE, maps them to your ids)"))
+
+
+def collect_submissions(path: Path, assignment: str, notebooks: list[str], scratch: Path, *,
+                        roster: Roster | None = None, tz: tzinfo = UTC) -> Collection:
     """Find every student's notebooks under ``path`` (a folder or a zip file).
 
     Parameters
@@ -522,6 +705,10 @@ def collect_submissions(path: Path, assignment: str, notebooks: list[str], scrat
     scratch : Path
         A private folder (created if missing): a zip is extracted into it, and every accepted
         notebook is copied into it; the returned paths point there.
+    roster : Roster, optional
+        LMS names and numbers to student ids (see :func:`load_roster`).
+    tz : tzinfo
+        The zone of times written without one (LMS file names, zip entries).
 
     Raises
     ------
@@ -539,11 +726,12 @@ def collect_submissions(path: Path, assignment: str, notebooks: list[str], scrat
         if not zipfile.is_zipfile(path):
             raise CourseError(f"cannot read {path}: it is neither a folder nor a zip file")
         folder, layout = Path(tempfile.mkdtemp(prefix="unzipped-", dir=scratch)), "zip"
-        refused_members = _extract_zip(path, folder)
+        zip_times: dict[tuple[str, ...], datetime] | None = {}
+        refused_members = _extract_zip(path, folder, zip_times)
     else:
-        folder, layout = path, "folder"
+        folder, layout, zip_times = path, "folder", None
 
-    intake = _Intake(folder, scratch, notebooks)
+    intake = _Intake(folder, scratch, notebooks, roster=roster, tz=tz, zip_times=zip_times)
     entries = _walk(folder)
     nbgrader_students = {
         e.parts[0] for e in entries
@@ -555,8 +743,9 @@ def collect_submissions(path: Path, assignment: str, notebooks: list[str], scrat
     else:
         _collect_files(intake, entries)
     for parts, reason in refused_members:
-        owner = _lms_owner(parts, notebooks) if parts[-1].endswith(".ipynb") else None
+        owner = intake.owner(parts) if parts[-1].endswith(".ipynb") else None
         intake.refuse(parts, reason, owner[0] if owner else None)
+    _settle_times(intake)
 
     if not intake.found:
         expected = ", ".join(f"{nb}.ipynb" for nb in notebooks)

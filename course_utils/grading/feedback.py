@@ -22,7 +22,7 @@ from nbformat import NotebookNode
 from course_utils.grading.cells import Kind, classify
 from course_utils.grading.course import Course, CourseError
 
-__all__ = ["hint_for", "render_feedback", "write_feedback", "PartView"]
+__all__ = ["hint_for", "render_feedback", "write_feedback", "PartView", "LateNote"]
 
 #: Hints for failures a student can fix without seeing the test.
 HINTS = {
@@ -55,6 +55,39 @@ def hint_for(message: str) -> str:
 
 
 @dataclass(frozen=True)
+class LateNote:
+    """When the student submitted, their deadline, and what lateness cost (for one notebook)."""
+
+    submitted: str
+    deadline: str
+    seconds_late: float
+    penalty: float
+    rule: str
+
+    def html(self, earned: float, total: float) -> str:
+        if not self.deadline:
+            return f"<p>Submitted: {html.escape(self.submitted or 'time not known')}</p>" if self.submitted else ""
+        if self.seconds_late <= 0:
+            return (f"<p>Submitted: {html.escape(self.submitted)}; deadline {html.escape(self.deadline)}: "
+                    "on time.</p>")
+        late = _duration(self.seconds_late)
+        return (f'<p class="late">Submitted: {html.escape(self.submitted)}; deadline {html.escape(self.deadline)}: '
+                f"<b>late by {late}</b>. Late penalty ({html.escape(self.rule)}): {self.penalty:g} point(s); "
+                f"<b>score after the penalty: {max(earned - self.penalty, 0):g} / {total:g}</b>.</p>")
+
+
+def _duration(seconds: float) -> str:
+    """``93784`` -> ``1 day 2 h 3 min 4 s`` (the larger units only when they are there)."""
+    s = int(round(seconds))
+    days, s = divmod(s, 86400)
+    hours, s = divmod(s, 3600)
+    minutes, s = divmod(s, 60)
+    bits = [f"{days} day{'s' if days != 1 else ''}" if days else "", f"{hours} h" if hours else "",
+            f"{minutes} min" if minutes else "", f"{s} s" if s and not days else ""]
+    return " ".join(b for b in bits if b) or "0 s"
+
+
+@dataclass(frozen=True)
 class PartView:
     """One graded part as shown to the student."""
 
@@ -79,6 +112,7 @@ pre{background:#f6f6f6;border:1px solid #ddd;padding:.5rem;white-space:pre-wrap;
 .test{border-left:4px solid #888;padding:.25rem .75rem;background:#fafafa}
 .flags{border:2px solid #a0400a;padding:.5rem 1rem}
 .hint{margin:.25rem 0 0 0}
+.late{border-left:4px solid #a0400a;padding-left:.5rem}
 """
 
 
@@ -150,8 +184,11 @@ def render_feedback(
     notebook: str,
     flags: list[str],
     given: set[str] | frozenset[str] = frozenset(),
+    late: LateNote | None = None,
 ) -> str:
     """The feedback page of one notebook, as a complete HTML document.
+
+    ``late``: the submission time, the deadline and the late penalty, shown under the score.
 
     ``given`` holds the texts of the cells handed out (instructions, set-up code): those are
     shown as the assignment's, every other unlabelled cell as the student's own.
@@ -171,6 +208,8 @@ def render_feedback(
         + (f" — {len(pending)} written answer(s) still to be graded by your instructor" if pending else "")
         + "</p>",
     ]
+    if late is not None:
+        out.append(late.html(earned, total))
     if flags:
         items = "".join(f"<li>{html.escape(f)}</li>" for f in flags)
         out.append(f'<div class="flags"><p><b>Notes from the grader</b> (your instructor will look at these):</p>'
@@ -324,11 +363,13 @@ def write_feedback(course: Course, assignment: str) -> list[Path]:
     """
     from course_utils.grading.gradebook import manual_grades
     from course_utils.grading.gradesfile import FAILED, flags_of, read_grades
+    from course_utils.grading.late import load_policy
 
     rows = read_grades(course.report_dir(assignment) / "grades.csv")
     if not rows:
         raise CourseError(f"no grades for {assignment} yet: run `course grade {assignment} --submissions PATH` first")
     book = manual_grades(course, assignment)
+    policy = load_policy(course.root)
     target = course.report_dir(assignment) / "feedback"
     written: list[Path] = []
     for sid, row in sorted(rows.items()):
@@ -341,8 +382,12 @@ def write_feedback(course: Course, assignment: str) -> list[Path]:
             manual = book.get(sid, {}).get(nb_path.stem, {})
             parts = _parts_of(executed, manual)
             given = given_texts(course, assignment, nb_path.stem)
+            seconds = float(row.get("late_seconds") or 0.0)
+            earned = sum(p.score or 0.0 for p in parts.values())
+            late = LateNote(row.get("submitted_at", ""), row.get("due", ""), seconds,
+                            policy.penalty(sid, earned, seconds), policy.rule())
             page = render_feedback(executed, parts, student_id=sid, assignment=assignment,
-                                   notebook=nb_path.stem, flags=flags, given=given)
+                                   notebook=nb_path.stem, flags=flags, given=given, late=late)
             out = target / sid / f"{nb_path.stem}.html"
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(page, encoding="utf-8")

@@ -18,7 +18,7 @@ from nbformat import NotebookNode
 
 from course_utils.grading.course import Course, CourseError, ensure_tools_on_path
 
-__all__ = ["open_gradebook", "ensure_assignment", "record_notebook", "ManualGrade", "manual_grades"]
+__all__ = ["open_gradebook", "ensure_assignment", "record_notebook", "record_late", "ManualGrade", "manual_grades"]
 
 
 @contextlib.contextmanager
@@ -92,6 +92,26 @@ def record_notebook(
             comment = gb.find_comment(gid, notebook, assignment, student_id)
             untouched = info.is_answer and nbgrader_meta(cell).get("checksum") == utils.compute_checksum(cell)
             comment.auto_comment = "No response." if untouched else None
+    gb.db.commit()
+
+
+def record_late(gb: Any, assignment: str, student_id: str, lateness: Any, penalties: dict[str, float]) -> None:
+    """Put the due date, the student's extension and each notebook's late penalty in the gradebook.
+
+    These are nbgrader's own fields (``Assignment.duedate``, ``SubmittedAssignment.extension``,
+    ``SubmittedNotebook.late_submission_penalty``), so the formgrader shows the submission as late
+    and nbgrader's own totals subtract the penalty. Nothing is written without a due date.
+    """
+    if lateness.due is None:
+        return
+    due = lateness.due.replace(tzinfo=None)  # nbgrader stores naive UTC
+    asg = gb.find_assignment(assignment)
+    if asg.duedate != due:
+        asg.duedate = due
+    submission = gb.find_submission(assignment, student_id)
+    submission.extension = lateness.extension or None
+    for notebook, points in penalties.items():
+        gb.find_submission_notebook(notebook, assignment, student_id).late_submission_penalty = points or None
     gb.db.commit()
 
 
