@@ -311,6 +311,8 @@ def test_view_is_a_thin_layer(cls, tmp_path, monkeypatch):
     view.predict_buttons[1].click()
     assert game.prediction == game.options[1]
     assert all(b.disabled for b in view.predict_buttons)
+    # the keyboard focus moves on to the first decision open now
+    assert view.next_control() is view.action_buttons[game.available()[0]]
     while not game.over:
         open_now = game.available()
         for key, button in view.action_buttons.items():
@@ -318,6 +320,8 @@ def test_view_is_a_thin_layer(cls, tmp_path, monkeypatch):
         view.action_buttons[open_now[0]].click()
         assert game.last in view.readout.value.replace("&#x27;", "'")
     assert all(b.disabled for b in view.action_buttons.values())
+    assert view.next_control() is view.save
+    assert "what the model says" in view.readout.value and "You predicted" in view.readout.value
     assert "<caption>" in view.table.value
     view.save.click()
     assert (tmp_path / view.filename.value).is_file() and "Saved" in view.readout.value

@@ -39,6 +39,8 @@ class Game:
     and :meth:`_summary`."""
 
     title: str = ""
+    #: the rules in a few sentences, shown once under the title (not repeated in the readout)
+    intro: str = ""
     #: what the student predicts before the first move, and the options offered
     question: str = ""
     options: tuple[str, ...] = ()

@@ -31,12 +31,13 @@ class GameView:
         self.game = game
         self._w = w
         title = w.HTML(f'<h3 class="{_a11y.TITLE}">{html.escape(game.title)}</h3>')
-        self.question = w.HTML(f"<p><strong>Predict first.</strong> {html.escape(game.question)}</p>")
+        self.question = w.HTML(f"<p>{html.escape(game.intro)}</p><p><strong>Predict first.</strong> "
+                               f"{html.escape(game.question)}</p>")
         self.predict_buttons = []
         for option in game.options:
             b = w.Button(description=option, tooltip=f"Predict: {option}",
                          layout=w.Layout(width="auto"))
-            b.on_click(lambda _b, o=option: self._do(lambda: self._predict(o)))
+            b.on_click(lambda b, o=option: self._do(lambda: self._predict(o), b))
             self.predict_buttons.append(b)
         names: dict[str, str] = {}
         self.slider = None
@@ -52,7 +53,7 @@ class GameView:
         for action in game.actions:
             b = w.Button(description=action.label, button_style="primary",
                          tooltip=action.label, layout=w.Layout(width="auto"))
-            b.on_click(lambda _b, k=action.key: self._do(lambda: self._act(k)))
+            b.on_click(lambda b, k=action.key: self._do(lambda: self._act(k), b))
             self.action_buttons[action.key] = b
         self.readout = w.HTML()
         self.readout.add_class(_a11y.READOUT)
@@ -62,10 +63,10 @@ class GameView:
         self.save = w.Button(description="Save my history as CSV",
                              tooltip="Write your moves to the file named on the left (this "
                                      "machine only)", layout=w.Layout(width="auto"))
-        self.save.on_click(lambda _b: self._do(self._export))
+        self.save.on_click(lambda b: self._do(self._export, b))
         self.again = w.Button(description="Play again", tooltip="Start the same game again",
                               layout=w.Layout(width="auto"))
-        self.again.on_click(lambda _b: self._do(self._reset))
+        self.again.on_click(lambda b: self._do(self._reset, b))
         self.a11y = _a11y.accessibility(names)
         rows = [title, self.question, w.HBox(self.predict_buttons, layout=w.Layout(flex_flow="row wrap"))]
         if self.slider is not None:
@@ -98,13 +99,28 @@ class GameView:
         self.game.reset()
         return "A new game with the same seed: predict, then play."
 
-    def _do(self, step) -> None:
-        """Run a click's step; its message (export, reset) or error joins the readout."""
+    def _do(self, step, source: Any = None) -> None:
+        """Run a click's step; its message (export, reset) or error joins the readout. If the
+        button pressed is now disabled, the keyboard focus moves to the next decision."""
         try:
             self.message = step() or ""
         except ValueError as exc:
             self.message = f"Not possible: {exc}"
         self.refresh()
+        if source is not None and source.disabled:
+            self.next_control().focus()
+
+    def next_control(self) -> Any:
+        """Where the keyboard focus belongs after a button was disabled: the first decision
+        open now (for an offer, its button: the slider just before it is a Shift+Tab away), else
+        (game over) the save button, else (after a reset) the first prediction."""
+        open_now = self.game.available()
+        if not self.game.started and self.game.prediction is None:
+            return self.predict_buttons[0]
+        for key, button in self.action_buttons.items():
+            if key in open_now:
+                return button
+        return self.save
 
     # ------------------------------------------------------------------ redraw
     def refresh(self) -> None:
@@ -120,8 +136,12 @@ class GameView:
         if self.slider is not None:
             self.slider.disabled = "propose" not in open_now
         self.save.disabled = not g.history
-        text = " ".join(t for t in (self.message, g.readout) if t)
-        self.readout.value = f'<div class="course-readout">{html.escape(text)}</div>'
+        parts = [self.message, g.last, g.describe()]
+        paragraphs = "".join(f"<p>{html.escape(t)}</p>" for t in parts if t)
+        if g.over:
+            paragraphs += (f"<p><strong>What happened, and what the model says.</strong> "
+                           f"{html.escape(g.confront())}</p>")
+        self.readout.value = f'<div class="course-readout">{paragraphs}</div>'
         self.table.value = history_table(g)
 
     @property

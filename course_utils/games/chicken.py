@@ -55,6 +55,12 @@ class ChickenGame(Game):
         self.bots = tuple(ChickenPayoffs(*b) for b in bots)
         # the model, once per round (it validates the payoffs)
         self.equilibria = tuple(chicken_asymmetric(self.you, b) for b in self.bots)
+        me = self.you
+        self.intro = (f"You are the United States in 2017, the bot is North Korea. In each of "
+                      f"{self.crises} crises a round, both choose at once to dare or to swerve. "
+                      f"Your payoffs: you dare and it swerves {me.temptation:+g}; both swerve "
+                      f"{me.reward:+g}; you swerve and it dares {me.sucker:+g}; both dare, a crash, "
+                      f"{me.crash:+g}. Two rounds; in round 2 the bot fears a crash more.")
         super().__init__(seed)
 
     # ------------------------------------------------------------------ the game
@@ -113,10 +119,7 @@ class ChickenGame(Game):
         bot = self.bots[rnd - 1]
         fear = "" if rnd == 1 else " This bot fears a crash more: a crash costs it "\
                                    f"{-bot.crash:g} instead of {-self.bots[0].crash:g}."
-        return (f"Round {rnd} of 2, crisis {crisis} of {self.crises}.{fear} Dare or swerve? "
-                f"(Both dare: crash, {self.you.crash:+g} to you; you dare and it swerves: "
-                f"{self.you.temptation:+g}; you swerve and it dares: {self.you.sucker:+g}; both "
-                f"swerve: {self.you.reward:+g}.) " + so_far)
+        return f"Round {rnd} of 2, crisis {crisis} of {self.crises}.{fear} Dare or swerve? " + so_far
 
     def model_answer(self) -> str:
         a, b = (eq.p_dare_b for eq in self.equilibria)

@@ -50,6 +50,11 @@ class DisarmamentGame(Game):
         self.model = staged_deal(self.stages, **self.params)  # validates the parameters
         self.options = tuple("none" if k == 0 else f"{k} stage{'s' if k > 1 else ''}"
                              for k in range(self.stages + 1))
+        self.intro = (f"You are North Korea. In each of {self.n_deals} deals, with a new partner "
+                      f"each time, you may give up your arsenal in {self.stages} stages, each for "
+                      f"a promised payment of {float(payment):g}; the whole arsenal is worth "
+                      f"{float(arsenal_value):g} to you. After each stage the partner pays or "
+                      f"reneges; a breach ends the deal, and what you gave up stays given up.")
         super().__init__(seed)
 
     # ------------------------------------------------------------------ the game

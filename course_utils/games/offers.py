@@ -57,6 +57,11 @@ class DeadlineGame(Game):
                 raise ValueError(f"{name} must give one value per negotiation ({self.n}); got {len(given)}")
         if deadlines is not None and any(int(d) != d or not 1 <= d <= 20 for d in deadlines):
             raise ValueError(f"each deadline must be a whole number of offers from 1 to 20; got {list(deadlines)}")
+        self.intro = (f"You are North Korea, the bot is the United States; you divide the gains of "
+                      f"a deal, of size 1, over {self.n} negotiations. Offers alternate; each "
+                      f"refused offer costs a period, and a share agreed later is worth less: "
+                      f"{self.delta_you:g} a period to you, {self.delta_bot:g} to the bot. If the "
+                      f"last offer before the deadline is refused, nobody gets anything.")
         super().__init__(seed)
 
     # ------------------------------------------------------------------ the game

@@ -70,6 +70,10 @@ class CrisisSandbox(Game):
         self.stages = int(stages)
         self.deal_model = staged_deal(stages, payment, arsenal_value, retaliation, reputation_max)
         self.payment, self.arsenal_value = float(payment), float(arsenal_value)
+        self.intro = (f"You are North Korea, {self.n} times over, from the brink of 2017 to a deal "
+                      "or a breakdown: first the United States makes a demand without knowing "
+                      "your resolve; then you choose whether to halt tests, a costly signal; then "
+                      "you disarm in stages for promised payments that may be reneged on.")
         super().__init__(seed)
 
     # ------------------------------------------------------------------ the game
