@@ -27,6 +27,11 @@ pytestmark = pytest.mark.slow
 STUDENTS = {"adams": "correct", "baker": "partial", "chen": "blank", "evans": "broken", "fox": "blank"}
 HIDDEN_LINES = ("split(8, 0.25)", "war_cost == 3")
 # The module's tests share one graded class; the last one (resume and --force) changes it.
+LATE_POLICY = """
+c.CourseLate.due = {"toy": "2026-10-02 17:00 UTC"}
+c.CourseLate.percent_per_day = 10
+c.CourseLate.cap_percent = 50
+"""
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +39,8 @@ def graded(tmp_path_factory):
     """A toy course, built, with a Canvas-style zip of four students graded by 2 workers."""
     root = tmp_path_factory.mktemp("course")
     write_toy_course(root)
+    with (root / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write(LATE_POLICY)
     args = ["--course-dir", str(root)]
     assert main([*args, "build", "toy"]) == 0
     course = load_course(root)
@@ -45,7 +52,10 @@ def graded(tmp_path_factory):
             text = make_submission(release, source, kind)
             if name == "fox":  # rewrites a test so that it always passes
                 text = text.replace("assert split(10, 0.5) == 5", "assert True or split(10, 0.5) == 5")
-            zf.writestr(f"{name}_{100 + i}_{900 + i}_toy.ipynb", text)
+            # Canvas's download: the entry's time, and _LATE for baker (1 day and 2 s after the due date; a zip keeps even seconds)
+            late = "_LATE" if name == "baker" else ""
+            when = (2026, 10, 3, 17, 0, 2) if late else (2026, 10, 2, 12, i, 0)
+            zf.writestr(zipfile.ZipInfo(f"{name}{late}_{100 + i}_{900 + i}_toy.ipynb", date_time=when), text)
     assert main([*args, "grade", "toy", "--submissions", str(archive), "--workers", "2", "--no-progress"]) == 0
     return root, args, archive
 
@@ -130,6 +140,29 @@ def test_feedback_has_messages_and_manual_grades_but_no_hidden_tests(graded):
     assert "Score: 4.5 / 5" in pages["adams"] and "Clear, but name the cost of war." in pages["adams"]
     assert "NameError: name &#x27;war_cost&#x27; is not defined" in pages["baker"]
     assert "not answered yet" in pages["baker"]
+
+
+def test_late_submission_in_grades_gradebook_and_feedback(graded):
+    from nbgrader.api import Gradebook
+
+    root, args, _ = graded
+    rows = read_grades(root / "reports" / "toy" / "grades.csv")
+    adams, baker = rows["adams"], rows["baker"]
+    assert (adams["submitted_at"], adams["time_source"]) == ("2026-10-02 12:00:00 UTC", "zip entry time")
+    assert (adams["late_seconds"], adams["late_penalty"], adams["final_score"]) == ("0", "0", adams["score"])
+    assert (baker["due"], baker["late_seconds"], baker["lms_late"]) == ("2026-10-02 17:00:00 UTC", "86402", "yes")
+    # two started days at 10 %: 20 % of baker's 2 points
+    assert (baker["score"], baker["late_penalty"], baker["final_score"]) == ("2", "0.4", "1.6")
+    assert (baker["lms"], baker["lms_id"]) == ("canvas", "101")
+    course = load_course(root)
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
+        assert gb.find_submission_notebook("toy", "toy", "baker").late_submission_penalty == pytest.approx(0.4)
+        assert gb.find_submission("toy", "baker").total_seconds_late == 86402
+        assert gb.find_submission_notebook("toy", "toy", "adams").late_submission_penalty is None
+    assert main([*args, "feedback", "toy"]) == 0
+    page = (root / "reports" / "toy" / "feedback" / "baker" / "toy.html").read_text()
+    assert "late by 1 day" in page and "0.4 point(s)" in page and "score after the penalty: 1.6 / 5" in page
+    assert "on time" in (root / "reports" / "toy" / "feedback" / "adams" / "toy.html").read_text()
 
 
 def test_report_files_and_flags(graded):
