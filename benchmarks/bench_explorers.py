@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> None:
               f"| {1000 * r['p95']:.1f} ms | {1000 * r['max']:.1f} ms | {1000 * r['cpu']:.1f} ms "
               f"| {'yes' if ok else 'NO'}{note} |",
               flush=True)
+    if not args.names:  # the games of issue 15, through their own small module
+        from _games_bench import print_games
+        print_games()
 
 
 if __name__ == "__main__":
