@@ -14,11 +14,15 @@ Headless (tests, static export) the same objects answer through ``.choose(key)``
 
 from __future__ import annotations
 
+import html
 import importlib
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Question", "Feedback", "Prediction", "CheckQuestion", "ask", "predict", "get_question"]
+__all__ = ["Question", "NumberQuestion", "Exercise", "Feedback", "Prediction", "CheckQuestion",
+           "NumberCheck", "Verdict", "ask", "predict", "summary", "try_it", "get_question",
+           "get_exercise"]
 
 
 @dataclass(frozen=True)
@@ -37,12 +41,17 @@ class Question:
     hint: str = ""
     explanation: str = ""
     hints: Mapping[str, str] = field(default_factory=dict)
+    #: for a prediction: the option the model bears out (``None`` when the prediction asks
+    #: for a guess with no model answer, like lesson 0's)
+    expected: str | None = None
 
     def __post_init__(self):
         if len(self.options) < 2:
             raise ValueError("a question needs at least two options")
         if self.correct is not None and self.correct not in self.options:
             raise ValueError(f"correct must be one of {list(self.options)}; got {self.correct!r}")
+        if self.expected is not None and self.expected not in self.options:
+            raise ValueError(f"expected must be one of {list(self.options)}; got {self.expected!r}")
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ class Feedback:
     message: str
 
 
-def get_question(lesson: str, key: str) -> Question:
+def get_question(lesson: str, key: str) -> Question | NumberQuestion:
     """Look up ``key`` in ``course_utils.questions.<lesson>.QUESTIONS``."""
     try:
         module = importlib.import_module(f"course_utils.questions.{lesson}")
@@ -165,18 +174,272 @@ class Prediction(_Choice):
         return self._submit(key)
 
     def recall(self) -> str:
-        """What the student predicted, and what the model says (for the 'explain' step)."""
+        """What the student predicted, confronted with what the model says (the 'explain'
+        step): "You predicted X; the model says Y. Because ..." """
+        q = self.question
+        says = (f"the model says: {q.options[q.expected]}. " if q.expected is not None else "")
         if self.selected is None:
-            return "You did not lock in a prediction above. " + self.question.explanation
-        return (f"You predicted: {self.question.options[self.selected]}. "
-                + self.question.explanation)
+            return "You did not lock in a prediction above; " + says + q.explanation
+        verdict = ""
+        if q.expected is not None:
+            verdict = ("(your prediction was right) " if self.selected == q.expected
+                       else "(not what you predicted) ")
+        return f"You predicted: {q.options[self.selected]}; " + says + verdict + q.explanation
+
+    def summary_line(self) -> str:
+        """One line for the lesson's closing summary."""
+        q = self.question
+        guess = q.options[self.selected] if self.selected is not None else "(no prediction locked in)"
+        if q.expected is None:
+            return f"{q.prompt} You predicted: {guess}."
+        mark = "–" if self.selected is None else "✔" if self.selected == q.expected else "✘"
+        return f"{mark} {q.prompt} You predicted: {guess}. The model: {q.options[q.expected]}."
 
 
-def ask(lesson: str, key: str) -> CheckQuestion:
-    """The check question ``key`` of ``lesson``, ready to display."""
-    return CheckQuestion(get_question(lesson, key))
+def ask(lesson: str, key: str) -> CheckQuestion | NumberCheck:
+    """The check question ``key`` of ``lesson``, ready to display: options to pick from, or a
+    box for a number (:class:`NumberQuestion`)."""
+    question = get_question(lesson, key)
+    if isinstance(question, NumberQuestion):
+        return NumberCheck(question)
+    return CheckQuestion(question)
 
 
 def predict(lesson: str, key: str) -> Prediction:
-    """The prediction prompt ``key`` of ``lesson``, ready to display."""
-    return Prediction(get_question(lesson, key))
+    """The prediction prompt ``key`` of ``lesson``, ready to display (and kept for
+    :func:`summary`)."""
+    question = get_question(lesson, key)
+    if not isinstance(question, Question):
+        raise ValueError(f"{lesson}/{key} is a number question: use checks.ask")
+    prediction = Prediction(question)
+    _PREDICTIONS.setdefault(lesson, {})[key] = prediction
+    return prediction
+
+
+#: predictions made in this kernel, by lesson and key, for the closing summary
+_PREDICTIONS: dict[str, dict[str, Prediction]] = {}
+
+
+class _Text:
+    """Plain text shown as such (a sentence, not a tuple), with an HTML form for notebooks."""
+
+    def __init__(self, text: str, html_text: str | None = None):
+        self.text = text
+        self.html_text = html_text if html_text is not None else f"<p>{html.escape(text)}</p>"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_mimebundle_(self, **kwargs):
+        return {"text/plain": self.text, "text/html": self.html_text}
+
+
+def summary(lesson: str) -> _Text:
+    """The lesson's predictions, each beside what the model says, for its closing summary."""
+    made = _PREDICTIONS.get(lesson, {})
+    if not made:
+        return _Text("You made no prediction in this lesson's cells (run them from the top).")
+    lines = [p.summary_line() for p in made.values()]
+    scored = [p for p in made.values() if p.question.expected is not None and p.selected is not None]
+    right = sum(p.selected == p.question.expected for p in scored)
+    head = (f"Your predictions in this lesson ({right} of the {len(scored)} you locked in as the "
+            "model says):" if scored else "Your predictions in this lesson (none locked in yet):")
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return _Text(head + "\n" + "\n".join("- " + line for line in lines),
+                 f"<p><b>{html.escape(head)}</b></p><ul>{items}</ul>")
+
+
+
+# =========================================================================== number questions
+@dataclass(frozen=True)
+class NumberQuestion:
+    """A check question answered with a number.
+
+    ``answer`` is right within ``tolerance`` (absolute). ``mistakes`` maps a value a common
+    slip gives to the hint that names the slip (matched within the same tolerance); any other
+    wrong number gets ``hint``. ``explanation`` is shown once the answer is right.
+    """
+
+    prompt: str
+    answer: float
+    tolerance: float = 0.005
+    hint: str = ""
+    mistakes: Sequence[tuple[float, str]] = ()
+    explanation: str = ""
+
+    def __post_init__(self):
+        if not self.tolerance > 0:
+            raise ValueError(f"tolerance must be positive; got {self.tolerance!r}")
+
+    def evaluate(self, value: object) -> Feedback:
+        """The feedback for ``value`` (a number, or text that reads as one)."""
+        number = _as_number(value)
+        if number is None:
+            return Feedback(False, f"Type a number (like 0.25 or 1/4); got {value!r}.")
+        if abs(number - self.answer) <= self.tolerance:
+            return Feedback(True, self.explanation)
+        for wrong, hint in self.mistakes:
+            if abs(number - wrong) <= self.tolerance:
+                return Feedback(False, f"{number:g} is not it. Hint: {hint}")
+        return Feedback(False, f"{number:g} is not it. Hint: {self.hint}")
+
+
+def _as_number(value: object) -> float | None:
+    """A float from a number or from text such as "0.25", "25%" or "1/4"; else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace(",", ".").replace("−", "-")
+    try:
+        if text.endswith("%"):
+            return float(text[:-1]) / 100
+        if "/" in text:
+            top, bottom = text.split("/", 1)
+            return float(top) / float(bottom)
+        return float(text)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+class NumberCheck:
+    """A :class:`NumberQuestion` shown with a text box and a button; ``.answer(value)`` headless."""
+
+    def __init__(self, question: NumberQuestion):
+        self.question = question
+        self.feedback: Feedback | None = None
+        self._widget = None
+
+    def answer(self, value: object) -> Feedback:
+        """Answer headless; returns the feedback a student would see."""
+        self.feedback = self.question.evaluate(value)
+        if self._widget is not None:
+            self._show(self.feedback)
+        return self.feedback
+
+    @property
+    def widget(self):
+        if self._widget is None:
+            import ipywidgets as w
+
+            prompt = w.HTML(f"<b>{html.escape(self.question.prompt)}</b>")
+            box = w.Text(value="", description="Your answer", placeholder="a number, e.g. 0.25",
+                         style={"description_width": "initial"})
+            button = w.Button(description="Check my answer", button_style="primary",
+                              tooltip="Check my answer",
+                              layout=w.Layout(width="auto", align_self="flex-start"))
+            message = w.HTML("")
+
+            def on_click(_):
+                self.answer(box.value)
+
+            button.on_click(on_click)
+            self._message = message
+            self._widget = w.VBox([prompt, box, button, message])
+        return self._widget
+
+    def _show(self, fb: Feedback) -> None:
+        mark = "✔ Right." if fb.correct else "✘ Not yet."
+        self._message.value = f"<p><b>{mark}</b> {html.escape(fb.message)}</p>"
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = self.question.prompt  # the rest is a text box and a button
+        return bundle
+
+
+# =========================================================================== your turn
+@dataclass(frozen=True)
+class Exercise:
+    """A short "your turn" function to write, checked at once (ungraded).
+
+    ``reference`` computes the right value (it calls the package's model, the one place of the
+    formula); ``cases`` are keyword arguments to try; ``mistakes`` pairs a function computing a
+    common wrong formula with the message that names the slip (used when the student's
+    function agrees with it on every case).
+    """
+
+    prompt: str
+    reference: Callable[..., float]
+    cases: Sequence[Mapping[str, float]]
+    mistakes: Sequence[tuple[Callable[..., float], str]] = ()
+    explanation: str = ""
+    tolerance: float = 1e-6
+
+
+class Verdict(_Text):
+    """What :func:`try_it` found, as a sentence (``.correct`` says whether it passed)."""
+
+    def __init__(self, correct: bool, text: str):
+        mark = "✔ Right." if correct else "✘ Not yet."
+        super().__init__(f"{mark} {text}", f"<p><b>{mark}</b> {html.escape(text)}</p>")
+        self.correct = correct
+
+
+def get_exercise(lesson: str, key: str) -> Exercise:
+    """Look up ``key`` in ``course_utils.questions.<lesson>.EXERCISES``."""
+    try:
+        module = importlib.import_module(f"course_utils.questions.{lesson}")
+    except ModuleNotFoundError:
+        raise ValueError(f"no questions for lesson {lesson!r}: expected course_utils/questions/{lesson}.py") from None
+    bank = getattr(module, "EXERCISES", {})
+    if key not in bank:
+        raise ValueError(f"lesson {lesson!r} has no exercise {key!r}; it has: {', '.join(bank) or 'none'}")
+    return bank[key]
+
+
+def _call(func: Callable[..., object], case: Mapping[str, float]) -> tuple[object, str | None]:
+    try:
+        return func(**case), None
+    except TypeError as err:
+        try:  # positional, in the order the exercise names them
+            return func(*case.values()), None
+        except Exception:
+            return None, f"calling it with {_args(case)} raised TypeError: {err}"
+    except Exception as err:  # a student's bug, reported, never raised
+        return None, f"calling it with {_args(case)} raised {type(err).__name__}: {err}"
+
+
+def _args(case: Mapping[str, float]) -> str:
+    return ", ".join(f"{k} = {v:g}" for k, v in case.items())
+
+
+def try_it(lesson: str, key: str, func: object) -> Verdict:
+    """Run the student's ``func`` on the exercise's cases and say what is wrong, if anything."""
+    ex = get_exercise(lesson, key)
+    if not callable(func):
+        return Verdict(False, f"Pass your function itself (its name, without brackets); got "
+                              f"{type(func).__name__} {func!r}.")
+    for case in ex.cases:
+        got, error = _call(func, case)
+        if error:
+            return Verdict(False, f"Your function could not run: {error}.")
+        if got is None:
+            return Verdict(False, "Your function returns None: finish it with `return` and the "
+                                  "value (replace the `...`).")
+        if got is Ellipsis:
+            return Verdict(False, "Your function still returns `...`: replace it with your formula.")
+        number = _as_number(got) if not isinstance(got, str) else None
+        if number is None:
+            return Verdict(False, f"Your function returns {type(got).__name__} {got!r}; return "
+                                  "one number.")
+        want = float(ex.reference(**case))
+        if abs(number - want) > ex.tolerance:
+            outputs = [_call(func, c)[0] for c in ex.cases]
+            for wrong, message in ex.mistakes:
+                try:
+                    if all(isinstance(o, int | float) and abs(float(o) - float(wrong(**c))) <= ex.tolerance
+                           for o, c in zip(outputs, ex.cases, strict=True)):
+                        return Verdict(False, f"With {_args(case)} you return {number:.4g}, not "
+                                              f"{want:.4g}. {message}")
+                except Exception:  # a mistake formula undefined for a case: not this slip
+                    continue
+            return Verdict(False, f"With {_args(case)} you return {number:.4g}; it should be "
+                                  f"{want:.4g}.")
+    return Verdict(True, f"Your function agrees with the model on all {len(ex.cases)} cases. "
+                         + ex.explanation)
