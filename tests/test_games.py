@@ -142,6 +142,25 @@ def test_whole_life_of_every_game(cls, tmp_path):
         cls(seed=-1)
 
 
+@pytest.mark.parametrize("make, message", [
+    (lambda: ChickenGame(crises=0), "crises must be a whole number from 1 to 100; got 0"),
+    (lambda: ChickenGame(crises=2.5), "crises must be a whole number"),
+    (lambda: ChickenGame(bots=[(1, 0, -1, -4)]), "bots must give two payoff tuples"),
+    (lambda: ChickenGame(you=(0, 1, -1, -4)), "you: chicken payoffs must satisfy temptation >"),
+    (lambda: ChickenGame(bots=[(1, 0, -1, -4), (1, 0, -1, 0)]), "bots.1.: chicken payoffs"),
+    (lambda: DeadlineGame(negotiations=11), "negotiations must be a whole number from 1 to 10"),
+    (lambda: DeadlineGame(delta_bot=1.2), "delta_bot must lie in .0, 1."),
+    (lambda: DeadlineGame(negotiations=2, deadlines=[3]), "deadlines must give one value per"),
+    (lambda: DisarmamentGame(stages=True), "stages must be a whole number"),
+    (lambda: DisarmamentGame(payment=-1), "payment must lie in"),
+    (lambda: CrisisSandbox(episodes="3"), "episodes must be a whole number"),
+    (lambda: CrisisSandbox(value_stalling=2.0), "value_stalling must be less than value_sincere"),
+])
+def test_bad_settings_say_what_is_wrong(make, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        make()
+
+
 # ---------------------------------------------------------------------- chicken
 def test_chicken_fixed_seed_and_the_bot_mix_is_set_by_your_payoffs():
     game = play_through(ChickenGame(seed=2018), lambda g: ("swerve", None))

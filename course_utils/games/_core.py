@@ -189,6 +189,14 @@ class Game:
                 else "You made no prediction.")
 
 
+def count(name: str, value: Any, high: int) -> int:
+    """``value`` as an int if it is a whole number from 1 to ``high``; else a clear ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer)) \
+            or int(value) != value or not 1 <= value <= high:
+        raise ValueError(f"{name} must be a whole number from 1 to {high}; got {value!r}")
+    return int(value)
+
+
 def pct(x: float) -> str:
     """A probability as a whole percentage (one decimal below 10 %)."""
     return f"{x:.1%}" if 0 < x < 0.1 else f"{x:.0%}"

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..models import ChickenPayoffs, chicken_asymmetric, cumulative_risk
-from ._core import Action, Game, pct
+from ..models import ChickenPayoffs, chicken_asymmetric, chicken_mixed, cumulative_risk
+from ._core import Action, Game, count, pct
 
 __all__ = ["ChickenGame"]
 
@@ -46,13 +46,17 @@ class ChickenGame(Game):
                "crashes_so_far")
 
     def __init__(self, seed: int = 2018, crises: int = 10, you: Any = YOU, bots: Any = BOTS):
-        if isinstance(crises, bool) or int(crises) != crises or not 1 <= crises <= 100:
-            raise ValueError(f"crises must be a whole number from 1 to 100; got {crises!r}")
+        crises = count("crises", crises, 100)
         if len(bots) != 2:
             raise ValueError(f"bots must give two payoff tuples, one per round; got {len(bots)}")
         self.crises = int(crises)
         self.you = ChickenPayoffs(*you)
         self.bots = tuple(ChickenPayoffs(*b) for b in bots)
+        for label, pay in (("you", self.you), ("bots[0]", self.bots[0]), ("bots[1]", self.bots[1])):
+            try:
+                chicken_mixed(*pay)  # checks temptation > reward > sucker > crash
+            except ValueError as exc:
+                raise ValueError(f"{label}: {exc}") from None
         # the model, once per round (it validates the payoffs)
         self.equilibria = tuple(chicken_asymmetric(self.you, b) for b in self.bots)
         me = self.you

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..models.games_play import staged_deal
-from ._core import Action, Game, pct
+from ._core import Action, Game, count, pct
 
 __all__ = ["DisarmamentGame"]
 
@@ -40,11 +40,7 @@ class DisarmamentGame(Game):
 
     def __init__(self, seed: int = 2018, deals: int = 5, stages: int = 4, payment: float = 0.3,
                  arsenal_value: float = 1.0, retaliation: float = 0.4, reputation_max: float = 0.4):
-        if isinstance(deals, bool) or int(deals) != deals or not 1 <= deals <= 20:
-            raise ValueError(f"deals must be a whole number from 1 to 20; got {deals!r}")
-        if isinstance(stages, bool) or int(stages) != stages or not 1 <= stages <= 10:
-            raise ValueError(f"stages must be a whole number from 1 to 10; got {stages!r}")
-        self.n_deals, self.stages = int(deals), int(stages)
+        self.n_deals, self.stages = count("deals", deals, 20), count("stages", stages, 10)
         self.params = dict(payment=payment, arsenal_value=arsenal_value, retaliation=retaliation,
                            reputation_max=reputation_max)
         self.model = staged_deal(self.stages, **self.params)  # validates the parameters

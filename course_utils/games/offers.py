@@ -16,7 +16,7 @@ import numpy as np
 
 from ..models import rubinstein_shares
 from ..models.games_play import DeadlinePath, deadline_bargaining
-from ._core import Action, Game, Slider
+from ._core import Action, Game, Slider, count
 
 __all__ = ["DeadlineGame"]
 
@@ -46,10 +46,10 @@ class DeadlineGame(Game):
 
     def __init__(self, seed: int = 2018, negotiations: int = 3, delta_you: float = 0.9,
                  delta_bot: float = 0.8, deadlines: Any = None, you_first: Any = None):
-        if isinstance(negotiations, bool) or int(negotiations) != negotiations or not 1 <= negotiations <= 10:
-            raise ValueError(f"negotiations must be a whole number from 1 to 10; got {negotiations!r}")
-        self.n = int(negotiations)
-        deadline_bargaining(delta_you, delta_bot, 1)  # validates both discount factors
+        self.n = count("negotiations", negotiations, 10)
+        for name, delta in (("delta_you", delta_you), ("delta_bot", delta_bot)):
+            if isinstance(delta, bool) or not isinstance(delta, (int, float)) or not 0 < delta < 1:
+                raise ValueError(f"{name} must lie in (0, 1), a discount factor; got {delta!r}")
         self.delta_you, self.delta_bot = float(delta_you), float(delta_bot)
         self._given = (deadlines, you_first)
         for name, given in (("deadlines", deadlines), ("you_first", you_first)):

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..models import offer_outcome, risk_return_offer
 from ..models.games_play import signal_posterior, staged_deal
-from ._core import Action, Game, pct
+from ._core import Action, Game, count, pct
 
 __all__ = ["CrisisSandbox"]
 
@@ -58,16 +58,14 @@ class CrisisSandbox(Game):
                  value_stalling: float = 0.4, moratorium_cost: float = 0.6, stages: int = 4,
                  payment: float = 0.3, arsenal_value: float = 1.0, retaliation: float = 0.4,
                  reputation_max: float = 0.4):
-        if isinstance(episodes, bool) or int(episodes) != episodes or not 1 <= episodes <= 20:
-            raise ValueError(f"episodes must be a whole number from 1 to 20; got {episodes!r}")
-        self.n = int(episodes)
+        self.n = count("episodes", episodes, 20)
         self.brink = dict(p=p, cost_a=cost_us, cost_b_max=cost_nk_max)
         self.demand = risk_return_offer(**self.brink)  # validates the brink's parameters
         self.signal = dict(prior=prior, value_sincere=value_sincere,
                            value_stalling=value_stalling, cost=moratorium_cost)
         self.posteriors = {halted: signal_posterior(**self.signal, halted=halted)
                            for halted in (True, False)}  # validates the signal's parameters
-        self.stages = int(stages)
+        self.stages = count("stages", stages, 10)
         self.deal_model = staged_deal(stages, payment, arsenal_value, retaliation, reputation_max)
         self.payment, self.arsenal_value = float(payment), float(arsenal_value)
         self.intro = (f"You are North Korea, {self.n} times over, from the brink of 2017 to a deal "
@@ -228,8 +226,8 @@ class CrisisSandbox(Game):
             f"keep the rest?")
 
     def confront(self) -> str:
-        count = {m: sum(r["decided_by"] == m for r in self.results) for m in MECHANISMS}
-        yours = "; ".join(f"{m}: {count[m]}" for m in MECHANISMS if count[m])
+        decided = {m: sum(r["decided_by"] == m for r in self.results) for m in MECHANISMS}
+        yours = "; ".join(f"{m}: {decided[m]}" for m in MECHANISMS if decided[m])
         odds = self.ending_odds()
         followed = sum(r["choice"] == r["model_choice"] for r in self.history)
         best = self.deal_model.best_stages
