@@ -165,9 +165,8 @@ class CrisisSandbox(Game):
         self.episode += 1
         self.step = 0
         self.done = 0
-        why = ("nothing broke it: a deal held" if mechanism == MECHANISMS[3]
-               else f"decided by {mechanism}")
-        said = f" Episode {e + 1} ends in a {outcome}: {why}."
+        why = ("nothing broke it" if mechanism == MECHANISMS[3] else f"decided by {mechanism}")
+        said = f" Episode {e + 1} ends in a {outcome} ({why})."
         return said + ("" if self.episode >= self.n else f" Episode {self.episode + 1} begins.")
 
     # ------------------------------------------------------------------ the model's odds
@@ -241,8 +240,10 @@ class CrisisSandbox(Game):
             f"Explanations for War, 1995). The costly signal: halting tests costs more than a "
             f"stalling North Korea gains from a deal and less than a sincere one gains, so a halt "
             f"proves sincerity and testing ends the talks (Fearon 1997; Spence 1973). The "
-            f"commitment problem: the deal stops after {best} of {self.stages} stages, because "
-            f"beyond that the partner's promise is no longer credible (Powell 2006).")
+            f"commitment problem: the model's deal stops after {best} of {self.stages} stages, "
+            f"because beyond that the partner's promise is too likely to be broken to be worth "
+            f"the arsenal it costs; a breach ends only {pct(odds[MECHANISMS[2]])} of episodes "
+            f"because the deal is kept that small (Powell 2006).")
 
     def _summary(self) -> dict[str, Any]:
         return {"results": [dict(r) for r in self.results],
