@@ -1,8 +1,9 @@
 """Matplotlib drawing for the course: functions that take model results and an ``Axes``.
 
-Conventions (docs/design.md): plots never compute a model formula themselves (they call
-``course_utils.models`` or receive results); they draw on the ``Axes`` they are given and return
-the artists they made, so an explorer can update data instead of rebuilding the figure. Colours
+Conventions (docs/design.md): every plot function is named ``plot_*``; it takes model results
+(computed by the caller with ``course_utils.models``, over a grid when it draws a curve) and
+never computes a formula or calls a model itself; it draws on the ``Axes`` it is given and
+returns the artists it made, so an explorer can update data instead of rebuilding the figure. Colours
 come from :data:`PALETTE` (Okabe-Ito, safe for the common forms of colour blindness), and every
 meaning is carried by a second channel too: line style, marker, hatch or a direct text label.
 """
@@ -57,7 +58,7 @@ def new_figure(width: float = 6.4, height: float = 3.6, dpi: int = 80) -> Figure
 
 
 # =========================================================================== data and bargaining
-# (lessons 0-4: crisis data, bargaining range, issue linkage, risk-return)
+# (lessons 1-3 and 5: crisis data, bargaining range, issue linkage, risk-return)
 
 if TYPE_CHECKING:  # names for annotations only: importing them here would cost import time
     import datetime as dt
@@ -69,7 +70,7 @@ if TYPE_CHECKING:  # names for annotations only: importing them here would cost 
     from .data import Event, Launch, NuclearTest, YearCounts
     from .models import Linkage, Offer, Range
 
-#: Font sizes used by the lesson 0-4 plots, readable at the widgets' size (about 80 dpi).
+#: Font sizes used by the plots, readable at the widgets' size (about 80 dpi).
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE, NOTE_SIZE = 11, 10, 9, 8
 
 #: Rows of the crisis timeline: (label, marker, colour, categories of ``nk_timeline.csv``).
@@ -108,14 +109,14 @@ def decimal_year(date: dt.date) -> float:
     return date.year + (date - start).days / days
 
 
-def launch_bars(ax: Axes, counts: YearCounts, artists: dict[str, Any] | None = None,
+def plot_launches(ax: Axes, counts: YearCounts, artists: dict[str, Any] | None = None,
                 window: tuple[int, int] | None = None) -> dict[str, Any]:
     """Stacked bars of missiles launched per year and class (``data.YearCounts``).
 
     Every class of :data:`MISSILE_CLASS_STYLE` gets one collection of bars (empty when it is
     not in ``counts.classes``) with its own colour *and* hatch, so the legend is readable
     without colour. Bars are centred on ``year + 0.5`` so they share an axis with
-    :func:`crisis_timeline`. On later calls pass the returned dict as ``artists``: only the
+    :func:`plot_timeline`. On later calls pass the returned dict as ``artists``: only the
     bars' outlines change (one collection per class keeps redrawing fast).
 
     Parameters
@@ -172,9 +173,12 @@ def launch_bars(ax: Axes, counts: YearCounts, artists: dict[str, Any] | None = N
     return artists
 
 
-def crisis_timeline(ax: Axes, nuclear_tests: Sequence[NuclearTest], icbm_launches: Sequence[Launch],
-                    events: Sequence[tuple[int, Event]]) -> list[Text]:
-    """Draw the dated events on rows (see :data:`TIMELINE_ROWS`), once; returns the texts.
+def plot_timeline(ax: Axes, nuclear_tests: Sequence[NuclearTest], icbm_launches: Sequence[Launch],
+                  events: Sequence[tuple[int, Event]]) -> dict[str, Any]:
+    """Draw the dated events on rows (see :data:`TIMELINE_ROWS`), once.
+
+    Returns ``{"texts": [...], "markers": [...]}``: the labels (magnitudes and event numbers,
+    for :func:`set_year_window`) and the marker collections, one per row.
 
     ``nuclear_tests`` are ``data.NuclearTest`` rows (labelled with their USGS magnitude),
     ``icbm_launches`` are ``data.Launch`` rows, ``events`` are numbered ``(number, Event)``
@@ -183,25 +187,28 @@ def crisis_timeline(ax: Axes, nuclear_tests: Sequence[NuclearTest], icbm_launche
     row has its own marker shape as well as colour. The event numbers are drawn next to the
     markers; the explorer lists the numbered events in words.
     """
-    texts = []
+    texts, markers = [], []
     n_rows = len(TIMELINE_ROWS)
     row_y = {i: n_rows - 1 - i for i in range(n_rows)}  # first row on top
     row_of = {cat: i for i, row in enumerate(TIMELINE_ROWS) for cat in row[3]}
     for i in range(n_rows):
         ax.axhline(row_y[i], color="#dddddd", linewidth=0.8, zorder=0)
     test_x = [decimal_year(t.date) for t in nuclear_tests]
-    ax.scatter(test_x, [row_y[0]] * len(test_x), marker="^", s=50,
-               color=TIMELINE_ROWS[0][2], edgecolor="black", linewidth=0.5, zorder=3)
+    markers.append(ax.scatter(test_x, [row_y[0]] * len(test_x), marker="^", s=50,
+                              color=TIMELINE_ROWS[0][2], edgecolor="black", linewidth=0.5,
+                              zorder=3))
     for x, t in zip(test_x, nuclear_tests, strict=True):
         texts.append(ax.text(x, row_y[0] - 0.28, f"{t.magnitude_mb:.1f}", ha="center",
                              va="top", fontsize=NOTE_SIZE - 1, clip_on=True))
     icbm_x = [decimal_year(launch.date) for launch in icbm_launches]
-    ax.scatter(icbm_x, [row_y[1]] * len(icbm_x), marker="o", s=30, color=TIMELINE_ROWS[1][2],
-               edgecolor="black", linewidth=0.5, zorder=3)
+    markers.append(ax.scatter(icbm_x, [row_y[1]] * len(icbm_x), marker="o", s=30,
+                              color=TIMELINE_ROWS[1][2], edgecolor="black", linewidth=0.5,
+                              zorder=3))
     for i, (_label, marker, colour, cats) in enumerate(TIMELINE_ROWS[1:], start=1):
         xs = [decimal_year(e.date) for _n, e in events if e.category in cats]
-        ax.scatter(xs, [row_y[i]] * len(xs), marker=marker, s=36, color=colour, zorder=4,
-                   edgecolor="black" if marker != "x" else None, linewidth=0.5)
+        markers.append(ax.scatter(xs, [row_y[i]] * len(xs), marker=marker, s=36, color=colour,
+                                  zorder=4, edgecolor="black" if marker != "x" else None,
+                                  linewidth=0.5))
     seen = {i: 0 for i in range(n_rows)}
     for number, event in events:
         row = row_of[event.category]
@@ -215,12 +222,12 @@ def crisis_timeline(ax: Axes, nuclear_tests: Sequence[NuclearTest], icbm_launche
     ax.set_ylim(-0.8, len(TIMELINE_ROWS) - 0.2)
     _label_axes(ax, "Events (see list below); ▲ label: magnitude mb",
                 "year", "")
-    return texts
+    return {"texts": texts, "markers": markers}
 
 
 def set_year_window(axes: Sequence[Axes], start: int, end: int, texts: Sequence[Text] = ()) -> None:
     """Show the whole years ``start..end`` on every axes of the crisis figure; ``texts`` (from
-    :func:`crisis_timeline`) outside the window, or all of them when the window is longer than
+    :func:`plot_timeline`) outside the window, or all of them when the window is longer than
     12 years, are hidden."""
     lo, hi = start - 0.05, end + 1.05
     span = end - start + 1
@@ -250,7 +257,7 @@ def year_grid(ax: Axes, first: int, last: int) -> LineCollection:
     return lines
 
 
-def bargaining_range_plot(ax: Axes, rng: Range, war_us: float, war_nk: float,
+def plot_bargaining_range(ax: Axes, rng: Range, war_us: float, war_nk: float,
                           options: Sequence[float] | None, deals: Sequence[float],
                           artists: dict[str, Any] | None = None) -> dict[str, Any]:
     """Fearon's diagram: each side's payoff from every split, its war payoff and the range.
@@ -336,7 +343,7 @@ def bargaining_range_plot(ax: Axes, rng: Range, war_us: float, war_nk: float,
     return a
 
 
-def linkage_plot(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.ndarray,
+def plot_linkage(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.ndarray,
                  nk_ok: np.ndarray, deal: Linkage, full_row: tuple[float, float] | None,
                  issue_label: str, artists: dict[str, Any] | None = None) -> dict[str, Any]:
     """Deals over two linked issues: which ``(s, d)`` each side prefers to the status quo.
@@ -434,7 +441,7 @@ def linkage_plot(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.nda
     return a
 
 
-def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Offer | None,
+def plot_risk_return(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Offer | None,
                      artists: dict[str, Any] | None = None) -> dict[str, Any]:
     """The risk-return trade-off: expected payoff (top) and risk of breakdown (bottom) of every
     demand, the chosen demand (vertical line, circle markers) and the best one (star).
@@ -493,7 +500,9 @@ def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Of
         artists = a
     a = artists
     # expected payoffs fall below zero when war costs the US more than it expects to win
-    top.set_ylim(min(-0.02, float(np.min(curve.expected_utility)) - 0.05), 1.02)
+    # (in steps of 0.1, so that a kept background serves many settings)
+    low = float(np.floor((float(np.min(curve.expected_utility)) - 0.05) * 10) / 10)
+    top.set_ylim(min(-0.02, low), 1.02)
     a["eu"].set_data(curve.demand, curve.expected_utility)
     a["war"].set_data(curve.demand, curve.p_war)
     for line in a["vline"]:
@@ -512,7 +521,7 @@ def risk_return_plot(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Of
     return a
 
 
-def score_plot(ax: Axes, rounds: int, yours: Sequence[float], optimal: Sequence[float],
+def plot_score(ax: Axes, rounds: int, yours: Sequence[float], optimal: Sequence[float],
                outcomes: Sequence[str], artists: dict[str, Any] | None = None,
                ylim: tuple[float, float] | None = None) -> dict[str, Any]:
     """Running score of a negotiation game: your cumulative payoff (solid, circles) against
@@ -544,7 +553,7 @@ def score_plot(ax: Axes, rounds: int, yours: Sequence[float], optimal: Sequence[
     ax.set_ylim(ylim[0] - 0.1, ylim[1] + 0.2)
     return a
 
-def breakdown_plot(ax: Axes, curve: Offer, chosen: Offer, artists: dict[str, Any] | None = None
+def plot_breakdown(ax: Axes, curve: Offer, chosen: Offer, artists: dict[str, Any] | None = None
                    ) -> dict[str, Any]:
     """Risk of breakdown of every demand (dashed) and of the demand being considered (circle,
     vertical dotted line, and the figure written on the plot). For the negotiation game, which
@@ -575,7 +584,7 @@ def breakdown_plot(ax: Axes, curve: Offer, chosen: Offer, artists: dict[str, Any
 
 
 # =========================================================================== deterrence, commitment, signals
-# (lessons 5-8: commitment, deterrence, chicken, brinkmanship, Nash, Rubinstein, signals)
+# (lessons 6-9: commitment, chicken, brinkmanship, deterrence, Nash, Rubinstein, signals)
 
 
 #: Artists a plot function made, by role; passed back in to update them in place.
@@ -639,18 +648,14 @@ def _nice_ceiling(value: float) -> float:
     return 10.0 * scale
 
 
-def plot_shifting_power(ax, delta: float, p_now: float, p_later: float, cost_a: float,
-                        artists: Artists | None = None) -> Artists:
+def plot_shifting_power(ax, p_later_grid: npt.ArrayLike, gaps: npt.ArrayLike, p_now: float,
+                        p_later: float, gap: float, artists: Artists | None = None) -> Artists:
     """Powell's commitment gap against A's power after the shift, with the current case marked.
 
-    The curve is :func:`course_utils.models.commitment_gap` over ``p_later`` in [0, 1]; above
-    zero (hatched) the declining side prefers to fight now (preventive war).
+    ``gaps`` is :func:`course_utils.models.commitment_gap` over ``p_later_grid`` (A's chance of
+    winning after the shift, on [0, 1]); ``gap`` its value at ``p_later``. Above zero (hatched)
+    the declining side prefers to fight now (preventive war).
     """
-    from .models import commitment_gap
-
-    grid = np.linspace(0.0, 1.0, 201)
-    gap = np.asarray(commitment_gap(delta, p_now, grid, cost_a))
-    here = commitment_gap(delta, p_now, p_later, cost_a)
     lo, hi = -1.0, 1.0
     if artists is None:
         a: Artists = {}
@@ -659,34 +664,35 @@ def plot_shifting_power(ax, delta: float, p_now: float, p_later: float, cost_a: 
         a["deal"] = _band(ax, None, "deal", [0, 1], lo, 0, SAFE_STYLE,
                           "gap < 0: a deal survives the shift")
         ax.axhline(0, **WAR_STYLE, linewidth=1)
-        (a["curve"],) = ax.plot(grid, gap, color=PALETTE["blue"], linestyle="-", linewidth=2,
-                                label="commitment gap")
+        (a["curve"],) = ax.plot(p_later_grid, gaps, color=PALETTE["blue"], linestyle="-",
+                                linewidth=2, label="commitment gap")
         a["now"] = ax.axvline(p_now, color=PALETTE["black"], linestyle="--", linewidth=1)
         a["now_label"] = ax.text(p_now, hi * 0.93, " no shift (p₂ = p₁)", fontsize=8, va="top")
-        (a["point"],) = ax.plot([p_later], [here], label="this case", **CURRENT_STYLE)
+        (a["point"],) = ax.plot([p_later], [gap], label="this case", **CURRENT_STYLE)
         _frame(ax, "Shifting power: can the rising side promise enough?",
                "A's chance of winning after the shift, p₂",
                "gain from fighting now − best credible offer",
                xlim=(0, 1), ylim=(lo, hi), legend="right")
         return a
-    artists["curve"].set_ydata(gap)
+    artists["curve"].set_data(p_later_grid, gaps)
     artists["now"].set_xdata([p_now, p_now])
     artists["now_label"].set_x(p_now)
-    artists["point"].set_data([p_later], [here])
+    artists["point"].set_data([p_later], [gap])
     return artists
 
 
-def plot_disarmament(ax, delta: float, fallback_armed: float, fallback_disarmed: float,
-                     upkeep: float, max_upfront: float, upkeep_max: float = 1.0,
-                     artists: Artists | None = None) -> Artists:
+def plot_disarmament(ax, upkeep_grid: npt.ArrayLike, prices: npt.ArrayLike, upkeep: float,
+                     price: float, max_upfront: float, artists: Artists | None = None) -> Artists:
     """The price of disarmament ``b*`` against sanctions and upkeep ``k``, beside what can be
-    paid up front; where the curve is under the line, a deal exists."""
-    from .models import disarmament_price
+    paid up front; where the curve is under the line, a deal exists.
 
-    grid = np.linspace(0.0, upkeep_max, 201)
-    price = np.asarray(disarmament_price(delta, fallback_armed, fallback_disarmed, grid))
-    here = disarmament_price(delta, fallback_armed, fallback_disarmed, upkeep)
-    needed = max(float(price.max()), max_upfront, 0.5) * 1.12
+    ``prices`` is :func:`course_utils.models.disarmament_price` over ``upkeep_grid`` (from 0 to
+    the most upkeep shown); ``price`` its value at ``upkeep``. The y range follows the prices,
+    in round steps.
+    """
+    grid = np.asarray(upkeep_grid, dtype=float)
+    upkeep_max = float(grid[-1])
+    needed = max(float(np.max(prices)), max_upfront, 0.5) * 1.12
     top = _nice_ceiling(needed)
     if artists is None:
         a: Artists = {}
@@ -694,9 +700,9 @@ def plot_disarmament(ax, delta: float, fallback_armed: float, fallback_disarmed:
                                 SAFE_STYLE, "price ≤ what can be paid up front: deal")
         (a["cap"],) = ax.plot([0, upkeep_max], [max_upfront] * 2, color=PALETTE["green"],
                               linestyle="--", linewidth=1.5, label="most that can be paid up front")
-        (a["curve"],) = ax.plot(grid, price, color=PALETTE["vermillion"], linestyle="-",
+        (a["curve"],) = ax.plot(grid, prices, color=PALETTE["vermillion"], linestyle="-",
                                 linewidth=2, label="price of disarming, b*")
-        (a["point"],) = ax.plot([upkeep], [here], label="this case", **CURRENT_STYLE)
+        (a["point"],) = ax.plot([upkeep], [price], label="this case", **CURRENT_STYLE)
         _frame(ax, "The disarmament trap: what would Kim need up front?",
                "upkeep and sanctions per period, k (\"maximum pressure\")",
                "up-front payment needed, b*",
@@ -704,35 +710,36 @@ def plot_disarmament(ax, delta: float, fallback_armed: float, fallback_disarmed:
         return a
     artists["affordable"].set_xy(_band_xy(np.array([0.0, upkeep_max]), 0, max_upfront))
     artists["cap"].set_ydata([max_upfront] * 2)
-    artists["curve"].set_ydata(price)
-    artists["point"].set_data([upkeep], [here])
-    # keep the y range (and its ticks) while everything fits and still fills a third of it, so
-    # most slider moves redraw only the lines
+    artists["curve"].set_data(grid, prices)
+    artists["point"].set_data([upkeep], [price])
+    # keep the y range (and its ticks) while everything fits and still fills a third of it
     current = ax.get_ylim()[1]
     if needed > current or needed < current / 3:
         ax.set_ylim(0, top)
     return artists
 
 
-def plot_deterrence(ax, benefit: float, cost: float, n_weapons: int, p_each: float,
-                    n_max: int = 20, artists: Artists | None = None) -> Artists:
+def plot_deterrence(ax, n_grid: npt.ArrayLike, p_retaliation: npt.ArrayLike, threshold: float,
+                    n_weapons: int, p_here: float, artists: Artists | None = None) -> Artists:
     """Probability of retaliation against the number of surviving weapons, with the deterrence
-    threshold ``B / (B + C)``: points above the line deter."""
-    from .models import deterrence_threshold, retaliation_probability
+    threshold ``B / (B + C)``: points above the line deter.
 
-    n = np.arange(0, n_max + 1)
-    pi = np.asarray(retaliation_probability(n, p_each))
-    threshold = deterrence_threshold(benefit, cost)
-    here = retaliation_probability(n_weapons, p_each)
+    ``p_retaliation`` is :func:`course_utils.models.retaliation_probability` over ``n_grid``
+    (0 to the most weapons shown), ``threshold`` :func:`course_utils.models.deterrence_threshold`
+    and ``p_here`` the retaliation probability of ``n_weapons``.
+    """
+    n_grid = np.asarray(n_grid)
+    n_max = int(n_grid[-1])
     if artists is None:
         a: Artists = {}
         a["deterred"] = _band(ax, None, "deterred", [0, n_max], threshold, 1.05, SAFE_STYLE,
                               "deterred: π ≥ B/(B+C)")
         a["threshold"] = ax.axhline(threshold, color=PALETTE["green"], linestyle="--",
                                     linewidth=1.5, label="threshold B/(B+C)")
-        (a["curve"],) = ax.plot(n, pi, color=PALETTE["blue"], linestyle="-", marker="s",
-                                markersize=4, label="retaliation probability 1 − (1 − a)ⁿ")
-        (a["point"],) = ax.plot([n_weapons], [here], label="this arsenal", **CURRENT_STYLE)
+        (a["curve"],) = ax.plot(n_grid, p_retaliation, color=PALETTE["blue"], linestyle="-",
+                                marker="s", markersize=4,
+                                label="retaliation probability 1 − (1 − a)ⁿ")
+        (a["point"],) = ax.plot([n_weapons], [p_here], label="this arsenal", **CURRENT_STYLE)
         _frame(ax, "Deterrence: does a second strike deter an attack?",
                "weapons that survive a first strike, n",
                "probability of retaliation, π",
@@ -740,8 +747,8 @@ def plot_deterrence(ax, benefit: float, cost: float, n_weapons: int, p_each: flo
         return a
     artists["deterred"].set_xy(_band_xy(np.array([0.0, n_max]), threshold, 1.05))
     artists["threshold"].set_ydata([threshold, threshold])
-    artists["curve"].set_ydata(pi)
-    artists["point"].set_data([n_weapons], [here])
+    artists["curve"].set_data(n_grid, p_retaliation)
+    artists["point"].set_data([n_weapons], [p_here])
     return artists
 
 
@@ -796,22 +803,23 @@ def plot_chicken(ax, equilibrium, pure: Sequence[tuple[str, str]], names: tuple[
     return artists
 
 
-def plot_brinkmanship(ax_window, ax_risk, gain: float, war_cost_challenger: float,
-                      loss_defender: float, war_cost_defender: float, p_hardliner: float,
-                      q: float, n_crises: int, n_max: int = 30,
-                      artists: Artists | None = None) -> Artists:
+def plot_brinkmanship(ax_window, ax_risk, h_grid: npt.ArrayLike, windows, p_hardliner: float,
+                      q: float, n_grid: npt.ArrayLike, risks: npt.ArrayLike, n_crises: int,
+                      risk: float, artists: Artists | None = None) -> Artists:
     """Left: the brinkmanship window (risks that deter yet are bearable) against the chance of
-    facing a hard-liner. Right: the cumulative risk of war over repeated crises at risk ``q``."""
-    from .models import brinkmanship_window, cumulative_risk
+    facing a hard-liner, with the threat ``(p_hardliner, q)`` marked. Right: the chance of at
+    least one war over repeated crises at risk ``q``, with ``n_crises`` marked.
 
-    h = np.linspace(0.0, 1.0, 201)
-    win = brinkmanship_window(gain, war_cost_challenger, loss_defender, war_cost_defender, h)
-    q_min = np.broadcast_to(np.asarray(win.q_min, dtype=float), h.shape)
-    q_max = np.asarray(win.q_max, dtype=float)
+    ``windows`` is :func:`course_utils.models.brinkmanship_window` over ``h_grid`` (a
+    ``Window`` of arrays); ``risks`` is :func:`course_utils.models.cumulative_risk` over
+    ``n_grid`` and ``risk`` its value for ``n_crises``.
+    """
+    h = np.asarray(h_grid, dtype=float)
+    n = np.asarray(n_grid)
+    n_max = int(n[-1])
+    q_min = np.broadcast_to(np.asarray(windows.q_min, dtype=float), h.shape)
+    q_max = np.broadcast_to(np.asarray(windows.q_max, dtype=float), h.shape)
     top = np.maximum(q_max, q_min)
-    n = np.arange(0, n_max + 1)
-    risk = np.asarray(cumulative_risk(q, n))
-    here = cumulative_risk(q, n_crises)
     if artists is None:
         a: Artists = {}
         a["too_low"] = _band(ax_window, None, "too_low", h, 0, q_min, NEUTRAL_STYLE,
@@ -829,8 +837,8 @@ def plot_brinkmanship(ax_window, ax_risk, gain: float, war_cost_challenger: floa
                "chance the other side is a hard-liner, h",
                "risk of war the threat creates, q",
                xlim=(0, 1), ylim=(0, 1), legend="below")
-        (a["risk"],) = ax_risk.plot(n, risk, color=PALETTE["blue"], linestyle="-", marker=".")
-        (a["risk_point"],) = ax_risk.plot([n_crises], [here], **CURRENT_STYLE)
+        (a["risk"],) = ax_risk.plot(n, risks, color=PALETTE["blue"], linestyle="-", marker=".")
+        (a["risk_point"],) = ax_risk.plot([n_crises], [risk], **CURRENT_STYLE)
         _frame(ax_risk, "", "crises at this risk, n", "chance of at least one war, 1 − (1 − q)ⁿ",
                xlim=(0, n_max), ylim=(0, 1.02))
         a["risk_label"] = ax_risk.set_title("", fontsize=TITLE_SIZE, loc="left")
@@ -839,12 +847,12 @@ def plot_brinkmanship(ax_window, ax_risk, gain: float, war_cost_challenger: floa
         artists["too_low"].set_xy(_band_xy(h, 0, q_min))
         artists["window"].set_xy(_band_xy(h, q_min, top))
         artists["too_high"].set_xy(_band_xy(h, top, 1))
-        artists["q_min"].set_ydata(q_min)
-        artists["q_max"].set_ydata(q_max)
+        artists["q_min"].set_data(h, q_min)
+        artists["q_max"].set_data(h, q_max)
         artists["point"].set_data([p_hardliner], [q])
-        artists["risk"].set_ydata(risk)
-        artists["risk_point"].set_data([n_crises], [here])
-    artists["risk_label"].set_text(f"Risk of war: {here:.0%} after {n_crises} crises")
+        artists["risk"].set_data(n, risks)
+        artists["risk_point"].set_data([n_crises], [risk])
+    artists["risk_label"].set_text(f"Risk of war: {risk:.0%} after {n_crises} crises")
     return artists
 
 
@@ -893,19 +901,19 @@ def plot_nash(ax, d_a: float, d_b: float, split, total: float = 1.0,
     return artists
 
 
-def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, period: float,
-                    names: tuple[str, str], period_max: float = 3.0,
+def plot_rubinstein(ax_split, ax_speed, period_grid: npt.ArrayLike, first_shares: npt.ArrayLike,
+                    period: float, shares, limit: float, names: tuple[str, str],
                     artists: Artists | None = None) -> Artists:
     """Top: the split in Rubinstein's game when ``names[0]`` proposes first. Bottom: the first
-    proposer's share as the time between offers shrinks, approaching the limit
-    ``r_second / (r_first + r_second)``."""
-    from .models import discount_factor, rubinstein_limit, rubinstein_shares
+    proposer's share as the time between offers shrinks, approaching its limit.
 
-    grid = np.linspace(0.02, period_max, 150)
-    curve = np.asarray(rubinstein_shares(discount_factor(rate_first, grid),
-                                         discount_factor(rate_second, grid)).proposer)
-    shares = rubinstein_shares(discount_factor(rate_first, period), discount_factor(rate_second, period))
-    limit = rubinstein_limit(rate_first, rate_second).proposer
+    ``first_shares`` is the first proposer's share (:func:`course_utils.models.rubinstein_shares`
+    with :func:`course_utils.models.discount_factor`) over ``period_grid``; ``shares`` the
+    ``Shares`` at ``period``; ``limit`` the proposer's share as offers speed up
+    (:func:`course_utils.models.rubinstein_limit`).
+    """
+    grid = np.asarray(period_grid, dtype=float)
+    period_max = float(grid[-1])
     first, second = names
     if artists is None:
         a: Artists = {}
@@ -919,7 +927,7 @@ def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, p
         _frame(ax_split, "", "share of the gains from a deal", "", xlim=(0, 1), ylim=(-0.5, 0.5))
         ax_split.set_yticks([])
         a["title"] = ax_split.set_title("", fontsize=TITLE_SIZE, loc="left")
-        (a["curve"],) = ax_speed.plot(grid, curve, color=PALETTE["purple"], linestyle="-",
+        (a["curve"],) = ax_speed.plot(grid, first_shares, color=PALETTE["purple"], linestyle="-",
                                       linewidth=2, label="first proposer's share")
         a["limit"] = ax_speed.axhline(limit, color=PALETTE["black"], linestyle=":",
                                       label="limit as offers speed up")
@@ -933,7 +941,7 @@ def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, p
         artists["bar_first"].set_width(shares.proposer)
         artists["bar_second"].set_x(shares.proposer)
         artists["bar_second"].set_width(shares.responder)
-        artists["curve"].set_ydata(curve)
+        artists["curve"].set_data(grid, first_shares)
         artists["limit"].set_ydata([limit, limit])
         artists["point"].set_data([period], [shares.proposer])
     for key, name in (("bar_first", first), ("bar_second", second)):
@@ -946,32 +954,20 @@ def plot_rubinstein(ax_split, ax_speed, rate_first: float, rate_second: float, p
     return artists
 
 
-def plot_signal(ax, prior: float, value_sincere: float, value_stalling: float, cost: float,
-                cost_max: float = 2.0, artists: Artists | None = None) -> Artists:
+def plot_signal(ax, prior: float, costs: npt.ArrayLike, beliefs: npt.ArrayLike, cost: float,
+                belief: float, thresholds: tuple[float, float] | None, cost_max: float = 2.0,
+                artists: Artists | None = None) -> Artists:
     """What a halt to testing tells observers, against the cost of halting.
 
-    Three regions by cost: cheap (both types halt; belief stays at the prior), costly enough
-    to separate (only the sincere type halts; belief 1) and too costly (nobody halts). The line
-    is the belief after a halt from :func:`course_utils.models.moratorium_signal`; ``None`` for
-    ``value_stalling >= value_sincere`` shows an empty plot with a note.
+    Three regions by cost, split at ``thresholds = (V_T, V_S)``: cheap (both types halt; belief
+    stays at the prior), costly enough to separate (only the sincere type halts; belief 1) and
+    too costly (nobody halts). ``beliefs`` is the belief after a halt over ``costs``
+    (:func:`course_utils.models.moratorium_beliefs`) and ``belief`` its value at ``cost``.
+    ``thresholds=None`` (no valid game: ``V_T >= V_S``) shows an empty plot with a note.
     """
-    from .models import moratorium_signal
-
-    valid = value_stalling < value_sincere
-    if valid:
-        vt, vs = value_stalling, min(value_sincere, cost_max)
-        # the belief is constant between the two thresholds: evaluate the model at each end of
-        # each piece (a hair past a threshold gives the jump)
-        step = 1e-9
-        grid = np.clip([0.0, vt, vt + step, vs, vs + step, cost_max], 0.0, cost_max)
-        belief = np.array([moratorium_signal(prior, value_sincere, value_stalling, c).posterior
-                           for c in grid])
-        here = moratorium_signal(prior, value_sincere, value_stalling, cost).posterior
-    else:
-        grid = np.linspace(0.0, cost_max, 6)
-        belief = np.full_like(grid, np.nan)
-        here = np.nan
-        vt = vs = 0.0  # no regions: the game is not defined
+    valid = thresholds is not None
+    vt, vs = (0.0, 0.0) if thresholds is None else (min(thresholds[0], cost_max),
+                                                      min(thresholds[1], cost_max))
     if artists is None:
         a: Artists = {}
         a["pooling"] = _band(ax, None, "pooling", [0, vt], 0, 1.05, NEUTRAL_STYLE,
@@ -982,9 +978,9 @@ def plot_signal(ax, prior: float, value_sincere: float, value_stalling: float, c
                           "too costly: nobody halts")
         a["prior"] = ax.axhline(prior, color=PALETTE["black"], linestyle=":", linewidth=1,
                                 label="belief before (prior)")
-        (a["belief"],) = ax.plot(grid, belief, color=PALETTE["blue"], linestyle="-", linewidth=2,
+        (a["belief"],) = ax.plot(costs, beliefs, color=PALETTE["blue"], linestyle="-", linewidth=2,
                                  label="belief after a halt")
-        (a["point"],) = ax.plot([cost], [here], label="this moratorium", **CURRENT_STYLE)
+        (a["point"],) = ax.plot([cost], [belief], label="this moratorium", **CURRENT_STYLE)
         a["note"] = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                             fontsize=10, color=PALETTE["vermillion"])
         _frame(ax, "The test moratorium as a signal",
@@ -997,7 +993,7 @@ def plot_signal(ax, prior: float, value_sincere: float, value_stalling: float, c
         artists["separating"].set_xy(_band_xy(np.array([vt, vs]), 0, 1.05))
         artists["none"].set_xy(_band_xy(np.array([vs, cost_max]), 0, 1.05 if valid else 0))
         artists["prior"].set_ydata([prior, prior])
-        artists["belief"].set_data(grid, belief)
-        artists["point"].set_data([cost], [here])
+        artists["belief"].set_data(costs, beliefs)
+        artists["point"].set_data([cost], [belief])
     artists["note"].set_text("" if valid else "a stalling side must value a deal\nless than a sincere one")
     return artists

@@ -153,7 +153,10 @@ def test_range_follows_the_model(make, p, cost_us, cost_nk):
     view = ex.state["result"]
     assert view.range == expected
     assert f"from {expected.low:.2f} to {expected.high:.2f}" in ex.summary
-    assert view.war_us == pytest.approx(p - cost_us)
+    assert view.war == pytest.approx((p - cost_us, 1 - p - cost_nk))  # Fearon's war payoffs
+    # the width is the two costs added only while the range is not cut off at 0 or 1
+    clipped = float(expected.width) < cost_us + cost_nk - 1e-9
+    assert (f"{float(expected.width):.2f} wide, less than the two costs" in ex.summary) == clipped
     for label, options in DEAL_OPTIONS.items():
         ex.set(deals=label)
         view = ex.state["result"]

@@ -110,15 +110,15 @@ def test_commitment_view_must_be_known():
 
 def test_trap_follows_the_model_and_names_the_sanctions_needed():
     ex = CommitmentExplorer(view="trap")
-    deal = ex.state["result"]
+    deal = ex.state["result"].deal
     assert deal.price == pytest.approx(models.disarmament_price(0.9, 0.5, 0.2, 0.1)) == pytest.approx(2.0)
     assert not deal.deal_exists
     assert "k = 0.15" in ex.summary  # (0.5 - k - 0.2) / 0.1 <= 1.5  <=>  k >= 0.15
     ex.set(upkeep=0.2)
-    assert ex.state["result"].deal_exists and "deal exists" in ex.summary
-    assert ex.state["result"].price == pytest.approx(models.disarmament_price(0.9, 0.5, 0.2, 0.2))
+    assert ex.state["result"].deal.deal_exists and "deal exists" in ex.summary
+    assert ex.state["result"].deal.price == pytest.approx(models.disarmament_price(0.9, 0.5, 0.2, 0.2))
     ex.set(upkeep=1.0, fallback_armed=2.0, fallback_disarmed=0.0, delta=0.9, max_upfront=1.0)
-    assert ex.state["result"].price == pytest.approx(10.0)  # (2 - 1 - 0) / 0.1
+    assert ex.state["result"].deal.price == pytest.approx(10.0)  # (2 - 1 - 0) / 0.1
     assert "no pressure" in ex.summary  # even the most pressure on the slider leaves 10 > 1
     ex.close()
 
@@ -128,7 +128,7 @@ def test_shift_follows_powell():
     for delta, p_later in [(0.9, 0.2), (0.5, 0.2), (0.9, 0.6), (0.7, 0.0)]:
         ex.set(delta=delta, p_later=p_later)
         gap = models.commitment_gap(delta, 0.6, p_later, 0.1)
-        assert ex.state["result"] == pytest.approx(gap)
+        assert ex.state["result"].gap == pytest.approx(gap)
         war = models.preventive_war(delta, 0.6, p_later, 0.1)
         assert ("preventive war" in ex.summary) == war
     ex.close()
@@ -165,6 +165,21 @@ def test_chicken_matches_the_symmetric_and_asymmetric_models():
     assert mixed == pytest.approx(ref)
     assert mixed.p_dare_a > mixed.p_dare_b  # the side that fears the crash more dares more
     assert f"{mixed.p_dare_a:.3f}" in ex.summary
+    ex.close()
+
+
+def test_chicken_own_mix_is_set_by_the_other_sides_payoffs():
+    """The comparative static the docstring and lesson 7 state: when the US fears a crash more,
+    the US's own dare probability stays put and North Korea dares less often."""
+    ex = ChickenExplorer()
+    before = ex.state["result"].mixed
+    ex.set(crash_us=-25.0)  # the US fears a crash more
+    after = ex.state["result"].mixed
+    assert after.p_dare_a == pytest.approx(before.p_dare_a)
+    assert after.p_dare_b < before.p_dare_b
+    ex.set(crash_nk=-25.0)  # now North Korea fears it more too: the US dares less
+    assert ex.state["result"].mixed.p_dare_a < after.p_dare_a
+    assert "North Korea dares *less* often" in ChickenExplorer.__doc__
     ex.close()
 
 
@@ -207,10 +222,12 @@ def test_nash_deal_moves_with_the_us_cost_of_war():
     for cost_us in (0.0, 0.25, 0.5):
         ex.set(cost_us=cost_us)
         r = ex.state["result"]
-        expected = models.nash_bargaining(0.3 - 0.3, 1 - 0.3 - cost_us)
+        # p = 0.7 is the US's chance in war: war gives the US p - c_US, North Korea 1 - p - c_NK
+        expected = models.nash_bargaining(1 - 0.7 - 0.3, 0.7 - cost_us)
         assert (r.d_nk, r.d_us) == pytest.approx((0.0, 0.7 - cost_us))
         assert r.split == pytest.approx(expected)
-        assert r.split.a == pytest.approx(0.3 + (cost_us - 0.3) / 2)  # x = p + (c_US - c_NK)/2
+        assert r.split.b == pytest.approx(0.7 + (0.3 - cost_us) / 2)  # x = p + (c_NK - c_US)/2
+        assert r.surplus == pytest.approx(0.3 + cost_us)  # the two costs of war a deal saves
         assert f"North Korea {r.split.a:.2f}" in ex.summary
         shares.append(r.split.a)
     assert shares == sorted(shares) and shares[0] < shares[-1]
@@ -242,17 +259,17 @@ def test_signal_kinds_and_invalid_values():
     ex = SignalExplorer()
     for cost, kind in [(0.2, "pooling"), (0.6, "separating"), (1.5, "none")]:
         ex.set(cost=cost)
-        assert ex.state["result"] == models.moratorium_signal(0.3, 1.0, 0.4, cost)
-        assert ex.state["result"].kind == kind
+        assert ex.state["result"].signal == models.moratorium_signal(0.3, 1.0, 0.4, cost)
+        assert ex.state["result"].signal.kind == kind
     ex.set(cost=0.6)
     assert "0.30 to 1.00" in ex.summary
     png_valid = ex.png()
     ex.set(value_stalling=1.5)
-    assert ex.state["result"] is None
+    assert ex.state["result"].signal is None
     assert "Lower V_T or raise V_S" in ex.summary
     assert ex.png() != png_valid
     ex.set(value_stalling=0.4)
-    assert ex.state["result"].kind == "separating"
+    assert ex.state["result"].signal.kind == "separating"
     ex.close()
 
 
@@ -338,3 +355,17 @@ def test_lesson10_answers_agree_with_the_data():
     assert _correct_text("lesson10", "pause") == str(sum(counts.for_year(2018).values()))
     busiest = int(counts.years[np.argmax(counts.total())])
     assert _correct_text("lesson10", "surge") == str(busiest)
+
+
+# --------------------------------------------------------------------------- notation
+def test_p_is_the_us_chance_of_winning_in_every_explorer():
+    """One notation course-wide (issue 14): a control named p is the US's chance in war."""
+    import course_utils.explorers as registry
+
+    for name in registry._EXPLORERS:
+        cls = getattr(registry, name)
+        ex = cls()
+        if "p" in ex.controls:
+            label = ex.controls["p"].description
+            assert "US chance" in label, f"{name}'s p is labelled {label!r}"
+        ex.close()

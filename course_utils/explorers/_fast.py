@@ -7,8 +7,9 @@ ways, each measured by ``benchmarks/bench_explorers.py`` (figures in ``benchmark
 - **A kept background.** The figure is laid out once; everything that does not move (titles,
   legends, axis labels, ticks that stay) is drawn once into a background picture. Each change
   pastes that picture back and draws on it only the artists :meth:`~.base.Explorer.draw`
-  returned. When the axes limits change the background is drawn again, unless the explorer
-  lists its axes among the moving artists (:attr:`FastExplorer.limits_move`).
+  returned. A few backgrounds are kept, one per set of axes limits (a plot whose range moves in
+  round steps comes back to one it has drawn); new limits need a new background, unless the
+  explorer lists its axes among the moving artists (:attr:`FastExplorer.limits_move`).
 - **Text drawn once.** Since matplotlib 3.11, Agg renders text glyph by glyph through FreeType
   on every draw, about 40 µs a glyph. :class:`TextCachingRenderer` renders each distinct string
   (in one font, size and angle) once, at a whole-pixel position, and afterwards pastes the
@@ -89,7 +90,7 @@ class TextCachingRenderer(RendererAgg):
             if len(self._strings) >= self.MAX_STRINGS:
                 self._strings.clear()
             recorder, agg = _GlyphRecorder(), self._renderer
-            self._renderer = recorder  # type: ignore[assignment]
+            self._renderer = recorder
             try:
                 super().draw_text(gc, ix, iy, s, prop, angle, ismath, mtext)
             finally:
@@ -207,9 +208,13 @@ class FastExplorer(Explorer):
     #: the axes limits (ticks, their labels, grids): then new limits need no new background
     limits_move = False
 
+    #: kept backgrounds, one per set of axes limits, most recently used last
+    BACKGROUNDS = 6
+
     def __init__(self, **initial: Any):
         self._background: Any = None
         self._limits: Any = None
+        self._backgrounds: dict[tuple, Any] = {}
         self._encoder = PngEncoder()
         super().__init__(**initial)
         freeze_layout(self.figure)  # axes and labels keep their size: lay out once
@@ -233,6 +238,21 @@ class FastExplorer(Explorer):
                 artist.set_animated(False)
         self._background = canvas.copy_from_bbox(self.figure.bbox)
         self._limits = self._axes_limits()
+        self._backgrounds[self._limits] = self._background
+        while len(self._backgrounds) > self.BACKGROUNDS:
+            del self._backgrounds[next(iter(self._backgrounds))]
+
+    def _use_background(self, canvas) -> None:
+        """Make :attr:`_background` the picture for the current limits (kept, or drawn now)."""
+        limits = self._axes_limits()
+        if self._background is not None and limits == self._limits:
+            return
+        if limits in self._backgrounds:
+            self._background = self._backgrounds.pop(limits)
+            self._backgrounds[limits] = self._background  # most recently used last
+            self._limits = limits
+        else:
+            self._capture_background(canvas)
 
     def png(self) -> bytes:
         """The figure as PNG: the kept background plus the moving artists, drawn afresh."""
@@ -240,11 +260,11 @@ class FastExplorer(Explorer):
         if not isinstance(canvas, _Canvas):
             canvas = _Canvas(self.figure)
             self._background = None
+            self._backgrounds.clear()
         if self.figure.get_layout_engine() is not None:  # still being built: draw it all
             canvas.draw()
         else:
-            if self._background is None or self._limits != self._axes_limits():
-                self._capture_background(canvas)
+            self._use_background(canvas)
             canvas.restore_region(self._background)
             renderer = canvas.get_renderer()
             for artist in self._moving():

@@ -1,7 +1,8 @@
 """Lesson 2 explorer: the bargaining range, and how indivisibility can empty it.
 
 The US and North Korea bargain over how far the nuclear question is settled on US terms
-(x = 0: North Korea keeps its arsenal; x = 1: complete denuclearization). Fearon's bargaining
+(x, the US's share: 0, North Korea keeps its arsenal; 1, complete denuclearization; p is the
+US's chance of winning a war). Fearon's bargaining
 range is every x both prefer to war; when only a few deals can actually be implemented (the
 arsenal is kept or given up whole), none of them may lie in the range.
 """
@@ -25,8 +26,7 @@ class RangeView(NamedTuple):
     """The bargaining range and, for an indivisible issue, the deals inside it."""
 
     range: models.Range
-    war_us: float          # US expected payoff from war, p - cost_us
-    war_nk: float          # North Korea's, 1 - p - cost_nk
+    war: models.WarPayoffs  # expected payoffs from war: a the US's, b North Korea's
     options: tuple[float, ...] | None
     deals: tuple[float, ...] | None   # options inside the range (None when any split goes)
 
@@ -66,19 +66,22 @@ class RangeExplorer(FastExplorer):
         rng = models.bargaining_range(p, cost_us, cost_nk)
         options = DEAL_OPTIONS[deals]
         inside = None if options is None else models.indivisible_deals(p, cost_us, cost_nk, options)
-        # war payoffs as defined in Fearon (1995): the expected share minus the cost of war
-        return RangeView(rng, p - cost_us, 1.0 - p - cost_nk, options, inside)
+        return RangeView(rng, models.war_payoffs(p, cost_us, cost_nk), options, inside)
 
     def draw(self, ax, result: RangeView, values, artists):
-        return plots.bargaining_range_plot(ax, result.range, result.war_us, result.war_nk,
+        return plots.plot_bargaining_range(ax, result.range, result.war.a, result.war.b,
                                            result.options, result.deals or (), artists)
 
     def describe(self, result: RangeView, values) -> str:
         rng = result.range
-        text = (f"War gives the US {result.war_us:.2f} and North Korea {result.war_nk:.2f} in "
+        costs = values["cost_us"] + values["cost_nk"]
+        width = float(rng.width)
+        why = ("the two costs of war added together" if width >= costs - 1e-9 else
+               f"less than the two costs of war added together, {costs:.2f}, because it is "
+               "cut off at 0 or 1")
+        text = (f"War gives the US {result.war.a:.2f} and North Korea {result.war.b:.2f} in "
                 f"expectation. Every deal x from {rng.low:.2f} to {rng.high:.2f} leaves both better "
-                f"off than war (the range is {float(rng.width):.2f} wide, the two costs of war added "
-                "together, clipped to [0, 1]).")
+                f"off than war (the range is {width:.2f} wide, {why}).")
         if result.options is None:
             return text + " Any split can be agreed, so a deal exists."
         opts = ", ".join(f"{x:g}" for x in result.options)

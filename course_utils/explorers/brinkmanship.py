@@ -1,8 +1,10 @@
-"""Lesson 6 explorer: Schelling's brinkmanship window and the risk of repeated crises."""
+"""Lesson 7 explorer: Schelling's brinkmanship window and the risk of repeated crises."""
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from ..models import Window, brinkmanship_window, cumulative_risk
 from ..plots import plot_brinkmanship
@@ -12,15 +14,20 @@ from ._fast import FastExplorer
 __all__ = ["BrinkmanshipExplorer", "BrinkResult"]
 
 N_MAX = 30
+H_GRID = np.linspace(0.0, 1.0, 201)   # chance of a hard-liner, the window plot's x axis
+N_GRID = np.arange(N_MAX + 1)          # number of crises, the risk plot's x axis
 
 
 class BrinkResult(NamedTuple):
-    """The window of workable risk, whether ``q`` lies in it, and the risk over ``n`` crises."""
+    """The window of workable risk, whether ``q`` lies in it, and the risk over ``n`` crises;
+    ``windows`` and ``risks`` are the same over ``H_GRID`` and ``N_GRID``, for the plot."""
 
     window: Window
     effective: bool
     acceptable: bool
     cumulative: float
+    windows: Window
+    risks: np.ndarray
 
 
 class BrinkmanshipExplorer(FastExplorer):
@@ -50,15 +57,15 @@ class BrinkmanshipExplorer(FastExplorer):
         return tuple(figure.subplots(1, 2, width_ratios=[1.3, 1]))
 
     def compute(self, **v: Any) -> BrinkResult:
-        win = brinkmanship_window(v["gain"], v["war_cost_challenger"], v["loss_defender"],
-                                  v["war_cost_defender"], v["p_hardliner"])
-        return BrinkResult(win, v["q"] >= win.q_min - 1e-12, v["q"] <= win.q_max + 1e-12,
-                           cumulative_risk(v["q"], v["n_crises"]))
+        sides = (v["gain"], v["war_cost_challenger"], v["loss_defender"], v["war_cost_defender"])
+        win = brinkmanship_window(*sides, v["p_hardliner"])
+        return BrinkResult(win, win.deters(v["q"]), win.bearable(v["q"]),
+                           cumulative_risk(v["q"], v["n_crises"]),
+                           brinkmanship_window(*sides, H_GRID), cumulative_risk(v["q"], N_GRID))
 
-    def draw(self, ax, result, v, artists):
-        return plot_brinkmanship(ax[0], ax[1], v["gain"], v["war_cost_challenger"],
-                                 v["loss_defender"], v["war_cost_defender"], v["p_hardliner"],
-                                 v["q"], v["n_crises"], n_max=N_MAX, artists=artists)
+    def draw(self, ax, r, v, artists):
+        return plot_brinkmanship(ax[0], ax[1], H_GRID, r.windows, v["p_hardliner"], v["q"],
+                                 N_GRID, r.risks, v["n_crises"], r.cumulative, artists=artists)
 
     def describe(self, r: BrinkResult, v) -> str:
         w = r.window

@@ -1,4 +1,4 @@
-"""Lesson 6 explorer: chicken between the US and North Korea, symmetric or not."""
+"""Lesson 7 explorer: chicken between the US and North Korea, symmetric or not."""
 
 from __future__ import annotations
 
@@ -27,9 +27,12 @@ class ChickenResult(NamedTuple):
 class ChickenExplorer(FastExplorer):
     """Chicken with payoffs ``T > 0 > -1 > crash``; the US is the row player.
 
-    Each side's crash payoff is its own slider, so the game can be made asymmetric: a side that
-    fears the crash more makes the *other* side dare less often in the mixed equilibrium (its own
-    dare probability, set by the other side's payoffs, does not change).
+    Each side's crash payoff is its own slider, so the game can be made asymmetric. In the mixed
+    equilibrium each side's own mix is set by the *other* side's payoffs (it must leave the other
+    indifferent): when the US fears a crash more (``crash_us`` lower), the US's own dare
+    probability does not change and North Korea dares *less* often, since less daring is what
+    keeps the more fearful US indifferent. The side that fears the crash more therefore ends up
+    daring more often than the other.
     """
 
     title = "Chicken: who swerves first?"

@@ -1,4 +1,4 @@
-"""Lesson 5 explorer: commitment problems.
+"""Lesson 6 explorer: commitment problems.
 
 Two views of one idea, chosen when the explorer is made:
 
@@ -11,19 +11,47 @@ Two views of one idea, chosen when the explorer is made:
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..models import commitment_gap, disarmament_deal, disarmament_price, preventive_war
+from ..models import (
+    DisarmamentDeal,
+    commitment_gap,
+    disarmament_deal,
+    disarmament_price,
+    preventive_war,
+    upkeep_for_deal,
+)
 from ..plots import plot_disarmament, plot_shifting_power
 from ._controls import slider
 from ._fast import FastExplorer
 
-__all__ = ["CommitmentExplorer", "VIEWS"]
+__all__ = ["CommitmentExplorer", "ShiftView", "TrapView", "VIEWS"]
 
 VIEWS = ("trap", "shift")
 UPKEEP_MAX = 1.0
+UPKEEP_GRID = np.linspace(0.0, UPKEEP_MAX, 201)
+P_GRID = np.linspace(0.0, 1.0, 201)
+
+
+class ShiftView(NamedTuple):
+    """Shifting power: the commitment gap now, whether it means war, and the gap over ``P_GRID``
+    (A's chance after the shift)."""
+
+    gap: float
+    war: bool
+    curve: np.ndarray
+
+
+class TrapView(NamedTuple):
+    """The disarmament trap: the deal, the least upkeep that makes it affordable, and the price
+    over ``UPKEEP_GRID``."""
+
+    deal: DisarmamentDeal
+    upkeep_needed: float
+    curve: np.ndarray
 
 
 class CommitmentExplorer(FastExplorer):
@@ -69,19 +97,22 @@ class CommitmentExplorer(FastExplorer):
             "max_upfront": slider("most that can be paid up front", 1.5, 0.0, 5.0, 0.25),
         }
 
-    def compute(self, **v: Any) -> Any:
+    def compute(self, **v: Any) -> ShiftView | TrapView:
         if self.view == "shift":
-            return commitment_gap(v["delta"], v["p_now"], v["p_later"], v["cost_a"])
-        return disarmament_deal(v["delta"], v["fallback_armed"], v["fallback_disarmed"],
-                                v["upkeep"], v["max_upfront"])
+            args = (v["delta"], v["p_now"], v["p_later"], v["cost_a"])
+            return ShiftView(commitment_gap(*args), preventive_war(*args),
+                             commitment_gap(v["delta"], v["p_now"], P_GRID, v["cost_a"]))
+        armed = (v["delta"], v["fallback_armed"], v["fallback_disarmed"])
+        return TrapView(disarmament_deal(*armed, v["upkeep"], v["max_upfront"]),
+                        upkeep_for_deal(*armed, v["max_upfront"]),
+                        disarmament_price(*armed, UPKEEP_GRID))
 
     def draw(self, ax, result, values, artists):
         if self.view == "shift":
-            return plot_shifting_power(ax, values["delta"], values["p_now"], values["p_later"],
-                                       values["cost_a"], artists=artists)
-        return plot_disarmament(ax, values["delta"], values["fallback_armed"],
-                                values["fallback_disarmed"], values["upkeep"],
-                                values["max_upfront"], upkeep_max=UPKEEP_MAX, artists=artists)
+            return plot_shifting_power(ax, P_GRID, result.curve, values["p_now"],
+                                       values["p_later"], result.gap, artists=artists)
+        return plot_disarmament(ax, UPKEEP_GRID, result.curve, values["upkeep"],
+                                result.deal.price, result.deal.max_upfront, artists=artists)
 
     def describe(self, result, values) -> str:
         if self.view == "shift":
@@ -89,29 +120,26 @@ class CommitmentExplorer(FastExplorer):
         return self._describe_trap(result, values)
 
     @staticmethod
-    def _describe_shift(gap: float, v: dict[str, Any]) -> str:
-        war = preventive_war(v["delta"], v["p_now"], v["p_later"], v["cost_a"])
+    def _describe_shift(r: ShiftView, v: dict[str, Any]) -> str:
         head = (f"A's chance of winning falls from {v['p_now']:.2f} to {v['p_later']:.2f} "
                 f"(patience δ = {v['delta']:.2f}, war cost {v['cost_a']:.2f}); "
-                f"commitment gap {gap:+.3f}.")
-        if war:
+                f"commitment gap {r.gap:+.3f}.")
+        if r.war:
             return head + (" Above zero: no promise the rising side can make is believable "
                            "enough, so A prefers to fight now (preventive war).")
         return head + " At or below zero: a deal today can survive the shift in power."
 
     @staticmethod
-    def _describe_trap(deal, v: dict[str, Any]) -> str:
+    def _describe_trap(r: TrapView, v: dict[str, Any]) -> str:
+        deal = r.deal
         head = (f"Disarming is worth it to North Korea only for an up-front payment of at least "
                 f"b* = {deal.price:.2f}; at most {deal.max_upfront:.2f} can be paid before it "
                 f"gives up its leverage.")
         if deal.deal_exists:
             return head + " The price is affordable: a deal exists."
-        grid = np.linspace(0.0, UPKEEP_MAX, 201)
-        prices = np.asarray(disarmament_price(v["delta"], v["fallback_armed"],
-                                              v["fallback_disarmed"], grid))
-        enough = grid[prices <= deal.max_upfront + 1e-12]
-        if enough.size:
+        if r.upkeep_needed <= UPKEEP_MAX:
+            need = math.ceil(r.upkeep_needed * 100 - 1e-9) / 100  # rounded up: "at least"
             return head + (f" No deal: sanctions and upkeep would have to reach k = "
-                           f"{enough[0]:.2f} (now {v['upkeep']:.2f}).")
+                           f"{need:.2f} (now {v['upkeep']:.2f}).")
         return head + (f" No deal, and no pressure up to k = {UPKEEP_MAX:.1f} closes the gap: "
                        "only more security after disarming (r_D) or more up front would.")

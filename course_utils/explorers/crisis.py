@@ -42,6 +42,10 @@ class CrisisExplorer(FastExplorer):
                     "tests, ICBM launches and numbered diplomatic and rhetorical events over "
                     "the same years.")
     figsize = (7.6, 5.2)
+    #: a new window of years moves the ticks, grids, markers and labels: all of them are among
+    #: the artists :meth:`draw` returns, so the kept background (titles, legend, row names)
+    #: never needs drawing again
+    limits_move = True
 
     def make_controls(self) -> dict[str, Any]:
         w = self._w
@@ -87,21 +91,23 @@ class CrisisExplorer(FastExplorer):
         top, bottom = ax
         if artists is None:
             icbm = tuple(launch for launch in data.load_launches() if launch.missile_class == "ICBM")
-            # drawn once; kept in the background picture (FastExplorer)
-            self._timeline = plots.crisis_timeline(bottom, data.load_nuclear_tests(), icbm,
-                                                   _numbered_events())
-            for axes in (top, bottom):
-                plots.year_grid(axes, self.first_year, self.last_year + 1)
+            timeline = plots.plot_timeline(bottom, data.load_nuclear_tests(), icbm,
+                                           _numbered_events())
+            self._timeline = timeline["texts"]
             self._frame = None
-            # only the bars are redrawn when nothing but the classes changes
-            artists = {"bars": plots.launch_bars(top, result.counts,
-                                                 window=(result.start, result.end))}
+            artists = {"bars": plots.plot_launches(top, result.counts,
+                                                   window=(result.start, result.end)),
+                       "grids": [plots.year_grid(axes, self.first_year, self.last_year + 1)
+                                 for axes in (top, bottom)],
+                       "markers": timeline["markers"], "labels": self._timeline,
+                       "axes": [top.xaxis, top.yaxis, bottom.xaxis]}
         else:
-            plots.launch_bars(top, result.counts, artists["bars"], window=(result.start, result.end))
+            plots.plot_launches(top, result.counts, artists["bars"],
+                                window=(result.start, result.end))
         in_window = (result.counts.years >= result.start) & (result.counts.years <= result.end)
         ymax = max(5, 1.1 * float(result.counts.total()[in_window].max(initial=0)))
         frame = (result.start, result.end, ymax)
-        if frame != self._frame:  # new axis limits: the next picture is drawn in full
+        if frame != self._frame:
             top.set_ylim(0, ymax)
             plots.set_year_window((top, bottom), result.start, result.end, self._timeline)
             self._frame = frame

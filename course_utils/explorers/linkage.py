@@ -109,7 +109,7 @@ class LinkageExplorer(FastExplorer):
         return linkage_view(SECOND_ISSUES[issue], us_value, arsenal_value)
 
     def draw(self, ax, result: LinkageView, values, artists):
-        return plots.linkage_plot(ax, GRID, GRID, result.us_ok, result.nk_ok, result.deal,
+        return plots.plot_linkage(ax, GRID, GRID, result.us_ok, result.nk_ok, result.deal,
                                   result.full_row, result.issue.label, artists)
 
     def describe(self, result: LinkageView, values) -> str:

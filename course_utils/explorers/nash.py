@@ -1,10 +1,14 @@
-"""Lesson 6 explorer: how war payoffs (the disagreement point) shape the Nash bargain."""
+"""Lesson 8 explorer: how war payoffs (the disagreement point) shape the Nash bargain.
+
+Notation as everywhere in the course: ``p`` is the US's chance of winning a war, so war gives the
+US ``p - c_US`` and North Korea ``1 - p - c_NK``; ``α`` is North Korea's bargaining weight.
+"""
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from ..models import Split, nash_bargaining
+from ..models import Split, bargaining_surplus, nash_bargaining, war_payoffs
 from ..plots import plot_nash
 from ._controls import slider
 from ._fast import FastExplorer
@@ -21,11 +25,17 @@ class NashResult(NamedTuple):
     d_us: float
     split: Split
 
+    @property
+    def surplus(self) -> float:
+        """What a deal adds to war: the two costs of war it saves."""
+        return float(bargaining_surplus(self.d_nk, self.d_us))
+
 
 class NashExplorer(FastExplorer):
-    """North Korea and the US divide a pie of size 1. If talks fail, war gives North Korea
-    ``p - c_NK`` and the US ``1 - p - c_US`` (the disagreement point); the Nash bargaining
-    solution gives each its war payoff plus its weighted share of the surplus."""
+    """North Korea and the US divide a pie of size 1. If talks fail, war gives the US
+    ``p - c_US`` and North Korea ``1 - p - c_NK`` (the disagreement point), ``p`` being the US's
+    chance of winning; the Nash bargaining solution gives each its war payoff plus its weighted
+    share of the surplus (North Korea's weight ``α``)."""
 
     title = "Negotiating from strength: the disagreement point"
     plot_caption = ("Utility space of North Korea and the US: the frontier of possible deals, "
@@ -35,22 +45,20 @@ class NashExplorer(FastExplorer):
 
     def make_controls(self) -> dict[str, Any]:
         return {
-            "p": slider("North Korea's expected share from war, p", 0.3, 0.0, 1.0, 0.05),
+            "p": slider("p: US chance to win a war", 0.7, 0.0, 1.0, 0.05),
             "cost_nk": slider("North Korea's cost of war, c_NK", 0.3, 0.0, 0.5, 0.05),
             "cost_us": slider("US cost of war, c_US", 0.1, 0.0, 0.5, 0.05),
             "weight_nk": slider("North Korea's bargaining weight, α", 0.5, 0.0, 1.0, 0.05),
         }
 
     def compute(self, **v: Any) -> NashResult:
-        d_nk = v["p"] - v["cost_nk"]
-        d_us = 1.0 - v["p"] - v["cost_us"]
-        return NashResult(d_nk, d_us, nash_bargaining(d_nk, d_us, weight_a=v["weight_nk"]))
+        war = war_payoffs(v["p"], v["cost_us"], v["cost_nk"])  # a: the US, b: North Korea
+        return NashResult(war.b, war.a, nash_bargaining(war.b, war.a, weight_a=v["weight_nk"]))
 
     def draw(self, ax, r, v, artists):
         return plot_nash(ax, r.d_nk, r.d_us, r.split, names=NAMES, artists=artists)
 
     def describe(self, r: NashResult, v) -> str:
-        surplus = 1.0 - r.d_nk - r.d_us
         return (f"If talks fail, war gives North Korea {r.d_nk:.2f} and the US {r.d_us:.2f}; "
-                f"a deal saves the war costs, a surplus of {surplus:.2f}. The Nash bargain gives "
+                f"a deal saves the war costs, a surplus of {r.surplus:.2f}. The Nash bargain gives "
                 f"North Korea {r.split.a:.2f} and the US {r.split.b:.2f}.")

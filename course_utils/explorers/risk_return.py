@@ -60,7 +60,7 @@ class RiskReturnExplorer(FastExplorer):
                               models.risk_return_offer(p, cost_us, cost_nk_max))
 
     def draw(self, ax, result: RiskReturnView, values, artists):
-        return plots.risk_return_plot(ax, result.curve, result.chosen, result.best, artists)
+        return plots.plot_risk_return(ax, result.curve, result.chosen, result.best, artists)
 
     def describe(self, result: RiskReturnView, values) -> str:
         c, b = result.chosen, result.best
@@ -122,6 +122,8 @@ class NegotiationGame(FastExplorer):
             raise ValueError(f"rounds must be at least 1; got {rounds}")
         self.params = dict(p=p, cost_a=cost_us, cost_b_max=cost_nk_max)
         self.best = models.risk_return_offer(p, cost_us, cost_nk_max)  # validates the parameters
+        # what the US gets when talks break down: its war payoff (North Korea's cost is drawn)
+        self.war_payoff = float(models.war_payoffs(p, cost_us, 0.0).a)
         self.n_rounds = int(rounds)
         self.seed = seed
         self._draws = np.random.default_rng(seed).uniform(size=self.n_rounds)
@@ -151,14 +153,13 @@ class NegotiationGame(FastExplorer):
             raise ValueError(f"the game is over after {self.n_rounds} rounds; call reset() to play again")
         demand = float(self.controls["demand"].value)
         offer = models.offer_outcome(demand, **self.params)
-        u = float(self._draws[len(self.rounds)])
-        # B's cost is u * c̄; it refuses iff that cost is below x - p, i.e. iff u < P(war)
-        broke = u < offer.p_war
-        best_broke = u < self.best.p_war
-        war_payoff = self.params["p"] - self.params["cost_a"]  # A's payoff from breakdown
-        rnd = Round(demand, float(offer.p_war), u * self.params["cost_b_max"],
-                    "breakdown" if broke else "deal", war_payoff if broke else demand,
-                    war_payoff if best_broke else float(self.best.demand))
+        # this counterpart's cost of war, uniform on [0, c̄]
+        nk_cost = float(self._draws[len(self.rounds)]) * self.params["cost_b_max"]
+        deal = models.offer_accepted(demand, self.params["p"], nk_cost)
+        best_deal = models.offer_accepted(self.best.demand, self.params["p"], nk_cost)
+        rnd = Round(demand, float(offer.p_war), nk_cost, "deal" if deal else "breakdown",
+                    demand if deal else self.war_payoff,
+                    float(self.best.demand) if best_deal else self.war_payoff)
         self.rounds.append(rnd)
         self.update()
         return rnd
@@ -180,11 +181,11 @@ class NegotiationGame(FastExplorer):
         top, bottom = ax
         if artists is None:
             artists = {}
-        artists["risk"] = plots.breakdown_plot(top, result.curve, result.preview,
+        artists["risk"] = plots.plot_breakdown(top, result.curve, result.preview,
                                                artists.get("risk"))
         # the score axis spans every possible total, so it never needs rescaling
-        worst = min(0.0, self.n_rounds * (self.params["p"] - self.params["cost_a"]))
-        artists["score"] = plots.score_plot(bottom, self.n_rounds,
+        worst = min(0.0, self.n_rounds * self.war_payoff)
+        artists["score"] = plots.plot_score(bottom, self.n_rounds,
                                             [r.payoff for r in result.rounds],
                                             [r.best_payoff for r in result.rounds],
                                             [r.outcome for r in result.rounds],

@@ -1,8 +1,10 @@
-"""Lesson 7 explorer: alternating offers, first-mover advantage and patience."""
+"""Lesson 9 explorer: alternating offers, first-mover advantage and patience."""
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from ..models import Shares, discount_factor, rubinstein_limit, rubinstein_shares
 from ..plots import plot_rubinstein
@@ -13,6 +15,7 @@ __all__ = ["RubinsteinExplorer", "RubinsteinResult", "SIDES"]
 
 SIDES = ("North Korea", "US")
 PERIOD_MAX = 3.0
+PERIOD_GRID = np.linspace(0.02, PERIOD_MAX, 150)  # months between offers, the lower plot's x axis
 
 
 class RubinsteinResult(NamedTuple):
@@ -24,6 +27,7 @@ class RubinsteinResult(NamedTuple):
     delta_second: float
     shares: Shares
     limit: Shares
+    curve: np.ndarray  # the first proposer's share over PERIOD_GRID
 
 
 class RubinsteinExplorer(FastExplorer):
@@ -58,13 +62,14 @@ class RubinsteinExplorer(FastExplorer):
     def compute(self, **v: Any) -> RubinsteinResult:
         first, second, r1, r2 = self._rates(v)
         d1, d2 = discount_factor(r1, v["period"]), discount_factor(r2, v["period"])
+        curve = rubinstein_shares(discount_factor(r1, PERIOD_GRID),
+                                  discount_factor(r2, PERIOD_GRID)).proposer
         return RubinsteinResult(first, second, d1, d2, rubinstein_shares(d1, d2),
-                                rubinstein_limit(r1, r2))
+                                rubinstein_limit(r1, r2), np.asarray(curve))
 
     def draw(self, ax, r, v, artists):
-        first, second, r1, r2 = self._rates(v)
-        return plot_rubinstein(ax[0], ax[1], r1, r2, v["period"], (first, second),
-                               period_max=PERIOD_MAX, artists=artists)
+        return plot_rubinstein(ax[0], ax[1], PERIOD_GRID, r.curve, v["period"], r.shares,
+                               r.limit.proposer, (r.first, r.second), artists=artists)
 
     def describe(self, r: RubinsteinResult, v) -> str:
         return (f"{r.first} proposes first (δ = {r.delta_first:.3f}), {r.second} responds "

@@ -26,15 +26,19 @@ from ._domain import (
 
 __all__ = [
     "Range",
+    "WarPayoffs",
     "Offer",
     "Split",
     "Shares",
     "Linkage",
     "bargaining_range",
+    "war_payoffs",
     "indivisible_deals",
     "offer_outcome",
+    "offer_accepted",
     "risk_return_offer",
     "nash_bargaining",
+    "bargaining_surplus",
     "rubinstein_shares",
     "rubinstein_limit",
     "discount_factor",
@@ -103,6 +107,45 @@ def bargaining_range(p: ArrayLike, cost_a: ArrayLike, cost_b: ArrayLike) -> Rang
     high = np.clip(p + cost_b, 0.0, 1.0)
     low, high = np.broadcast_arrays(low, high)  # a sweep of any parameter shapes both ends
     return Range(scalar_or_array(np.round(low, 12)), scalar_or_array(np.round(high, 12)))
+
+
+class WarPayoffs(NamedTuple):
+    """Each side's expected payoff from war: A's ``p - cost_a``, B's ``1 - p - cost_b``."""
+
+    a: float
+    b: float
+
+
+def war_payoffs(p: ArrayLike, cost_a: ArrayLike, cost_b: ArrayLike) -> WarPayoffs:
+    """What war gives each side in expectation (Fearon 1995): A wins the good of size 1 with
+    probability ``p`` and pays ``cost_a``; B wins with ``1 - p`` and pays ``cost_b``.
+
+    These are the ends of the bargaining range (:func:`bargaining_range`, before clipping), the
+    payoff of a refused ultimatum (:func:`offer_outcome`) and the disagreement point of
+    :func:`nash_bargaining` when talks fail into war.
+
+    Parameters
+    ----------
+    p : float or array, in [0, 1]
+        A's probability of winning a war.
+    cost_a, cost_b : float or array, >= 0
+        Each side's cost of war, as a share of the good.
+
+    Returns
+    -------
+    WarPayoffs
+        ``WarPayoffs(a=p - cost_a, b=1 - p - cost_b)``.
+
+    Examples
+    --------
+    >>> [round(v, 2) for v in war_payoffs(0.7, 0.1, 0.3)]
+    [0.6, 0.0]
+    """
+    p = share("p", p)
+    cost_a = nonnegative("cost_a", cost_a)
+    cost_b = nonnegative("cost_b", cost_b)
+    a, b = np.broadcast_arrays(p - cost_a, 1.0 - p - cost_b)
+    return WarPayoffs(scalar_or_array(a), scalar_or_array(b))
 
 
 def indivisible_deals(
@@ -182,6 +225,21 @@ def offer_outcome(demand: ArrayLike, p: ArrayLike, cost_a: ArrayLike, cost_b_max
     eu = x * (1.0 - p_war) + (p - cost_a) * p_war
     x, p_war, eu = np.broadcast_arrays(x, p_war, eu)  # a sweep of any parameter shapes all three
     return Offer(scalar_or_array(x), scalar_or_array(p_war), scalar_or_array(eu))
+
+
+def offer_accepted(demand: ArrayLike, p: ArrayLike, cost_b: ArrayLike):
+    """Whether B accepts A's ultimatum demand ``x``: iff its share ``1 - x`` is at least its war
+    payoff ``1 - p - cost_b``, i.e. iff ``cost_b >= x - p`` (B accepts when indifferent).
+
+    Examples
+    --------
+    >>> offer_accepted(0.7, 0.5, 0.3), offer_accepted(0.7, 0.5, 0.1)
+    (True, False)
+    """
+    x = share("demand", demand)
+    p = share("p", p)
+    cost_b = nonnegative("cost_b", cost_b)
+    return bool_or_array(cost_b >= x - p - 1e-12)
 
 
 def risk_return_offer(p: ArrayLike, cost_a: ArrayLike, cost_b_max: ArrayLike) -> Offer:
@@ -279,6 +337,21 @@ def nash_bargaining(
     surplus = np.maximum(surplus, 0.0)
     u_a = d_a + alpha * surplus
     return Split(scalar_or_array(u_a), scalar_or_array(total - u_a))
+
+
+def bargaining_surplus(d_a: ArrayLike, d_b: ArrayLike, total: ArrayLike = 1.0):
+    """What a deal adds to disagreement: ``total - d_a - d_b`` (with war as the disagreement
+    point, the two costs of war that a deal saves).
+
+    Examples
+    --------
+    >>> round(bargaining_surplus(0.0, 0.6), 2)
+    0.4
+    """
+    total = positive("total", total)
+    d_a = check_range("d_a", d_a)
+    d_b = check_range("d_b", d_b)
+    return scalar_or_array(total - d_a - d_b)
 
 
 # --------------------------------------------------------------------------- alternating offers

@@ -18,6 +18,7 @@ __all__ = [
     "preventive_war",
     "disarmament_price",
     "disarmament_deal",
+    "upkeep_for_deal",
 ]
 
 
@@ -133,3 +134,21 @@ def disarmament_deal(delta: float, fallback_armed: float, fallback_disarmed: flo
     cap = nonnegative("max_upfront", max_upfront)
     price, cap = (np.array(v) for v in np.broadcast_arrays(price, cap))  # a sweep shapes both
     return DisarmamentDeal(scalar_or_array(price), scalar_or_array(cap), bool_or_array(price <= cap + 1e-12))
+
+
+def upkeep_for_deal(delta: ArrayLike, fallback_armed: ArrayLike, fallback_disarmed: ArrayLike,
+                    max_upfront: ArrayLike):
+    """The least upkeep and sanctions ``k`` at which disarmament can be bought with at most
+    ``max_upfront`` paid up front: ``b*(k) <= M`` (:func:`disarmament_price`) iff
+    ``k >= r_K - r_D - (1 - δ) M``; never below 0.
+
+    Examples
+    --------
+    >>> round(upkeep_for_deal(0.9, 0.5, 0.2, 1.5), 6)
+    0.15
+    """
+    d = discount("delta", delta)
+    rk = nonnegative("fallback_armed", fallback_armed)
+    rd = nonnegative("fallback_disarmed", fallback_disarmed)
+    cap = nonnegative("max_upfront", max_upfront)
+    return scalar_or_array(np.maximum(rk - rd - (1 - d) * cap, 0.0))

@@ -36,6 +36,7 @@ __all__ = [
     "deterrence_threshold",
     "deterrence_holds",
     "retaliation_probability",
+    "fewest_weapons_to_deter",
 ]
 
 DARE, SWERVE = 0, 1
@@ -190,6 +191,14 @@ class Window(NamedTuple):
     q_max: float
     feasible: bool
 
+    def deters(self, q: ArrayLike):
+        """True where a threat with risk ``q`` deters the challenger (``q >= q_min``)."""
+        return bool_or_array(share("q", q) >= np.asarray(self.q_min) - 1e-12)
+
+    def bearable(self, q: ArrayLike):
+        """True where the defender can afford a threat with risk ``q`` (``q <= q_max``)."""
+        return bool_or_array(share("q", q) <= np.asarray(self.q_max) + 1e-12)
+
 
 def brinkmanship_window(
     gain: ArrayLike,
@@ -309,3 +318,21 @@ def retaliation_probability(n_weapons: ArrayLike, p_each: ArrayLike):
     n = check_range("n_weapons", n_weapons, 0, np.inf, high_open=True)
     a = share("p_each", p_each)
     return scalar_or_array(at_least_one(a, n))
+
+
+def fewest_weapons_to_deter(benefit: float, cost: float, p_each: float, n_max: int) -> int | None:
+    """The smallest second strike, ``n <= n_max`` surviving weapons, that deters: the first
+    ``n`` with ``1 - (1 - a)^n >= B / (B + C)`` (:func:`retaliation_probability`,
+    :func:`deterrence_holds`); ``None`` if not even ``n_max`` weapons deter.
+
+    Examples
+    --------
+    >>> fewest_weapons_to_deter(1, 4, 0.1, 20)
+    3
+    >>> fewest_weapons_to_deter(1, 4, 0.0, 20) is None
+    True
+    """
+    n_max = int(check_range("n_max", n_max, 0, np.inf, high_open=True))
+    n = np.arange(n_max + 1)
+    enough = np.asarray(deterrence_holds(retaliation_probability(n, p_each), benefit, cost))
+    return int(n[enough][0]) if enough.any() else None

@@ -12,7 +12,8 @@ import numpy as np
 
 from ._domain import ArrayLike, bool_or_array, check_range, nonnegative, share
 
-__all__ = ["Signal", "moratorium_signal", "audience_cost_credible", "mediator_credible"]
+__all__ = ["Signal", "moratorium_signal", "moratorium_beliefs", "audience_cost_credible",
+           "mediator_credible"]
 
 
 class Signal(NamedTuple):
@@ -74,6 +75,22 @@ def moratorium_signal(prior: float, value_sincere: float, value_stalling: float,
     if c <= vt:
         return Signal("pooling", pr)
     return Signal("none", pr)
+
+
+def moratorium_beliefs(prior: float, value_sincere: float, value_stalling: float,
+                       costs: ArrayLike) -> np.ndarray:
+    """The belief after a halt (:func:`moratorium_signal`'s posterior) for every cost in
+    ``costs``: 1 where ``V_T < c <= V_S``, the prior elsewhere.
+
+    Examples
+    --------
+    >>> moratorium_beliefs(0.3, 1.0, 0.4, [0.2, 0.6, 1.5]).tolist()
+    [0.3, 1.0, 0.3]
+    """
+    moratorium_signal(prior, value_sincere, value_stalling, 0.0)  # checks the parameters
+    c = nonnegative("costs", costs)
+    separating = (c > float(value_stalling)) & (c <= float(value_sincere))
+    return np.where(separating, 1.0, float(prior))
 
 
 def audience_cost_credible(value: ArrayLike, war_cost: ArrayLike, audience_cost: ArrayLike):
