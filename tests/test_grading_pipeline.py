@@ -178,6 +178,14 @@ def test_report_files_and_flags(graded):
     order = [line.split(",")[0] for line in (folder / "item_analysis.csv").read_text().splitlines()[1:]]
     # why_deal: 1.5 (manual, given above), 0, 0, 0 of 2 = 19%; cost_test: 1 of 4 = 25%; split_test: 50%
     assert order == ["why_deal", "cost_test", "split_test"]
+    # lateness, diagnosis, misconceptions and flags by kind
+    late = summary.split("## Late submissions")[1].split("##")[0]
+    assert "10 % of the score per started day late, at most 50 %" in late and "**baker**: late by 1 day (86402 s), penalty 0.4" in late
+    assert "Cronbach's alpha" in summary and "| split_test |" in summary.split("## What the parts tell")[1]
+    why = summary.split("## Why students lost points")[1].split("## Flags by kind")[0]
+    assert "**cost_test**" in why and "not answered yet" in why  # baker's unanswered cell, as its hint
+    assert "test cell … was edited" in summary.split("## Flags by kind")[1]
+    assert list(folder.glob("part_*.png")), "a plot for each part that discriminates"
 
 
 def test_selfgrade_prints_parts_with_hints(graded, tmp_path, capsys):

@@ -65,26 +65,17 @@ class LateNote:
     rule: str
 
     def html(self, earned: float, total: float) -> str:
+        from course_utils.grading.late import describe_duration
+
         if not self.deadline:
             return f"<p>Submitted: {html.escape(self.submitted or 'time not known')}</p>" if self.submitted else ""
         if self.seconds_late <= 0:
             return (f"<p>Submitted: {html.escape(self.submitted)}; deadline {html.escape(self.deadline)}: "
                     "on time.</p>")
-        late = _duration(self.seconds_late)
+        late = describe_duration(self.seconds_late)
         return (f'<p class="late">Submitted: {html.escape(self.submitted)}; deadline {html.escape(self.deadline)}: '
                 f"<b>late by {late}</b>. Late penalty ({html.escape(self.rule)}): {self.penalty:g} point(s); "
                 f"<b>score after the penalty: {max(earned - self.penalty, 0):g} / {total:g}</b>.</p>")
-
-
-def _duration(seconds: float) -> str:
-    """``93784`` -> ``1 day 2 h 3 min 4 s`` (the larger units only when they are there)."""
-    s = int(round(seconds))
-    days, s = divmod(s, 86400)
-    hours, s = divmod(s, 3600)
-    minutes, s = divmod(s, 60)
-    bits = [f"{days} day{'s' if days != 1 else ''}" if days else "", f"{hours} h" if hours else "",
-            f"{minutes} min" if minutes else "", f"{s} s" if s and not days else ""]
-    return " ".join(b for b in bits if b) or "0 s"
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from typing import Any
 from course_utils.grading.course import CourseError
 
 __all__ = ["LatePolicy", "Lateness", "load_policy", "parse_time", "parse_duration", "format_time",
-           "builtin_penalty", "DAY"]
+           "builtin_penalty", "describe_duration", "DAY"]
 
 DAY = 86400.0
 _DURATION = re.compile(r"\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>weeks?|w|days?|d|hours?|h|minutes?|min|m)\s*", re.I)
@@ -86,6 +86,21 @@ def parse_time(text: object, tz: tzinfo, where: str) -> datetime:
 def format_time(value: datetime | None) -> str:
     """The form times take in grades.csv and nbgrader's ``timestamp.txt`` (UTC)."""
     return "" if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def describe_duration(seconds: float) -> str:
+    """How late, in words: ``93784`` -> ``1 day 2 h 3 min`` (seconds only under a day).
+
+    >>> describe_duration(86402), describe_duration(90), describe_duration(0)
+    ('1 day', '1 min 30 s', '0 s')
+    """
+    s = int(round(seconds))
+    days, s = divmod(s, 86400)
+    hours, s = divmod(s, 3600)
+    minutes, s = divmod(s, 60)
+    bits = [f"{days} day{'s' if days != 1 else ''}" if days else "", f"{hours} h" if hours else "",
+            f"{minutes} min" if minutes else "", f"{s} s" if s and not days else ""]
+    return " ".join(b for b in bits if b) or "0 s"
 
 
 def builtin_penalty(score: float, seconds_late: float, percent_per_day: float, cap_percent: float) -> float:

@@ -7,7 +7,10 @@ grades entered in the formgrader, and writes next to it:
   students with full marks, number graded; hardest parts first;
 - ``scores.png``: the distribution of total scores;
 - ``parts.png``: mean score and full-marks share per part, hardest at the top;
-- ``summary.md``: counts, the item analysis, flagged and failed students, links to the plots.
+- ``summary.md``: counts, the item analysis, late submissions and their penalties, what the parts
+  tell (difficulty, corrected item-total discrimination, Cronbach's alpha, see
+  :mod:`course_utils.grading.analytics`), a plot per part that discriminates (``part_<id>.png``),
+  failed tests by hint per part, flags by kind, flagged and failed students, links to the plots.
 
 Plots use matplotlib's Agg canvas on figures outside pyplot, the Okabe-Ito palette of
 :data:`course_utils.plots.PALETTE`, and a hatch or a direct label besides colour.
@@ -16,6 +19,7 @@ Plots use matplotlib's Agg canvas on figures outside pyplot, the Okabe-Ito palet
 from __future__ import annotations
 
 import csv
+import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +178,85 @@ def plot_parts(stats: list[ItemStats], path: Path, title: str) -> None:
     fig.savefig(path)
 
 
+def _late_section(course: Course, scored: list[dict[str, str]], info: dict[str, tuple[float, bool]]) -> list[str]:
+    """Who was late, by how much, and what it cost (penalties on the scores as they are now)."""
+    from course_utils.grading.gradesfile import late_penalty
+    from course_utils.grading.late import describe_duration, load_policy
+
+    policy = load_policy(course.root)
+    late = []
+    for row in scored:
+        seconds = _float(row.get("late_seconds")) or 0.0
+        if seconds > 0:
+            scores = {p: _float(row.get(p)) for p in info}
+            late.append((row["student_id"], seconds, late_penalty(policy, row["student_id"], scores, seconds)))
+    with_due = sum(1 for r in scored if r.get("due"))
+    lms_marked = sum(1 for r in scored if r.get("lms_late"))
+    lines = ["## Late submissions", ""]
+    if not with_due:
+        lines.append("- No due date is set for this assignment (c.CourseLate.due in nbgrader_config.py, or "
+                     "nbgrader's own), so nothing counts as late"
+                     + (f"; the LMS marked {lms_marked} submission(s) late" if lms_marked else "") + ".")
+        return [*lines, ""]
+    lines.append(f"- Rule: {policy.rule()}; {len(late)} of {with_due} submission(s) late, "
+                 f"{sum(p for *_, p in late):g} point(s) taken off in all.")
+    for sid, seconds, points in sorted(late, key=lambda t: -t[1]):
+        lines.append(f"- **{sid}**: late by {describe_duration(seconds)} ({seconds:g} s), penalty {points:g}")
+    return [*lines, ""]
+
+
+def _diagnosis_section(course: Course, assignment: str, folder: Path, scored: list[dict[str, str]],
+                       info: dict[str, tuple[float, bool]]) -> list[str]:
+    """Difficulty, discrimination, Cronbach's alpha, one plot per discriminating part, the
+    failures (teaching hints) per part and the flags by kind."""
+    from course_utils.grading import analytics
+    from course_utils.grading.gradesfile import flags_of
+
+    points = {p: pts for p, (pts, _) in info.items()}
+    matrix = [{p: _float(r.get(p)) for p in info} for r in scored]
+    diagnosis = analytics.diagnose(matrix, points)
+    alpha = analytics.cronbach_alpha(matrix, [p for p in info if points[p] > 0])
+    lines = ["## What the parts tell", ""]
+    lines.append(f"- Cronbach's alpha: {alpha.alpha:.2f} over {alpha.students} students and {len(alpha.parts)} "
+                 "parts (0.7 and above: the parts measure one thing consistently)" if alpha.alpha is not None
+                 else f"- Cronbach's alpha: not defined ({alpha.students} students scored on every part, "
+                      f"{len(alpha.parts)} part(s) that vary; it needs 3 students and 2 parts)")
+    lines += ["", "| part | difficulty (mean share) | discrimination (corrected item-total r) | reading |",
+              "|---|---:|---:|---|"]
+    for d in sorted(diagnosis, key=lambda d: (d.discrimination is None, d.discrimination or 0.0)):
+        diff = "—" if d.difficulty is None else f"{d.difficulty:.2f}"
+        disc = "—" if d.discrimination is None else f"{d.discrimination:.2f}"
+        lines.append(f"| {d.part} | {diff} | {disc} | {analytics.reading(d.difficulty, d.discrimination)} |")
+    parts = [p for p in info if points[p] > 0]
+    for d in diagnosis:
+        if d.discrimination is None:
+            continue
+        name = "part_" + re.sub(r"[^A-Za-z0-9_.-]", "_", d.part) + ".png"
+        groups = analytics.thirds(matrix, d.part, parts)
+        analytics.plot_part(d.part, points[d.part], groups, folder / name, d.discrimination)
+        shares = ", ".join(f"{g}: {100 * sum(v) / len(v) / points[d.part]:.0f}%" if v else f"{g}: none"
+                           for g, v in groups)
+        lines += ["", f"![{d.part}: mean score as a share of its points in the lower, middle and upper third of "
+                      f"the class by the rest of the assignment ({shares})]({name})"]
+    failures = analytics.failures_from_notebooks(course, assignment, [r["student_id"] for r in scored],
+                                                 any(":" in p for p in info))
+    lines += ["", "## Why students lost points (failed tests by hint, most frequent first)", ""]
+    if not failures:
+        lines.append("- no failed tests")
+    for part in info:
+        if part not in failures:
+            continue
+        counts = analytics.hint_counts({part: failures[part]})[part]
+        lines.append(f"- **{part}** ({len(failures[part])} failed):")
+        lines += [f"  - {n}× {text}" for text, n in counts.most_common(4)]
+        if len(counts) > 4:
+            lines.append(f"  - {sum(n for _, n in counts.most_common()[4:])}× other reasons")
+    kinds = analytics.flag_kinds([f for r in scored for f in flags_of(r)])
+    lines += ["", "## Flags by kind", ""]
+    lines += [f"- {n}× {kind}" for kind, n in kinds.most_common()] or ["- none"]
+    return [*lines, ""]
+
+
 def write_report(course: Course, assignment: str) -> Path:
     """Write the item analysis, both plots and ``summary.md``; returns the summary's path."""
     from course_utils.grading.gradesfile import FAILED, FLAGGED, GRADED, read_grades
@@ -224,6 +307,8 @@ def write_report(course: Course, assignment: str) -> Path:
                   f"students{spread}](scores.png)", "",
               "![Bar chart of each part's mean score and share of students with full marks, in "
               "percent, hardest part first, as in the table above](parts.png)", ""]
+    lines += _late_section(course, scored, info)
+    lines += _diagnosis_section(course, assignment, folder, scored, info)
     lines += ["## Flagged submissions (look at these)", ""]
     lines += [f"- **{r['student_id']}**: {r.get('flags') or 'flagged'}" for r in flagged] or ["- none"]
     lines += ["", "## Failed submissions (not graded)", ""]
