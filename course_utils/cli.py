@@ -56,6 +56,14 @@ _EPILOG = {
           course report ps1_bargaining
         writes reports/ps1_bargaining/summary.md, item_analysis.csv, scores.png, parts.png
         """,
+    "export": """
+        example:
+          course export ps1_bargaining --format canvas --template ~/Downloads/gradebook_export.csv
+          course export ps1_bargaining --format moodle --roster roster.csv
+          course export ps1_bargaining --format plain
+        writes reports/ps1_bargaining/export/grades_<format>.csv and feedback_<format>.zip
+        (the feedback pages of `course feedback`, named for the LMS's upload)
+        """,
     "selfgrade": """
         example:
           course selfgrade release/ps1_bargaining/ps1_bargaining.ipynb
@@ -91,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
               course grade ps1_bargaining --submissions DIR  grade a class (folder or LMS zip)
               course feedback ps1_bargaining                 HTML feedback per student
               course report ps1_bargaining                   item analysis and plots
+              course export ps1_bargaining --format canvas   grades and feedback back to the LMS
             new instructor: `course demo` runs the whole pipeline on a synthetic class.
             """),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -107,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assignment", nargs="?", help="assignment name (default: all)")
     p.add_argument("--no-right-answers", action="store_true",
                    help="skip grading the correct answers in right_answers/<assignment>.py (faster)")
+    p.add_argument("--roster", type=Path, default=None, metavar="FILE",
+                   help="prove every student's variant too (a CSV with a student_id column, or one id a line)")
 
     p = _sub(sub, "grade", "Autograde a class in parallel; write grades.csv, gradebook, submitted/, autograded/.")
     p.add_argument("assignment")
@@ -125,6 +136,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _sub(sub, "report", "Item analysis, score plots and a Markdown summary of a graded assignment.")
     p.add_argument("assignment")
+
+    p = _sub(sub, "export", "Write the grade file an LMS imports (Canvas, Moodle, plain CSV); zip the feedback pages.")
+    p.add_argument("assignment")
+    p.add_argument("--format", choices=["canvas", "moodle", "plain"], required=True)
+    p.add_argument("--out", type=Path, default=None, metavar="FILE", help="grade file to write")
+    p.add_argument("--template", type=Path, default=None, metavar="CSV",
+                   help="Canvas: the gradebook exported from Canvas, filled in (recommended)")
+    p.add_argument("--column", default=None, help="Canvas: the assignment's column name, e.g. 'PS1 (12345)'")
+    p.add_argument("--parts", action=argparse.BooleanOptionalAction, default=None,
+                   help="one column per graded part (default: on for moodle and plain, off for canvas)")
+    p.add_argument("--roster", type=Path, default=None, metavar="CSV", help="Moodle: e-mail addresses from the roster")
+    p.add_argument("--include-pending", action="store_true",
+                   help="also export students whose written answers are not graded yet")
 
     p = _sub(sub, "selfgrade", "Grade your own finished notebook against the full tests, locally.")
     p.add_argument("notebook", type=Path)
@@ -158,7 +182,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from course_utils.grading.build import build
 
-        build(args.assignment, course=course, echo=True, right_answers=not args.no_right_answers)
+        build(args.assignment, course=course, echo=True, right_answers=not args.no_right_answers,
+              roster=args.roster)
         return 0
     if args.command == "grade":
         from course_utils.grading.batch import grade_class
@@ -179,6 +204,18 @@ def _run(args: argparse.Namespace) -> int:
 
         summary = write_report(course, course.require(args.assignment))
         print(f"{args.assignment}: report in {summary.parent} (summary.md, item_analysis.csv, scores.png, parts.png)")
+        return 0
+    if args.command == "export":
+        from course_utils.grading.export import export_grades
+
+        done = export_grades(course, args.assignment, args.format, out=args.out, template=args.template,
+                             column=args.column, parts=args.parts, roster=args.roster,
+                             include_pending=args.include_pending)
+        print(f"{args.assignment}: {len(done.exported)} grade(s) in {done.grades}"
+              + (f"; feedback pages in {done.feedback}" if done.feedback
+                 else "; no feedback pages (run `course feedback` first)"))
+        for sid, why in sorted(done.left_out.items()):
+            print(f"  left out {sid}: {why}")
         return 0
     if args.command == "selfgrade":
         from course_utils.grading.selfgrade import selfgrade

@@ -37,7 +37,7 @@ from typing import Any
 
 __all__ = [
     "SPECS", "Param", "Variant", "VariantsError", "derive", "base", "identify", "current",
-    "write_grading_file", "GRADING_FILE", "STUDENT_FILE", "table", "course_settings",
+    "write_grading_file", "GRADING_FILE", "STUDENT_FILE", "STUDENT_ENV", "table", "course_settings",
 ]
 
 #: Written by the grader into the judge's folder: the variant of the submission being graded.
@@ -80,8 +80,64 @@ SPECS: dict[str, dict[str, Param]] = {
         "b_cost_us": Param(0.1, 0.07, 0.13, 3, ("ps1_b2",)),
         "b_low": Param(0.1, 0.07, 0.12, 3, ("ps1_b2",)),
         "b_high": Param(0.5, 0.46, 0.54, 3, ("ps1_b2",)),
+        # Part C: North Korea's Nash share rises (the gain stays positive; the rise of d_NK stays
+        # above 0.11, so reading alpha as North Korea's weight never gives the same gain) and the d_NK of C2 stays
+        # inside (0, 0.5), so d_US + d_NK < 1: 0.28 <= d_NK <= 0.36.
+        "c_alpha": Param(0.6, 0.55, 0.65, 3, ("ps1_c", "ps1_c2")),
+        "c_dnk_before": Param(0.1, 0.08, 0.12, 3, ("ps1_c",)),
+        "c_dnk_after": Param(0.25, 0.23, 0.28, 3, ("ps1_c",)),
+        "c_target": Param(0.4, 0.38, 0.42, 3, ("ps1_c2",)),
+        # Part D: the US impatient, North Korea patient; the deadline of D2 lies between 34 and 52
+        # rounds and no deadline's share is within 1e-7 of the 0.01 band's edge (every variant
+        # is checked in tests/test_variants.py); odd deadlines favour the US (D3) throughout.
+        "d_us": Param(0.85, 0.82, 0.88, 3, ("ps1_d2",)),
+        "d_nk": Param(0.95, 0.94, 0.96, 3, ("ps1_d2",)),
+        # Part E: "region" is the best guarantee for every variant (a e >= b f for troops and
+        # region, a e < b f for the arsenal; region's e/f above troops'), so E1 is the same word
+        # and E2 = e_region.
+        "e_troops_b": Param(0.5, 0.45, 0.52, 3, ("ps1_e", "ps1_e2")),
+        "e_troops_e": Param(0.6, 0.55, 0.65, 3, ("ps1_e", "ps1_e2")),
+        "e_region_b": Param(0.8, 0.75, 0.82, 3, ("ps1_e", "ps1_e2")),
+        "e_region_e": Param(0.9, 0.85, 0.95, 3, ("ps1_e", "ps1_e2")),
+        "e_arsenal_b": Param(1.5, 1.4, 1.6, 3, ("ps1_e", "ps1_e2")),
+        "e_arsenal_e": Param(1.3, 1.2, 1.35, 3, ("ps1_e", "ps1_e2")),
     },
-    "ps2_deterrence": {},
+    "ps2_deterrence": {
+        # Part A: North Korea's target dare probability and the US's temptation (A1), North
+        # Korea's crash payoff (A2). The US's crash stays its worst outcome (P < S) and the
+        # A3/A4 words do not change: each mix is set by the other side's payoffs.
+        "a_target": Param(0.05, 0.04, 0.06, 3, ("ps2_a1", "ps2_a2")),
+        "a_t_us": Param(2.0, 1.6, 2.4, 1, ("ps2_a1",)),
+        "a_p_nk": Param(-10.0, -12.0, -8.0, 1, ("ps2_a2",)),
+        # Part B1: the defender's window; h_max stays above 0.3 (the visible hint's 0.25 holds).
+        "b_q": Param(0.1, 0.08, 0.12, 3, ("ps2_b1",)),
+        "b_loss": Param(2.0, 1.8, 2.2, 1, ("ps2_b1",)),
+        "b_war_cost": Param(30.0, 27.0, 33.0, 0, ("ps2_b1",)),
+        # Part B3: growing risks; the count lies between 9 and 13 crises, no risk reaches the
+        # cap before it, and no cumulative risk is within 1e-6 of 0.5 (every variant is checked).
+        "b3_q": Param(0.02, 0.015, 0.025, 3, ("ps2_b3",)),
+        "b3_growth": Param(1.25, 1.2, 1.3, 3, ("ps2_b3",)),
+        # Part C2: the arsenal; no variant sits on a knife edge of the count (every one checked).
+        "c_cost": Param(4.0, 3.5, 4.5, 1, ("ps2_c2",)),
+        "c_survive": Param(0.1, 0.08, 0.12, 3, ("ps2_c2",)),
+        "c_penetrate": Param(0.15, 0.12, 0.18, 3, ("ps2_c2",)),
+        # Part D: the US's fall in power (D1), the disarmament price (D2, D3). Every threshold
+        # stays inside its range: 0 < p2* < p1, 0 < k* < r_K, the installment above the sure stream.
+        "d_delta": Param(0.9, 0.88, 0.92, 3, ("ps2_d1", "ps2_d2", "ps2_d3")),
+        "d_p1": Param(0.8, 0.75, 0.85, 3, ("ps2_d1",)),
+        "d_cost": Param(0.1, 0.08, 0.12, 3, ("ps2_d1",)),
+        "d_r_armed": Param(0.5, 0.45, 0.55, 3, ("ps2_d2", "ps2_d3")),
+        "d_r_disarmed": Param(0.2, 0.18, 0.22, 3, ("ps2_d2", "ps2_d3")),
+        "d_survive": Param(0.8, 0.75, 0.85, 3, ("ps2_d3",)),
+        # Part E: a one-off halt pools for every variant (c <= V_T with a margin), E3's belief
+        # rises from the prior (keep_sincere > keep_stalling).
+        "e_v_sincere": Param(0.8, 0.75, 0.85, 3, ("ps2_e2",)),
+        "e_v_stalling": Param(0.5, 0.48, 0.55, 3, ("ps2_e2",)),
+        "e_cost": Param(0.4, 0.35, 0.45, 3, ("ps2_e2",)),
+        "e_prior": Param(0.3, 0.25, 0.35, 3, ("ps2_e3",)),
+        "e_keep_sincere": Param(0.95, 0.92, 0.97, 3, ("ps2_e3",)),
+        "e_keep_stalling": Param(0.7, 0.65, 0.75, 3, ("ps2_e3",)),
+    },
 }
 
 
@@ -96,7 +152,10 @@ class Variant(Mapping[str, float]):
         self.assignment = assignment
         self.student = student
         self.enabled = enabled
+        self.how = ""  # how the student was found (shown by the first cell)
         self._params = dict(params)
+        # plain attributes too, so ``V.p`` in a student's loop is an ordinary (fast) lookup
+        self.__dict__.update({k: v for k, v in self._params.items() if k.isidentifier() and not hasattr(Variant, k)})
 
     def __getitem__(self, name: str) -> float:
         return self._params[name]
@@ -125,8 +184,10 @@ class Variant(Mapping[str, float]):
 
     def _repr_markdown_(self) -> str:
         who = f"student **{self.student}**" if self.enabled and self.student else "the base numbers"
-        rows = "\n".join(f"| `{k}` | {v:g} |" for k, v in self._params.items())
-        return f"Your numbers for {self.assignment} ({who}):\n\n| parameter | value |\n|---|---|\n{rows}\n"
+        rows = "\n".join(f"| `V.{k}` | {v:g} |" for k, v in self._params.items())
+        how = f"\n\nFound from {self.how}." if self.how and self.enabled else (
+            f"\n\n**Not your own numbers:** {self.how}." if self.how else "")
+        return (f"Your numbers for {self.assignment} ({who}):{how}\n\n| parameter | value |\n|---|---|\n{rows}\n")
 
 
 def _seed(salt: str, assignment: str, student: str) -> int:
@@ -185,17 +246,55 @@ def course_settings(course_root: Path) -> Settings:
 _CURRENT: dict[str, Variant] = {}
 
 
-def _ask_student(folder: Path) -> str:
+#: Set it to give a headless run (nbconvert, papermill, CI) a student id without asking.
+STUDENT_ENV = "COURSE_STUDENT"
+
+
+def _can_ask() -> bool:
+    """True when ``input()`` reaches a person: a Jupyter frontend that accepts input requests
+    (JupyterLab, Notebook), or a terminal. False in a headless run (nbclient, nbconvert,
+    papermill, a pipe), where ``input()`` would fail or wait for ever."""
+    import sys
+
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython ships with Jupyter
+        shell = None
+    kernel = getattr(shell, "kernel", None)
+    if kernel is not None:
+        return bool(getattr(kernel, "_allow_stdin", False))
+    stdin = sys.stdin
+    return bool(stdin is not None and hasattr(stdin, "isatty") and stdin.isatty())
+
+
+def _find_student(folder: Path) -> tuple[str | None, str]:
+    """Who the student is and how that was found: the hub's user, ``COURSE_STUDENT``, the id
+    remembered in ``.course_student`` next to the notebook, or the id typed when asked (then
+    remembered). ``(None, why)`` when nobody can be asked (a headless run)."""
+    hub = os.environ.get("JUPYTERHUB_USER", "").strip()
+    if hub:
+        return hub, "your user on the hub"
+    env = os.environ.get(STUDENT_ENV, "").strip()
+    if env:
+        return env, f"the {STUDENT_ENV} setting"
     remembered = folder / STUDENT_FILE
     if remembered.is_file():
         text = remembered.read_text(encoding="utf-8").strip()
         if text:
-            return text
-    answer = input("Your student id (as your instructor has it; asked once): ").strip()
+            return text, f"the id remembered in {STUDENT_FILE} (delete that file to type another)"
+    if not _can_ask():
+        return None, (f"no student id is known and nobody can be asked (a headless run): set {STUDENT_ENV}, "
+                      f"or write your id into {STUDENT_FILE} next to the notebook, then run this cell again")
+    try:
+        answer = input("Your student id (as your instructor has it; asked once): ").strip()
+    except (EOFError, OSError, RuntimeError) as exc:  # ipykernel's StdinNotImplementedError is a RuntimeError
+        return None, f"no student id could be read ({type(exc).__name__}): set {STUDENT_ENV} or write {STUDENT_FILE}"
     if not answer:
         raise VariantsError("no student id given: run this cell again and type your id")
     remembered.write_text(answer + "\n", encoding="utf-8")
-    return answer
+    return answer, f"the id you typed (remembered in {STUDENT_FILE})"
 
 
 def identify(assignment: str, student: str | None = None, *, salt: str = "", enabled: bool = True,
@@ -203,15 +302,23 @@ def identify(assignment: str, student: str | None = None, *, salt: str = "", ena
     """Find who the student is and return (and show) their variant.
 
     The student is, in this order: ``student`` when given (the grader passes the id of the
-    submission it grades); the hub's user (``JUPYTERHUB_USER``); the id remembered in
-    ``.course_student`` next to the notebook; or the id the student types when asked (then
-    remembered there).
+    submission it grades); the hub's user (``JUPYTERHUB_USER``); ``COURSE_STUDENT``; the id
+    remembered in ``.course_student`` next to the notebook; or the id the student types when asked
+    (then remembered there). In a headless run with none of these (nothing can be typed) the
+    notebook goes on with the **base** numbers and the cell says so, instead of stopping at a prompt.
     """
+    how = ""
     if enabled and salt and _spec(assignment):
-        who = student or os.environ.get("JUPYTERHUB_USER") or _ask_student(Path.cwd())
-        variant = derive(assignment, who, salt)
+        who: str | None = student
+        if who:
+            how = "the submission being graded"
+        else:
+            who, how = _find_student(Path.cwd())
+        variant = derive(assignment, who, salt) if who else derive(assignment, None, salt, enabled=False)
     else:
         variant = derive(assignment, student, salt, enabled=False)
+        how = "variants are off for this assignment: everyone has these numbers"
+    variant.how = how
     _CURRENT[assignment] = variant
     if show:
         try:

@@ -172,7 +172,8 @@ def build(
     echo: bool = False,
     right_answers: bool = True,
     variant_sample: int = 200,
-    roster: list[str] | None = None,
+    roster: list[str] | Path | None = None,
+    right_sample: int = 20,
 ) -> list[BuildResult]:
     """Regenerate the release of one assignment (or all) and prove each one.
 
@@ -192,8 +193,12 @@ def build(
     variant_sample : int
         How many per-student variants to prove (every id of ``roster`` plus sampled ids up to
         this count; see :mod:`course_utils.grading.variant_proof`). 0 skips the proof.
-    roster : list of str, optional
-        The class's student ids: each one's variant is proven.
+    roster : list of str or Path, optional
+        The class's student ids (or a roster file, see
+        :func:`course_utils.grading.variant_proof.read_roster`): each one's variant is proven.
+    right_sample : int
+        How many of the proven variants also run every RIGHT round in-process (each round is
+        also graded end to end through the sandbox and the judge as one sampled student).
 
     Returns
     -------
@@ -202,11 +207,21 @@ def build(
     """
     from course_utils.grading.autotest import prepare
     from course_utils.grading.engine import grade_notebook, variant_cell_assignment
-    from course_utils.grading.right_answers import RightAnswersError, load_right_answers, right_submission
+    from course_utils.grading.right_answers import (
+        RightAnswersError,
+        load_right_answers,
+        load_wrong_answers,
+        right_submission,
+    )
     from course_utils.grading.synthetic import make_submission
-    from course_utils.grading.variant_proof import prove_variants, sample_ids
+    from course_utils.grading.variant_proof import RosterError, prove_variants, read_roster, sample_ids, variant_leaks
     from course_utils.variants import course_settings
 
+    if isinstance(roster, (str, Path)):
+        try:
+            roster = read_roster(Path(roster))
+        except RosterError as exc:
+            raise BuildError(str(exc)) from None
     course = course or load_course()
     names = [course.require(assignment)] if assignment else course.assignments()
     if not names:
@@ -220,9 +235,11 @@ def build(
         result = BuildResult(name, [p.name for p in notebooks])
         try:
             rounds = load_right_answers(course.root, name) if right_answers else []
+            wrong_rounds = load_wrong_answers(course.root, name)
         except (RightAnswersError, SyntaxError) as exc:
-            rounds = []
+            rounds, wrong_rounds = [], []
             result.problems.append(f"right_answers/{name}.py: {exc}")
+        settings = course_settings(course.root)
         for src_path in course.source_notebooks(name):
             rel_path = release_dir / src_path.name
             if not rel_path.is_file():
@@ -243,10 +260,14 @@ def build(
                                       prestart=True, student="sample-000")
                 # correct answers written differently (right_answers/<assignment>.py) for the notebook
                 # that shares the assignment's name
+                # round n is answered, and graded, as the sampled student sample-00n (their own numbers)
+                variant_name = variant_cell_assignment(source_nb)
                 for number, answers in enumerate(rounds if src_path.stem == name else [], 1):
                     result.right_rounds += 1
+                    student = f"sample-{number:03d}" if variant_name else None
+                    params = settings.variant(variant_name, student).as_dict() if variant_name else None
                     try:
-                        text = right_submission(release_nb, source_nb, answers)
+                        text = right_submission(release_nb, source_nb, answers, params)
                     except RightAnswersError as exc:
                         result.problems.append(f"right_answers/{name}.py round {number}: {exc}")
                         continue
@@ -254,7 +275,7 @@ def build(
                     rightnb.parent.mkdir()
                     rightnb.write_text(text, encoding="utf-8")
                     right = grade_notebook(rightnb, src_path, cell_timeout=timeout, total_timeout=20 * timeout,
-                                           prestart=True)
+                                           prestart=True, student=student)
                     lost = [(gid, part) for gid, part in right.parts.items()
                             if part.auto and (part.score or 0) < part.max_score]
                     result.right_rounds_full += not lost
@@ -276,20 +297,37 @@ def build(
                         "(its test passes without an answer)"
                     )
             result.notes.extend(f"{src_path.name} (solution run): {flag}" for flag in good.flags)
-            settings = course_settings(course.root)
             variant_name = variant_cell_assignment(source_nb)
             if variant_name is not None and settings.enabled(variant_name) and variant_sample > 0:
-                proof = prove_variants(source_nb, variant_name, settings.salt, sample_ids(variant_sample, roster))
-                result.variants_proven += proof.full if proof.full == proof.blank_zero == proof.variants else 0
+                ids = sample_ids(variant_sample, roster)
+                own = src_path.stem == name
+                proof = prove_variants(source_nb, variant_name, settings.salt, ids[:right_sample],
+                                       right=rounds if own else [], wrong=wrong_rounds if own else [])
+                rest = prove_variants(source_nb, variant_name, settings.salt, ids[right_sample:] or ids[:1],
+                                      wrong=wrong_rounds if own else [])
+                if ids[right_sample:]:
+                    for key in ("variants", "full", "blank_zero", "wrong_rounds", "wrong_caught", "coincidences",
+                                "swapped_caught", "swapped_parts", "swapped_same"):
+                        setattr(proof, key, getattr(proof, key) + getattr(rest, key))
+                    proof.problems += rest.problems
+                clean = proof.full == proof.blank_zero == proof.variants and proof.right_full == proof.right_rounds \
+                    and proof.wrong_caught == proof.wrong_rounds
+                result.variants_proven += proof.variants if clean else 0
                 result.problems.extend(f"{src_path.name}: {p}" for p in proof.problems[:20])
+                result.problems.extend(f"{src_path.name}: {p}" for p in variant_leaks(
+                    release_nb, variant_name, settings.salt, ids))
                 result.notes.append(
-                    f"{src_path.name}: {proof.variants} variants: solution in full {proof.full}, blank zero "
-                    f"{proof.blank_zero}, another variant's answer sheet refused on {proof.swapped_caught} of "
-                    f"{proof.swapped_parts} numeric parts")
-                if proof.swapped_parts and proof.swapped_caught < 0.95 * proof.swapped_parts:
-                    result.problems.append(f"{src_path.name}: another variant's answers pass on "
-                                           f"{proof.swapped_parts - proof.swapped_caught} of {proof.swapped_parts} "
-                                           "numeric parts (widen the parameter ranges)")
+                    f"{src_path.name}: {proof.variants} variants ({len(roster or [])} from the roster): solution in "
+                    f"full {proof.full}, blank zero {proof.blank_zero}, RIGHT rounds in full {proof.right_full}/"
+                    f"{proof.right_rounds}, WRONG rounds losing exactly their parts {proof.wrong_caught}/"
+                    f"{proof.wrong_rounds} ({proof.coincidences} wrong value(s) equal to a variant's right one), "
+                    f"another variant's answer sheet refused on {proof.swapped_caught} of {proof.swapped_parts} "
+                    f"parts whose answers differ ({proof.swapped_same} with the same answer), no variant's numbers "
+                    "in the release")
+                pairs = proof.swapped_parts + proof.swapped_same
+                if pairs and proof.swapped_same > 0.5 * pairs:
+                    result.problems.append(f"{src_path.name}: neighbouring variants share the answer on "
+                                           f"{proof.swapped_same} of {pairs} numeric parts (widen the ranges)")
         results.append(result)
         if echo:
             status = "ok" if result.ok else "FAILED"
