@@ -8,9 +8,14 @@ uncounted changes warm each explorer up first.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_explorers.py [--changes 40] [--warmup 3]
+    .venv/bin/python benchmarks/bench_explorers.py [--changes 40] [--warmup 3] [--runs 3]
+                                                   [--kernel] [ExplorerName ...]
 
-Targets: median <= 50 ms, p95 <= 100 ms per explorer on the course's 2-core machine.
+``--runs N`` measures each explorer N times and reports its median run (the run whose median is
+the median of the N). ``--kernel`` runs the measurement inside an IPython kernel (through
+nbclient), as a notebook does: every widget change is then serialised and sent as a comm message.
+
+Targets (issue 19): median <= 8 ms, p95 <= 16 ms per explorer on the course's 2-core machine.
 """
 
 from __future__ import annotations
@@ -20,10 +25,14 @@ import datetime as dt
 import os
 import platform
 import statistics
+import sys
 import time
+from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
+
+_HERE = Path(__file__).resolve().parent
 
 
 def _machine() -> str:
@@ -106,12 +115,42 @@ def bench(name: str, changes: int, warmup: int) -> dict[str, Any]:
             "controls": len(explorer.controls), "refused": skipped}
 
 
+MEDIAN_TARGET, P95_TARGET = 0.008, 0.016  # seconds (issue 19: inside one frame)
+
+
+def _in_kernel(argv: list[str]) -> None:
+    """Run this script, without ``--kernel``, in a fresh IPython kernel; print what it prints."""
+    import nbclient
+    import nbformat
+
+    args = [a for a in argv if a != "--kernel"]
+    code = (f"import sys\nsys.argv = {[__file__, *args]!r}\nsys.path.insert(0, {str(_HERE)!r})\n"
+            f"exec(compile(open({__file__!r}).read(), {__file__!r}, 'exec'), "
+            "{'__name__': '__main__', '__file__': " + repr(__file__) + "})")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nbclient.NotebookClient(nb, timeout=3600, kernel_name="python3").execute()
+    for output in nb.cells[0].outputs:
+        if output.get("name") == "stdout":
+            print(output["text"], end="")
+        elif output.get("output_type") == "error":
+            raise SystemExit("\n".join(output["traceback"]))
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return sorted(runs, key=lambda r: r["median"])[len(runs) // 2]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=40, help="timed changes per explorer")
     parser.add_argument("--warmup", type=int, default=3, help="uncounted changes first")
+    parser.add_argument("--runs", type=int, default=1, help="runs per explorer; the median run is shown")
+    parser.add_argument("--kernel", action="store_true", help="measure inside an IPython kernel")
     parser.add_argument("names", nargs="*", help="explorers to time (default: all registered)")
     args = parser.parse_args(argv)
+    if args.kernel:
+        _in_kernel(sys.argv[1:] if argv is None else argv)
+        return
 
     import course_utils.explorers as registry
 
@@ -120,14 +159,16 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"unknown explorers {unknown}; registered: {', '.join(registry._EXPLORERS)}")
     print(f"Explorer response (one control change -> model, PNG, readout); {_machine()}")
-    print(f"{args.changes} timed changes each after {args.warmup} warm-up changes; "
-          "targets: median <= 50 ms, p95 <= 100 ms (wall time); "
+    where = "in an IPython kernel" if "ipykernel" in sys.modules else "in a plain interpreter"
+    print(f"{args.changes} timed changes each after {args.warmup} warm-up changes, {where}, "
+          f"median of {args.runs} run(s); targets: median <= {1000 * MEDIAN_TARGET:.0f} ms, "
+          f"p95 <= {1000 * P95_TARGET:.0f} ms (wall time); "
           "CPU median is this process's CPU time, less sensitive to a busy machine\n")
     print("| explorer | controls | build | median | p95 | max | CPU median | meets target |")
     print("|---|---|---|---|---|---|---|---|")
     for name in names:
-        r = bench(name, args.changes, args.warmup)
-        ok = r["median"] <= 0.050 and r["p95"] <= 0.100
+        r = _median_run([bench(name, args.changes, args.warmup) for _ in range(max(1, args.runs))])
+        ok = r["median"] <= MEDIAN_TARGET and r["p95"] <= P95_TARGET
         note = f" ({r['refused']} refused)" if r["refused"] else ""
         print(f"| {name} | {r['controls']} | {1000 * r['build']:.0f} ms | {1000 * r['median']:.1f} ms "
               f"| {1000 * r['p95']:.1f} ms | {1000 * r['max']:.1f} ms | {1000 * r['cpu']:.1f} ms "

@@ -18,15 +18,15 @@ _EXPLORERS = {
     "CrisisExplorer": "crisis",              # lesson 1: the 2017 crisis in data
     "RangeExplorer": "bargaining_range",     # lesson 2: bargaining range, indivisibility
     "LinkageExplorer": "linkage",            # lesson 3: issue linkage
-    "RiskReturnExplorer": "risk_return",     # lesson 4: risk-return trade-off
-    "NegotiationGame": "risk_return",        # lesson 4: play against a hidden type
-    "CommitmentExplorer": "commitment",      # lesson 5: shifting power, disarmament trap
-    "DeterrenceExplorer": "deterrence",      # lesson 6: deterrence inequality, second strike
-    "ChickenExplorer": "chicken",            # lesson 6: chicken, symmetric and asymmetric
-    "BrinkmanshipExplorer": "brinkmanship",  # lesson 6: the brinkmanship window
-    "NashExplorer": "nash",                  # lesson 6: disagreement point and Nash bargaining
-    "RubinsteinExplorer": "rubinstein",      # lesson 7: alternating offers
-    "SignalExplorer": "signaling",           # lesson 7: the moratorium as a signal
+    "RiskReturnExplorer": "risk_return",     # lesson 5: risk-return trade-off
+    "NegotiationGame": "risk_return",        # lesson 5: play against a hidden type
+    "CommitmentExplorer": "commitment",      # lesson 6: shifting power, disarmament trap
+    "DeterrenceExplorer": "deterrence",      # lesson 8: deterrence inequality, second strike
+    "ChickenExplorer": "chicken",            # lesson 7: chicken, symmetric and asymmetric
+    "BrinkmanshipExplorer": "brinkmanship",  # lesson 7: the brinkmanship window
+    "NashExplorer": "nash",                  # lesson 8: disagreement point and Nash bargaining
+    "RubinsteinExplorer": "rubinstein",      # lesson 9: alternating offers
+    "SignalExplorer": "signaling",           # lesson 9: the moratorium as a signal
 }
 
 __all__ = ["Explorer", "labelled", *_EXPLORERS]

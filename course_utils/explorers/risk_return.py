@@ -1,4 +1,4 @@
-"""Lesson 4 explorers: private information and the risk-return trade-off.
+"""Lesson 5 explorers: private information and the risk-return trade-off.
 
 The US makes a take-it-or-leave-it demand ``x``; North Korea's cost of breakdown is private,
 uniform on ``[0, c̄]``. :class:`RiskReturnExplorer` shows what every demand earns and risks;
