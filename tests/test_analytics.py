@@ -77,9 +77,10 @@ def test_flags_and_hints_are_grouped():
     kinds = analytics.flag_kinds(["test cell 'q1' was edited; restored", "test cell 'q7' was edited; restored",
                                   "the notebook ran out of time"])
     assert kinds.most_common(1) == [("test cell … was edited; restored", 2)]
-    hints = analytics.hint_counts({"q1": [("NameError: x", "Run your answer cell"), ("NameError: y", "Run your answer cell"),
+    run = "Run your answer cell"
+    hints = analytics.hint_counts({"q1": [("NameError: x", run), ("NameError: y", run),
                                           ("AssertionError: Define x first", "")]})
-    assert hints["q1"]["Run your answer cell"] == 2 and hints["q1"]["AssertionError: Define x first"] == 1
+    assert hints["q1"][run] == 2 and hints["q1"]["AssertionError: Define x first"] == 1
 
 
 def test_reading_words():
