@@ -316,7 +316,7 @@ class Judge:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_", "NBGRADER_"))}
         env.update(MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
         try:
-            self.process = subprocess.Popen(
+            self.process: Any = _fork_judge(str(cwd), env, to_judge_r, from_judge_w) or subprocess.Popen(
                 [sys.executable, "-I", "-m", "course_utils.grading.judge", str(to_judge_r), str(from_judge_w)],
                 pass_fds=(to_judge_r, from_judge_w), cwd=str(cwd), env=env,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -376,9 +376,23 @@ class Judge:
         with contextlib.suppress(OSError):
             os.close(self._fd)
         with contextlib.suppress(OSError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.kill()  # a judge starts no process of its own
         with contextlib.suppress(Exception):
             self.process.wait(timeout=5)
+
+
+def _fork_judge(cwd: str, env: dict[str, str], read_fd: int, write_fd: int) -> Any:
+    """A judge forked by this process's pre-warmed zygote (its imports done), or None."""
+    from course_utils.grading.sandbox import zygote
+
+    parent = zygote.get()
+    if parent is None:
+        return None
+    try:
+        return parent.spawn_judge(cwd, env, read_fd, write_fd)
+    except zygote.ZygoteError:
+        zygote.spawn_failed()
+        return None
 
 
 if __name__ == "__main__":

@@ -39,6 +39,10 @@ import resource
 import shutil
 import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the launcher runs with -I -S and imports as little as it can
+    from collections.abc import Callable
 
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
@@ -208,15 +212,21 @@ def _set_limits(cfg: dict, notes: list[str]) -> None:
             notes.append(f"sandbox limit unavailable: resource limit {which} not set ({exc})")
 
 
-def _become_kernel(cfg: dict, cmd: list[str]) -> None:
-    """Last steps in the kernel's own process: its user, no new privileges, exec."""
+def _become_kernel(cfg: dict, cmd: list[str], start: Callable[[dict], object] | None = None) -> None:
+    """Last steps in the kernel's own process: its user, no new privileges, then exec ``cmd``,
+    or, in a process forked from a pre-warmed parent (:mod:`.zygote`), call ``start(cfg)``."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if cfg["uid"] is not None:
         drop_privileges(cfg["uid"])
     _libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     os.chdir(cfg["cwd"])
-    os.execve(cmd[0], cmd, cfg["env"])
+    if start is None:
+        os.execve(cmd[0], cmd, cfg["env"])
+    try:
+        start(cfg)
+    finally:
+        os._exit(0)
 
 
 def _chown_run(cfg: dict) -> None:
@@ -234,7 +244,7 @@ def _chown_run(cfg: dict) -> None:
                     os.chown(os.path.join(root, name), uid, uid)
 
 
-def _init(cfg: dict, cmd: list[str]) -> None:
+def _init(cfg: dict, cmd: list[str], start: Callable[[dict], object] | None = None) -> None:
     """The first process of the new PID namespace: build the root, start the kernel, reap."""
     _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     try:
@@ -247,7 +257,7 @@ def _init(cfg: dict, cmd: list[str]) -> None:
         os._exit(70)
     kernel = os.fork()
     if kernel == 0:
-        _become_kernel(cfg, cmd)
+        _become_kernel(cfg, cmd, start)
     while True:
         try:
             pid, status = os.waitpid(-1, 0)
@@ -265,6 +275,16 @@ def _launch_main(argv: list[str]) -> None:
     cmd = argv[argv.index("--") + 1 :]
     with open(cfg_path) as fh:
         cfg = json.load(fh)
+    launch(cfg, cmd)
+
+
+def launch(cfg: dict, cmd: list[str], start: Callable[[dict], object] | None = None) -> None:
+    """Become the launcher of one sandboxed kernel; never returns.
+
+    ``cmd`` is exec'd as the kernel; with ``start``, the kernel's process calls ``start(cfg)``
+    instead (a process forked from :mod:`.zygote`, which has imported the kernel's modules
+    already). Either way every step before it is the same: limits, namespaces, new root, user.
+    """
     notes: list[str] = []
     _set_limits(cfg, notes)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the kernel's process group gets interrupts
@@ -279,11 +299,11 @@ def _launch_main(argv: list[str]) -> None:
         _write_notes(cfg["run"], notes)
         if cfg["uid"] is not None:
             _chown_run(cfg)
-        _become_kernel(cfg, cmd)
+        _become_kernel(cfg, cmd, start)
     _write_notes(cfg["run"], notes)
     child = os.fork()
     if child == 0:
-        _init(cfg, cmd)
+        _init(cfg, cmd, start)
     signal.signal(signal.SIGTERM, lambda *_: os.kill(child, signal.SIGKILL))
     while True:
         try:

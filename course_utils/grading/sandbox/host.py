@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -67,8 +68,12 @@ def _probe_as(python: str, probe_uid: int | None, isolate: bool = True) -> tuple
         run = Path(tmp)
         for sub in ("work", "home", "cfg", "ipc"):
             (run / sub).mkdir()
-        cfg = _launch_config(run, probe_uid, DEFAULT_LIMITS, 60, [], [], isolate=isolate)
+        cfg = _launch_config(run, probe_uid, DEFAULT_LIMITS, 60, [], [str(run / "ipc")], isolate=isolate)
         cfg["env"]["HOME"] = str(run / "home")
+        if python == sys.executable:
+            forked = _probe_forked(cfg, run)
+            if forked is not None:
+                return forked
         cfg_file = run / "launch.json"
         cfg_file.write_text(json.dumps(cfg))
         os.chmod(run, 0o711)
@@ -85,6 +90,29 @@ def _probe_as(python: str, probe_uid: int | None, isolate: bool = True) -> tuple
             last = lines[-1] if lines else f"exit status {proc.returncode}"
             return False, f"an unprivileged user cannot run {python} in the sandbox ({last[:160]})"
     return True, ""
+
+
+def _probe_forked(cfg: dict, run: Path) -> tuple[bool, str] | None:
+    """The probe, forked from the grader's pre-warmed zygote (milliseconds instead of a Python
+    start); None where there is no zygote."""
+    from course_utils.grading.sandbox import zygote
+
+    parent = zygote.get()
+    if parent is None:
+        return None
+    os.chmod(run, 0o711)
+    try:
+        code = parent.spawn_probe(cfg).wait(timeout=120)
+    except (zygote.ZygoteError, subprocess.TimeoutExpired):
+        return None
+    if code == 0:
+        return True, ""
+    lines = []
+    for name in ("launcher-notes.txt", "ipc/probe.txt"):
+        with contextlib.suppress(OSError):
+            lines += (run / name).read_text().splitlines()
+    last = lines[-1] if lines else f"exit status {code}"
+    return False, f"an unprivileged user cannot run {sys.executable} in the sandbox ({last[:160]})"
 
 
 @functools.cache
@@ -113,22 +141,13 @@ def _launcher_cmd(cfg_file: Path) -> list[str]:
     return [sys.executable, "-I", "-S", str(Path(_launcher.__file__).resolve()), "--launch", str(cfg_file), "--"]
 
 
-def _launch_config(run: Path, uid: int | None, limits: Limits, total_timeout: float,
-                   protect: Sequence[str], chown: list[str], isolate: bool = True) -> dict:
-    """The launcher's configuration for a kernel whose run folder is ``run``.
-
-    ``isolate``: build the sandbox (namespaces, new root); False where the machine forbids it
-    (:func:`sandbox_status`), so the kernel runs with the limits only.
-    """
+def kernel_env(run: Path | None) -> dict[str, str]:
+    """The whole environment of a grading kernel whose run folder is ``run``: fixed and minimal
+    (no variable tells grading from validation). With None, the part that does not depend on
+    the run folder, which the pre-warmed parent of kernels (:mod:`.zygote`) runs with."""
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-        "HOME": str(run / "home"),
         "LANG": "C.UTF-8",
-        "IPYTHONDIR": str(run / "cfg" / "ipython"),
-        "MPLCONFIGDIR": str(run / "cfg" / "mpl"),
-        "JUPYTER_CONFIG_DIR": str(run / "cfg" / "jupyter"),
-        "JUPYTER_DATA_DIR": str(run / "cfg" / "jupyter-data"),
-        "JUPYTER_RUNTIME_DIR": str(run / "ipc"),
         "JUPYTER_PLATFORM_DIRS": "1",
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
@@ -136,6 +155,27 @@ def _launch_config(run: Path, uid: int | None, limits: Limits, total_timeout: fl
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
+    if run is None:
+        return {**env, "HOME": "/nonexistent"}
+    return {
+        **env,
+        "HOME": str(run / "home"),
+        "IPYTHONDIR": str(run / "cfg" / "ipython"),
+        "MPLCONFIGDIR": str(run / "cfg" / "mpl"),
+        "JUPYTER_CONFIG_DIR": str(run / "cfg" / "jupyter"),
+        "JUPYTER_DATA_DIR": str(run / "cfg" / "jupyter-data"),
+        "JUPYTER_RUNTIME_DIR": str(run / "ipc"),
+    }
+
+
+def _launch_config(run: Path, uid: int | None, limits: Limits, total_timeout: float,
+                   protect: Sequence[str], chown: list[str], isolate: bool = True) -> dict:
+    """The launcher's configuration for a kernel whose run folder is ``run``.
+
+    ``isolate``: build the sandbox (namespaces, new root); False where the machine forbids it
+    (:func:`sandbox_status`), so the kernel runs with the limits only.
+    """
+    env = kernel_env(run)
     return {
         "uid": uid,
         "isolate": isolate,

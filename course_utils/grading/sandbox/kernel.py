@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from course_utils.grading.sandbox import host
 from course_utils.grading.sandbox.host import _launch_config, _launcher_cmd
@@ -25,6 +26,20 @@ from course_utils.grading.sandbox.slots import (
     _remove_stale_runs,
     _slot,
 )
+
+
+def _fork_kernel(cfg: dict, kernel_argv: list[str]) -> Any:
+    """A kernel forked by the zygote (a :class:`~.zygote.ForkedProcess`), or None."""
+    from course_utils.grading.sandbox import zygote
+
+    parent = zygote.get()
+    if parent is None:
+        return None
+    try:
+        return parent.spawn_kernel(cfg, kernel_argv)
+    except zygote.ZygoteError:
+        zygote.spawn_failed()
+        return None
 
 
 def _copy_workdir(src: Path, dst: Path, flags: list[str]) -> None:
@@ -125,11 +140,25 @@ class _SandboxKernel:
         kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", str(conn_file),
                       "--HistoryManager.hist_file=:memory:"]
 
+        kernel_args = kernel_cmd[3:]  # what follows `python -m ipykernel_launcher`
         from jupyter_client.manager import AsyncKernelManager
 
         class _KM(AsyncKernelManager):
             def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
                 return [*launcher, *kernel_cmd]
+
+            async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+                """Fork the kernel from this process's pre-warmed zygote; start it from scratch
+                (the launcher, then ``python -m ipykernel_launcher``) where there is none."""
+                process = _fork_kernel(cfg, kernel_args)
+                if process is None:
+                    await super()._async_launch_kernel(kernel_cmd, **kw)
+                    return
+                provisioner: Any = self.provisioner
+                provisioner.process = process
+                provisioner.pid = provisioner.pgid = process.pid
+                provisioner.cwd = kw.get("cwd")
+                self._reconcile_connection_info(provisioner.connection_info)
 
         self.km = _KM(transport="ipc", ip=str(run / "ipc" / "kernel"), connection_file=str(conn_file))
 
@@ -160,7 +189,12 @@ class _SandboxKernel:
         """Kill the kernel and everything it started (all processes of its user id)."""
         if self.uid is not None:
             _kill_uid(self.uid)
-        pid = pid if pid is not None else self.kernel_pid()
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if pid is None or pid == getattr(process, "pid", None):
+            if process is not None and not isinstance(process, subprocess.Popen):
+                process.kill()  # forked by the zygote: through its pidfd (its launcher takes
+                return          # the sandbox's PID namespace, and all in it, along)
+            pid = self.kernel_pid()
         if pid is not None:
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)

@@ -1,0 +1,208 @@
+"""Kernels and judges forked from a pre-warmed zygote start with nothing of another student's.
+
+The zygote (``course_utils.grading.sandbox.zygote``) imports the runtime once and forks a kernel
+or a judge per notebook. These tests grade one notebook that leaves every kind of trace it can
+(names, built-ins, modules, environment, files in each writable place, open descriptors, a
+seeded random generator) and then look for each trace from the next notebook's kernel and judge;
+they compare a forked kernel with one started from scratch, and the grades of both paths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from course_utils.grading.sandbox import execute_notebook, zygote
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _test_cell(source: str, grade_id: str):
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "grade_id": grade_id,
+                                 "points": 1, "schema_version": 3}
+    return cell
+
+
+LEAVE_TRACES = """
+import builtins, os, sys, random, numpy
+LEFTOVER_NAME = "student-a"
+builtins.LEFTOVER_BUILTIN = 1
+os.environ["LEFTOVER_ENV"] = "a"
+sys.modules["leftover_module"] = sys
+for path in ("/tmp/leftover-tmp.txt", "/dev/shm/leftover-shm.txt", os.path.expanduser("~/leftover-home.txt"),
+             "leftover-work.txt"):
+    with open(path, "w") as fh:
+        fh.write("a")
+_held = open("/tmp/leftover-held.txt", "w")
+random.seed(1)
+numpy.random.seed(1)
+"""
+
+JUDGE_TRACE = "import sys\nsys.leftover_in_judge = 'a'\nprint('judge of a ran')"
+
+REPORT = """
+import builtins, glob, json, os, random, sys, numpy
+fds = {}
+for fd in os.listdir("/proc/self/fd"):
+    if int(fd) < 3:
+        continue  # the standard streams: whoever launched the kernel chose them
+    try:
+        fds[fd] = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        pass
+print(json.dumps({
+    "name": "LEFTOVER_NAME" in globals(),
+    "builtin": hasattr(builtins, "LEFTOVER_BUILTIN"),
+    "env": "LEFTOVER_ENV" in os.environ,
+    "module": "leftover_module" in sys.modules,
+    "files": glob.glob("/tmp/leftover*") + glob.glob("/dev/shm/leftover*")
+             + glob.glob(os.path.expanduser("~/leftover*")) + glob.glob("leftover*"),
+    "fds": sorted(fds.values()),
+    "env_keys": sorted(os.environ),
+    "path": sys.path,
+    "random": [random.random(), float(numpy.random.rand())],
+}))
+"""
+
+JUDGE_REPORT = "import sys\nprint('judge trace:', getattr(sys, 'leftover_in_judge', None))"
+
+
+def _run(nb, workdir: Path, **kw):
+    return execute_notebook(nb, workdir, cell_timeout=30, total_timeout=120, judge_cwd=workdir, **kw)
+
+
+def _report(result) -> dict:
+    text = "".join(o.get("text", "") for o in result.nb.cells[0].outputs if o.get("output_type") == "stream")
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def _kinds(fds: list[str]) -> list[str]:
+    """What each open descriptor is, without inode numbers or run-folder names."""
+    return sorted(re.sub(r"\[\d+\]|/run[^ ]*|/var/lib[^ ]*|/tmp/[^ ]*", "", t) for t in fds)
+
+
+@pytest.fixture(scope="module")
+def traces(tmp_path_factory):
+    """Run a notebook that leaves traces, then two notebooks that look for them (forked kernels),
+    and one that looks with a kernel started from scratch, for comparison."""
+    if zygote.get() is None:
+        pytest.fail("no zygote on this machine: grading would start every kernel from scratch")
+    work = tmp_path_factory.mktemp("zygote-work")
+    leave = new_notebook(cells=[new_code_cell(LEAVE_TRACES), _test_cell(JUDGE_TRACE, "trace")])
+    look = new_notebook(cells=[new_code_cell(REPORT), _test_cell(JUDGE_REPORT, "look")])
+    first = _run(leave, work)
+    assert not first.crashed, first.flags
+    after = [_run(look, work), _run(look, work, prestart=True), _run(look, work)]
+    saved = os.environ.get(zygote.ENV_SWITCH)
+    os.environ[zygote.ENV_SWITCH] = "0"
+    try:
+        scratch = _run(look, work)
+    finally:
+        if saved is None:
+            del os.environ[zygote.ENV_SWITCH]
+        else:
+            os.environ[zygote.ENV_SWITCH] = saved
+    return first, after, scratch
+
+
+def test_the_next_students_kernel_finds_no_trace(traces):
+    _first, after, _scratch = traces
+    for result in after:
+        report = _report(result)
+        assert report["name"] is False
+        assert report["builtin"] is False
+        assert report["env"] is False
+        assert report["module"] is False
+        assert report["files"] == []
+        assert not [t for t in report["fds"] if "leftover" in t]
+
+
+def test_the_next_students_judge_finds_no_trace(traces):
+    first, after, _scratch = traces
+    assert "judge of a ran" in json.dumps(first.nb.cells[1].outputs)
+    for result in after:
+        assert "judge trace: None" in json.dumps(result.nb.cells[1].outputs)
+
+
+def test_each_kernel_has_its_own_random_state(traces):
+    _first, after, _scratch = traces
+    draws = [_report(r)["random"] for r in after]
+    for generator in (0, 1):  # Python's random, NumPy's global generator
+        assert len({d[generator] for d in draws}) == len(draws)
+
+
+def test_a_forked_kernel_looks_like_one_started_from_scratch(traces):
+    """Same environment, same import path, the same kinds of open descriptors."""
+    _first, after, scratch = traces
+    fresh = _report(scratch)
+    for result in after:
+        forked = _report(result)
+        assert forked["env_keys"] == fresh["env_keys"]
+        assert [p for p in forked["path"] if "/run" not in p] == [p for p in fresh["path"] if "/run" not in p]
+        assert _kinds(forked["fds"]) == _kinds(fresh["fds"])
+
+
+def test_grades_are_the_same_forked_or_from_scratch(monkeypatch, tmp_path):
+    from course_utils.grading.engine import grade_notebook
+    from course_utils.grading.synthetic import make_submission
+
+    source = ROOT / "source" / "ps1_bargaining" / "ps1_bargaining.ipynb"
+    release = nbformat.read(ROOT / "release" / "ps1_bargaining" / "ps1_bargaining.ipynb", as_version=4)
+    source_nb = nbformat.read(source, as_version=4)
+    results = {}
+    for kind in ("correct", "wrong"):
+        sub = tmp_path / f"{kind}.ipynb"
+        sub.write_text(make_submission(release, source_nb, kind))
+        for fork in ("1", "0"):
+            monkeypatch.setenv(zygote.ENV_SWITCH, fork)
+            grade = grade_notebook(sub, source)
+            results[kind, fork] = {part: result.score for part, result in grade.parts.items()}
+    assert results["correct", "1"] == results["correct", "0"]
+    assert results["wrong", "1"] == results["wrong", "0"]
+    assert results["correct", "1"] != results["wrong", "1"]
+
+
+def test_a_broken_zygote_falls_back_to_starting_from_scratch(monkeypatch, tmp_path):
+    class Broken:
+        def spawn_kernel(self, *a, **k):
+            raise zygote.ZygoteError("broken on purpose")
+
+        def spawn_judge(self, *a, **k):
+            raise zygote.ZygoteError("broken on purpose")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(zygote, "get", lambda: Broken())
+    monkeypatch.setattr(zygote, "spawn_failed", lambda: None)
+    nb = new_notebook(cells=[new_code_cell("x = 6 * 7"), _test_cell("assert x == 42\nprint('ok')", "t")])
+    result = _run(nb, tmp_path)
+    assert not result.crashed, result.flags
+    assert "ok" in json.dumps(result.nb.cells[1].outputs)
+
+
+def test_the_zygotes_children_end_with_their_grader():
+    """When the grader goes (its socket closes), the zygote ends every child it forked."""
+    parent = zygote.Zygote(zygote._zygote_env())
+    read_fd, write_fd = os.pipe()
+    answer_r, answer_w = os.pipe()
+    try:
+        child = parent.spawn_judge("/", {"PATH": "/usr/bin"}, read_fd, answer_w)
+    finally:
+        os.close(read_fd)
+        os.close(answer_w)
+    assert child.poll() is None
+    parent.sock.shutdown(socket.SHUT_RDWR)
+    parent.close()
+    assert parent.process.returncode is not None
+    assert child.wait(timeout=10) is not None
+    os.close(write_fd)
+    os.close(answer_r)
