@@ -37,7 +37,7 @@ def course(tmp_path_factory):
     rows = {
         "doejane": _row("doejane", lms="canvas", lms_id="1001", lms_name="doejane"),
         # 1 day and 2 s late: 20 % of 5 = 1 point off
-        "roe": _row("roe", late_seconds="86402", lms="canvas", lms_id="1002", lms_name="roe"),
+        "roe": _row("roe", late_seconds="86402", lms="canvas", lms_id="1002", lms_name="roe", lms_late="yes"),
         "moodler": _row("moodler", lms="moodle", lms_id="4711", lms_name="Ann Lee-Smith", parts=("2", "0", "1.5")),
         "pending": _row("pending", lms="canvas", lms_id="1004", lms_name="pending", parts=("2", "1", "")),
         "broken": {"student_id": "broken", "status": "failed", "flags": "not valid JSON", "lms": "canvas"},

@@ -121,3 +121,18 @@ def test_durations():
     assert parse_duration("1w 2d", "x") == timedelta(days=9)
     with pytest.raises(CourseError):
         parse_duration("", "x")
+
+
+def test_an_extension_given_after_grading_counts_without_regrading():
+    from course_utils.grading.late import row_lateness
+
+    row = {"student_id": "alice", "submitted_at": "2026-10-03 15:00:00 UTC", "due": "2026-10-02 15:00:00 UTC",
+           "late_seconds": "86400", "lms": "moodle"}
+    policy = LatePolicy(due={"ps1": DUE})
+    assert row_lateness(policy, "ps1", row) == ("2026-10-02 15:00:00 UTC", 86400.0)
+    policy.extensions["ps1"] = {"alice": timedelta(days=1)}
+    assert row_lateness(policy, "ps1", row) == ("2026-10-03 15:00:00 UTC", 0.0)
+    # Canvas without its own late mark: on time whatever the zip's entry time says
+    assert row_lateness(LatePolicy(due={"ps1": DUE}), "ps1", {**row, "lms": "canvas"})[1] == 0.0
+    # nbgrader's due date (not in the config): the row's numbers stand
+    assert row_lateness(LatePolicy(), "ps1", row) == ("2026-10-02 15:00:00 UTC", 86400.0)

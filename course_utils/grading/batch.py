@@ -33,7 +33,7 @@ import nbformat
 from course_utils.grading.collect import Submission, collect_submissions, load_roster
 from course_utils.grading.course import Course, CourseError
 from course_utils.grading.flags import one_line
-from course_utils.grading.late import Lateness, LatePolicy, format_time, load_policy
+from course_utils.grading.late import Lateness, LatePolicy, counted_seconds, format_time, load_policy
 
 if TYPE_CHECKING:
     from course_utils.grading.engine import PartGrade
@@ -296,10 +296,7 @@ def _submission_info(policy: LatePolicy, assignment: str, sub: Submission, resul
                      gb_due: Any, gb_extension: Any) -> tuple[dict[str, str], Lateness, dict[str, float]]:
     """The grades.csv columns about time, lateness and the LMS; the penalty per notebook."""
     lateness = policy.lateness(assignment, sub.student_id, sub.submitted_at, gb_due, gb_extension)
-    seconds = lateness.seconds_late
-    if sub.lms == "canvas" and not sub.lms_late and seconds > 0:
-        # Canvas knows the true time and its own extensions; without its late mark, not late
-        seconds = 0.0
+    seconds = counted_seconds(lateness.seconds_late, sub.lms, sub.lms_late)
     per_notebook = {nb: policy.penalty(sub.student_id, score, seconds)
                     for nb, score in notebook_scores({k: p.score for k, p in result.parts.items()}).items()}
     info = {"submitted_at": format_time(sub.submitted_at), "time_source": sub.time_source,

@@ -70,7 +70,7 @@ def _fmt(value: float) -> str:
 def _class(course: Course, assignment: str) -> tuple[dict[str, dict[str, str]], dict[str, tuple[float, bool]]]:
     """grades.csv with the formgrader's manual grades and the late penalty recomputed."""
     from course_utils.grading.gradesfile import late_penalty, read_grades
-    from course_utils.grading.late import load_policy
+    from course_utils.grading.late import load_policy, row_lateness
     from course_utils.grading.report import _float, _merge_manual, _part_info
 
     rows = read_grades(course.report_dir(assignment) / "grades.csv")
@@ -82,7 +82,8 @@ def _class(course: Course, assignment: str) -> tuple[dict[str, dict[str, str]], 
     for sid, row in rows.items():
         scores = {p: _float(row.get(p)) for p in info}
         score = sum(v or 0.0 for v in scores.values())
-        penalty = late_penalty(policy, sid, scores, _float(row.get("late_seconds")) or 0.0)
+        row["due"], seconds = row_lateness(policy, assignment, row)
+        penalty = late_penalty(policy, sid, scores, seconds)
         row.update(score=_fmt(score), late_penalty=_fmt(penalty), final_score=_fmt(max(score - penalty, 0.0)),
                    manual_pending=str(sum(1 for p, (_, auto) in info.items() if not auto and scores[p] is None)))
     return rows, info

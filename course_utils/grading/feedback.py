@@ -176,8 +176,11 @@ def render_feedback(
     flags: list[str],
     given: set[str] | frozenset[str] = frozenset(),
     late: LateNote | None = None,
+    numbers: Mapping[str, float] | None = None,
 ) -> str:
     """The feedback page of one notebook, as a complete HTML document.
+
+    ``numbers``: the student's own parameters (their variant), shown in a table of their own.
 
     ``late``: the submission time, the deadline and the late penalty, shown under the score.
 
@@ -201,6 +204,11 @@ def render_feedback(
     ]
     if late is not None:
         out.append(late.html(earned, total))
+    if numbers:  # the student's own variant: the numbers their answers were graded against
+        out.append("<h2>Your numbers</h2><table><thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">"
+                   "Value</th></tr></thead><tbody>" + "".join(
+                       f"<tr><td><code>V.{html.escape(k)}</code></td><td>{v:g}</td></tr>" for k, v in numbers.items())
+                   + "</tbody></table>")
     if flags:
         items = "".join(f"<li>{html.escape(f)}</li>" for f in flags)
         out.append(f'<div class="flags"><p><b>Notes from the grader</b> (your instructor will look at these):</p>'
@@ -354,7 +362,7 @@ def write_feedback(course: Course, assignment: str) -> list[Path]:
     """
     from course_utils.grading.gradebook import manual_grades
     from course_utils.grading.gradesfile import FAILED, flags_of, read_grades
-    from course_utils.grading.late import load_policy
+    from course_utils.grading.late import load_policy, row_lateness
 
     rows = read_grades(course.report_dir(assignment) / "grades.csv")
     if not rows:
@@ -362,6 +370,9 @@ def write_feedback(course: Course, assignment: str) -> list[Path]:
     book = manual_grades(course, assignment)
     policy = load_policy(course.root)
     target = course.report_dir(assignment) / "feedback"
+    from course_utils.variants import course_settings
+
+    settings = course_settings(course.root)
     written: list[Path] = []
     for sid, row in sorted(rows.items()):
         if row.get("status") == FAILED:
@@ -373,12 +384,14 @@ def write_feedback(course: Course, assignment: str) -> list[Path]:
             manual = book.get(sid, {}).get(nb_path.stem, {})
             parts = _parts_of(executed, manual)
             given = given_texts(course, assignment, nb_path.stem)
-            seconds = float(row.get("late_seconds") or 0.0)
+            deadline, seconds = row_lateness(policy, assignment, row)
             earned = sum(p.score or 0.0 for p in parts.values())
-            late = LateNote(row.get("submitted_at", ""), row.get("due", ""), seconds,
+            late = LateNote(row.get("submitted_at", ""), deadline, seconds,
                             policy.penalty(sid, earned, seconds), policy.rule())
+            variant = settings.variant(assignment, sid)
             page = render_feedback(executed, parts, student_id=sid, assignment=assignment,
-                                   notebook=nb_path.stem, flags=flags, given=given, late=late)
+                                   notebook=nb_path.stem, flags=flags, given=given, late=late,
+                                   numbers=variant.as_dict() if variant.enabled else None)
             out = target / sid / f"{nb_path.stem}.html"
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(page, encoding="utf-8")

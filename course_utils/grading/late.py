@@ -40,7 +40,7 @@ from typing import Any
 from course_utils.grading.course import CourseError
 
 __all__ = ["LatePolicy", "Lateness", "load_policy", "parse_time", "parse_duration", "format_time",
-           "builtin_penalty", "describe_duration", "DAY"]
+           "builtin_penalty", "describe_duration", "counted_seconds", "row_lateness", "DAY"]
 
 DAY = 86400.0
 _DURATION = re.compile(r"\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>weeks?|w|days?|d|hours?|h|minutes?|min|m)\s*", re.I)
@@ -244,3 +244,28 @@ def load_policy(course_root: Path) -> LatePolicy:
     return LatePolicy(due=due, extensions=extensions, timezone=tz,
                       percent_per_day=number("percent_per_day", 10.0), cap_percent=number("cap_percent", 100.0),
                       grace=timedelta(minutes=number("grace_minutes", 0.0)), plugin=_plugin(config))
+
+
+def counted_seconds(seconds_late: float, lms: str, lms_late: bool) -> float:
+    """The lateness that counts: a Canvas submission without Canvas's own late mark is on time
+    (Canvas knows the true submission time and its own extensions; a zip entry's time may not)."""
+    return 0.0 if lms == "canvas" and not lms_late else seconds_late
+
+
+def row_lateness(policy: LatePolicy, assignment: str, row: Mapping[str, str]) -> tuple[str, float]:
+    """``(deadline, seconds late)`` of a grades.csv row under the policy as it is *now*.
+
+    An extension added to ``nbgrader_config.py`` after grading counts without regrading: with a
+    due date in the config, the lateness is computed again from ``submitted_at``; otherwise
+    (nbgrader's own due date) the row's ``due`` and ``late_seconds`` stand.
+    """
+    submitted = row.get("submitted_at") or ""
+    if assignment in policy.due and submitted:
+        lateness = policy.lateness(assignment, row.get("student_id", ""), parse_time(submitted, UTC, "grades.csv"))
+        seconds = counted_seconds(lateness.seconds_late, row.get("lms", ""), bool(row.get("lms_late")))
+        return format_time(lateness.deadline), seconds
+    try:
+        seconds = float(row.get("late_seconds") or 0.0)
+    except ValueError:
+        seconds = 0.0
+    return row.get("due", ""), seconds

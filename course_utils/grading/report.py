@@ -178,15 +178,16 @@ def plot_parts(stats: list[ItemStats], path: Path, title: str) -> None:
     fig.savefig(path)
 
 
-def _late_section(course: Course, scored: list[dict[str, str]], info: dict[str, tuple[float, bool]]) -> list[str]:
+def _late_section(course: Course, assignment: str, scored: list[dict[str, str]],
+                  info: dict[str, tuple[float, bool]]) -> list[str]:
     """Who was late, by how much, and what it cost (penalties on the scores as they are now)."""
     from course_utils.grading.gradesfile import late_penalty
-    from course_utils.grading.late import describe_duration, load_policy
+    from course_utils.grading.late import describe_duration, load_policy, row_lateness
 
     policy = load_policy(course.root)
     late = []
     for row in scored:
-        seconds = _float(row.get("late_seconds")) or 0.0
+        row["due"], seconds = row_lateness(policy, assignment, row)
         if seconds > 0:
             scores = {p: _float(row.get(p)) for p in info}
             late.append((row["student_id"], seconds, late_penalty(policy, row["student_id"], scores, seconds)))
@@ -307,8 +308,11 @@ def write_report(course: Course, assignment: str) -> Path:
                   f"students{spread}](scores.png)", "",
               "![Bar chart of each part's mean score and share of students with full marks, in "
               "percent, hardest part first, as in the table above](parts.png)", ""]
-    lines += _late_section(course, scored, info)
+    lines += _late_section(course, assignment, scored, info)
     lines += _diagnosis_section(course, assignment, folder, scored, info)
+    from course_utils.grading.variant_report import variant_section  # parts across per-student variants
+
+    lines += variant_section(course, assignment, scored, info)
     lines += ["## Flagged submissions (look at these)", ""]
     lines += [f"- **{r['student_id']}**: {r.get('flags') or 'flagged'}" for r in flagged] or ["- none"]
     lines += ["", "## Failed submissions (not graded)", ""]
