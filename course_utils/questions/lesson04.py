@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ..checks import Exercise, NumberQuestion, Question
-from ..models.games import (bayes_posterior, inspection_game, mixed_equilibrium, present_value,
-                            ultimatum_offer)
+from ..models.games import bayes_posterior, inspection_game, mixed_equilibrium, present_value, ultimatum_offer
 
 _INSPECT = mixed_equilibrium(*inspection_game(2.0, 2.0, 0.3, 1.2))
 assert _INSPECT is not None
@@ -19,7 +18,7 @@ QUESTIONS: dict[str, Question | NumberQuestion] = {
                  "b": "Exactly as often as before",
                  "c": "More often"},
         expected="b",
-        explanation=("North Korea's chance of cheating is whatever leaves the *US* indifferent "
+        explanation=("North Korea's chance of cheating is whatever leaves the US indifferent "
                      "between inspecting and trusting, so it depends only on the US's payoffs "
                      "(cost of an inspection ÷ loss from undetected cheating). The harsher "
                      "penalty changes the US's mix instead: the US inspects less, just enough to "
@@ -66,7 +65,7 @@ QUESTIONS: dict[str, Question | NumberQuestion] = {
                 "mixed equilibrium, with what probability does North Korea cheat?"),
         answer=_INSPECT.row,
         mistakes=((_INSPECT.col, "0.5 is the US's chance of inspecting, set by North Korea's "
-                                 "payoffs. North Korea's own chance is set by the *US's*: "
+                                 "payoffs. North Korea's own chance is set by the US's: "
                                  "what makes the US indifferent?"),
                   (0.3 / 1.5, "The US is indifferent when the expected loss from trusting, "
                               "(chance of cheating) × 1.2, equals the cost of inspecting, 0.3.")),
@@ -80,7 +79,7 @@ QUESTIONS: dict[str, Question | NumberQuestion] = {
                 "War would give the US 0.6 in expectation and cost North Korea 0.15. What share "
                 "x does the US keep in the subgame-perfect equilibrium?"),
         answer=float(ultimatum_offer(0.6, 0.15)),
-        mistakes=((0.45, "0.45 = 0.6 − 0.15 is the *least* the US would accept (had war cost the "
+        mistakes=((0.45, "0.45 = 0.6 − 0.15 is the least the US would accept (had war cost the "
                          "US 0.15). The proposer takes the top of the range: what leaves North "
                          "Korea exactly its war payoff?"),
                   (0.6, "0.6 would leave North Korea 0.4, more than war gives it (1 − 0.6 − 0.15 "
@@ -116,7 +115,7 @@ QUESTIONS: dict[str, Question | NumberQuestion] = {
                 "chance it is sincere now? (Two decimals.)"),
         answer=float(bayes_posterior(0.2, 0.9, 0.3)),
         tolerance=0.006,
-        mistakes=((0.9, "0.9 is the chance of a halt *given* sincerity; you need the chance of "
+        mistakes=((0.9, "0.9 is the chance of a halt given sincerity; you need the chance of "
                         "sincerity given a halt."),
                   (0.18, "0.18 = 0.2 × 0.9 is the chance of 'sincere and halts'; divide by the "
                          "chance of a halt at all, 0.18 + 0.8 × 0.3.")),
@@ -127,7 +126,7 @@ QUESTIONS: dict[str, Question | NumberQuestion] = {
         prompt=("Sanctions relief worth 0.2 every period, starting today and lasting forever, "
                 "with δ = 0.8. What is it worth today?"),
         answer=float(present_value(0.2, 0.8)),
-        mistakes=((0.8, "0.8 = 0.2 × 0.8/(1 − 0.8) counts from *next* period; this stream starts "
+        mistakes=((0.8, "0.8 = 0.2 × 0.8/(1 − 0.8) counts from next period; this stream starts "
                         "today."),
                   (0.16, "0.16 is only one period's payment, discounted once.")),
         hint="A stream x, x·δ, x·δ², ... sums to x/(1 − δ).",
@@ -149,7 +148,7 @@ EXERCISES = {
         cases=({"gain": 1.0, "penalty": 3.0}, {"gain": 2.0, "penalty": 2.0},
                {"gain": 0.5, "penalty": 4.0}),
         mistakes=((lambda gain, penalty: penalty / (gain + penalty),
-                   "That is the chance the US *trusts*: North Korea is indifferent when "
+                   "That is the chance the US trusts: North Korea is indifferent when "
                    "r·(−penalty) + (1 − r)·gain = 0; solve for r."),
                   (lambda gain, penalty: gain / penalty,
                    "Close: set r·penalty equal to (1 − r)·gain, not to gain.")),
