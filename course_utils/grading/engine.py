@@ -291,6 +291,10 @@ def grade_notebook(
     GradingError
         When either notebook cannot be read, or the source has no graded cells.
     """
+    from course_utils.grading.sandbox import zygote
+
+    zygote.warm()  # the pre-warmed parent of kernels and judges imports while this reads notebooks
+
     from course_utils.grading.integrity import check_and_restore
     from course_utils.grading.sandbox import course_paths, execute_notebook
 
