@@ -96,10 +96,19 @@ def freeze_layout(figure: Figure) -> None:
     """Lay the figure out once (constrained layout), then keep that layout.
 
     Saving a figure that still has a layout engine draws it twice (once to lay it out); an
-    explorer whose axes and labels keep their size can skip that on every redraw.
+    explorer whose axes and labels keep their size can skip that on every redraw. The axis
+    labels stay where the layout put them too (otherwise every draw of an axis measures all its
+    tick labels again to place its label).
     """
     figure.draw_without_rendering()
     figure.set_layout_engine(None)
+    for ax in figure.axes:
+        to_axes = ax.transAxes.inverted()
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.label.get_text():
+                label = axis.label
+                x, y = to_axes.transform(label.get_transform().transform(label.get_position()))
+                axis.set_label_coords(x, y)
 
 
 def decimal_year(date: dt.date) -> float:
@@ -499,10 +508,10 @@ def plot_risk_return(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Of
         top.tick_params(labelbottom=False)
         artists = a
     a = artists
-    # expected payoffs fall below zero when war costs the US more than it expects to win
-    # (in steps of 0.1, so that a kept background serves many settings)
-    low = float(np.floor((float(np.min(curve.expected_utility)) - 0.05) * 10) / 10)
-    top.set_ylim(min(-0.02, low), 1.02)
+    # expected payoffs fall below zero when war costs the US more than it expects to win; the
+    # range is fixed to hold every case (the worst is p - c_A >= -0.5), so that what moves on
+    # the plot is the curve, never the scale
+    top.set_ylim(min(-0.55, float(np.min(curve.expected_utility)) - 0.05), 1.02)
     a["eu"].set_data(curve.demand, curve.expected_utility)
     a["war"].set_data(curve.demand, curve.p_war)
     for line in a["vline"]:

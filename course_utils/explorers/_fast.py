@@ -209,7 +209,7 @@ class FastExplorer(Explorer):
     limits_move = False
 
     #: kept backgrounds, one per set of axes limits, most recently used last
-    BACKGROUNDS = 6
+    BACKGROUNDS = 12
 
     def __init__(self, **initial: Any):
         self._background: Any = None
@@ -217,7 +217,6 @@ class FastExplorer(Explorer):
         self._backgrounds: dict[tuple, Any] = {}
         self._encoder = PngEncoder()
         super().__init__(**initial)
-        freeze_layout(self.figure)  # axes and labels keep their size: lay out once
 
     def _axes_limits(self) -> tuple:
         if self.limits_move:
@@ -261,13 +260,12 @@ class FastExplorer(Explorer):
             canvas = _Canvas(self.figure)
             self._background = None
             self._backgrounds.clear()
-        if self.figure.get_layout_engine() is not None:  # still being built: draw it all
-            canvas.draw()
-        else:
-            self._use_background(canvas)
-            canvas.restore_region(self._background)
-            renderer = canvas.get_renderer()
-            for artist in self._moving():
-                if artist.get_visible():
-                    artist.draw(renderer)
+        if self.figure.get_layout_engine() is not None:
+            freeze_layout(self.figure)  # axes and labels keep their size: lay out once
+        self._use_background(canvas)
+        canvas.restore_region(self._background)
+        renderer = canvas.get_renderer()
+        for artist in self._moving():
+            if artist.get_visible():
+                artist.draw(renderer)
         return self._encoder.encode(np.asarray(canvas.buffer_rgba()))
