@@ -32,8 +32,16 @@ def within(observed: int, n: int, p: float, sds: float = 4.0) -> bool:
     return abs(observed - n * p) <= sds * math.sqrt(n * p * (1 - p)) + 1e-9
 
 
+def ready(game):
+    """The game after a prediction (its first option): play needs one."""
+    game.predict(game.options[0])
+    return game
+
+
 def play_through(game, policy=None):
     """Play a game to its end: ``policy(game) -> (key, value)``, default the first open key."""
+    if game.prediction is None:
+        game.predict(game.options[0])
     while not game.over:
         key, value = policy(game) if policy else (game.available()[0], None)
         if key == "propose" and value is None:
@@ -110,6 +118,8 @@ def test_whole_life_of_every_game(cls, tmp_path):
     assert not game.over and not game.started and game.readout
     with pytest.raises(ValueError, match="prediction must be one of"):
         game.predict("no idea")
+    with pytest.raises(ValueError, match="predict first, then play"):
+        game.act(game.available()[0], 0.5)
     game.predict(game.options[0])
     with pytest.raises(ValueError, match="has no decision"):
         game.act("surrender")
@@ -136,6 +146,7 @@ def test_whole_life_of_every_game(cls, tmp_path):
     first = game.summary()
     game.reset()
     assert game.prediction is None and not game.history and not game.over
+    game.predict(game.options[0])
     play_through(game)
     assert game.summary()["moves"] == first["moves"]
     with pytest.raises(ValueError, match="seed must be a whole number"):
@@ -223,7 +234,7 @@ def test_deadline_fixed_seed_and_spe_play_gets_the_spe_share():
 
 
 def test_deadline_bot_accepts_exactly_what_waiting_is_worth():
-    game = DeadlineGame(seed=1, negotiations=1, deadlines=[2], you_first=[True])
+    game = ready(DeadlineGame(seed=1, negotiations=1, deadlines=[2], you_first=[True]))
     # the bot would get 1 by proposing the last offer, worth 0.8 now: it refuses 0.79
     game.act("propose", 0.21)
     assert game.history[-1]["response"] == "rejected"
@@ -231,18 +242,18 @@ def test_deadline_bot_accepts_exactly_what_waiting_is_worth():
     game.act("reject")
     assert game.over and game.results[0]["agreed"] is False and game.results[0]["your_value"] == 0
     game.reset()
-    game.act("propose", 0.2)
+    ready(game).act("propose", 0.2)
     assert game.history[-1]["response"] == "accepted" and game.results[0]["your_value"] == 0.2
     with pytest.raises(ValueError, match="propose needs your share"):
-        DeadlineGame(seed=1, negotiations=1, deadlines=[2], you_first=[True]).act("propose")
+        ready(DeadlineGame(seed=1, negotiations=1, deadlines=[2], you_first=[True])).act("propose")
     with pytest.raises(ValueError, match="must lie in"):
-        DeadlineGame(seed=1, negotiations=1, deadlines=[2], you_first=[True]).act("propose", 1.5)
+        ready(DeadlineGame(seed=1, negotiations=1, deadlines=[2], you_first=[True])).act("propose", 1.5)
     with pytest.raises(ValueError, match="cannot be chosen now"):
-        DeadlineGame(seed=1, negotiations=1, deadlines=[2], you_first=[True]).act("accept")
+        ready(DeadlineGame(seed=1, negotiations=1, deadlines=[2], you_first=[True])).act("accept")
 
 
 def test_deadline_discounts_a_late_deal():
-    game = DeadlineGame(seed=1, negotiations=1, deadlines=[3], you_first=[False])
+    game = ready(DeadlineGame(seed=1, negotiations=1, deadlines=[3], you_first=[False]))
     game.act("reject")                 # the bot's first offer
     game.act("propose", 0.2)           # the bot's floor is 0.8 × 1: it takes 0.8
     assert game.results[0]["your_value"] == pytest.approx(0.2 * 0.9)
@@ -273,7 +284,7 @@ def test_disarmament_partners_renege_with_the_model_probability():
 
 
 def test_disarmament_breach_ends_the_deal_and_keeps_what_was_given():
-    game = DisarmamentGame(seed=2018, deals=1)
+    game = ready(DisarmamentGame(seed=2018, deals=1))
     while not game.over:
         game.act("disarm")
     last = game.history[-1]
@@ -313,7 +324,7 @@ def test_sandbox_endings_match_the_model_over_many_episodes():
 
 def test_sandbox_a_stalling_type_that_halts_fools_the_us_at_a_price():
     # episode 2 of seed 2018 is a stalling North Korea: halting still opens the deal
-    game = CrisisSandbox(seed=2018)
+    game = ready(CrisisSandbox(seed=2018))
     for key in ("talk", "halt", "stop", "talk", "halt"):
         game.act(key)
     assert game.sincere[1] is False and game.step == 2  # the deal is open
@@ -327,6 +338,7 @@ def test_view_is_a_thin_layer(cls, tmp_path, monkeypatch):
     view = cls(seed=3).show()
     game = view.game
     assert view.action_buttons and all(b.description for b in view.action_buttons.values())
+    assert all(b.disabled for b in view.action_buttons.values())  # predict first
     view.predict_buttons[1].click()
     assert game.prediction == game.options[1]
     assert all(b.disabled for b in view.predict_buttons)

@@ -98,7 +98,7 @@ class Game:
         return bool(self.history)
 
     def predict(self, option: str) -> str:
-        """Lock in a prediction (one of :attr:`options`) before the first move."""
+        """Lock in a prediction (one of :attr:`options`); the first move needs one."""
         if option not in self.options:
             raise ValueError(f"the prediction must be one of {list(self.options)}; got {option!r}")
         if self.started:
@@ -114,6 +114,8 @@ class Game:
             raise ValueError(f"{type(self).__name__} has no decision {key!r}; decisions: {keys}")
         if self.over:
             raise ValueError("the game is over: call reset() to play again")
+        if self.prediction is None:
+            raise ValueError(f"predict first, then play: predict() one of {list(self.options)}")
         if key not in self.available():
             raise ValueError(f"{key!r} cannot be chosen now; open now: {list(self.available())}")
         if self.slider is not None and value is not None:
@@ -185,8 +187,7 @@ class Game:
         return int(seed)
 
     def _predicted(self) -> str:
-        return (f"You predicted: {self.prediction}." if self.prediction
-                else "You made no prediction.")
+        return f"You predicted: {self.prediction}."
 
 
 def count(name: str, value: Any, high: int) -> int:

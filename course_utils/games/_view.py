@@ -1,7 +1,7 @@
 """The widget of a game: a thin view over a :class:`~._core.Game`, nothing decided here.
 
-Layout, top to bottom: the title; the prediction (one button per option, locked once chosen or
-once play starts); the slider, if the game has one; one button per decision (disabled when it
+Layout, top to bottom: the title and the rules; the prediction (one button per option, locked
+once chosen; the decisions open only then); the slider, if the game has one; one button per decision (disabled when it
 cannot be taken now); the readout (the explorers' polite live region, which announces every
 decision's result and the closing screen); the history as a table; the export row (a file name
 and a button that writes the CSV there, on this machine only); a button to play again. Every
@@ -115,7 +115,7 @@ class GameView:
         open now (for an offer, its button: the slider just before it is a Shift+Tab away), else
         (game over) the save button, else (after a reset) the first prediction."""
         open_now = self.game.available()
-        if not self.game.started and self.game.prediction is None:
+        if self.game.prediction is None:
             return self.predict_buttons[0]
         for key, button in self.action_buttons.items():
             if key in open_now:
@@ -131,6 +131,8 @@ class GameView:
             b.disabled = locked
             b.button_style = "info" if option == g.prediction else ""
         open_now = g.available()
+        if g.prediction is None:  # predict first, then play
+            open_now = ()
         for key, b in self.action_buttons.items():
             b.disabled = key not in open_now
         if self.slider is not None:

@@ -79,6 +79,19 @@ def press(page: Any, box: Any, key: str) -> str:
     return readout(box)
 
 
+def settled_focus(page: Any, box: Any) -> dict[str, Any]:
+    """What has focus once it is on an enabled control of the box (the kernel moves it there
+    after a move that disabled the pressed button), or wherever it is after the wait."""
+    try:
+        page.wait_for_function(
+            "box => { const el = document.activeElement;"
+            " return !!el && box.contains(el) && !el.disabled; }",
+            arg=box.element_handle(), timeout=WIDGET_WAIT_MS, polling=100)
+    except Exception:  # noqa: BLE001 - the caller's assertion says where the focus went
+        pass
+    return focused(box)
+
+
 def tab_order(page: Any, box: Any, limit: int = 40) -> list[str]:
     """Names of the controls Tab visits, from the focused one until focus leaves the box."""
     names = [focused(box)["name"]]
@@ -118,27 +131,36 @@ def play_one(page: Any, box: Any, name: str, max_moves: int, artifacts: Path) ->
     assert live and live["role"] == "status" and live["live"] == "polite", (
         f"{name}: the readout is not a polite live region: {live}")
 
-    # every prediction, decision and control is reachable with Tab from the first prediction
+    # before the prediction the decisions are closed; Tab reaches every option
     first = box.locator("button.widget-button").first
+    closed = box.evaluate("box => [...box.querySelectorAll('button:disabled')]"
+                          ".map(b => b.innerText.trim())")
+    labels = [a.label for a in game.actions]
+    assert set(labels) <= set(closed), f"{name}: decisions open before the prediction: {closed}"
     first.focus()
     order = tab_order(page, box)
-    wanted = [*game.options, *(a.label for a in game.actions), "File name", "Play again"]
-    if game.slider is not None:
-        wanted.append(game.slider.label)
-    # decisions not open at the start are disabled (skipped by Tab); the others must be there
-    start = box.evaluate("box => [...box.querySelectorAll('button:disabled')]"
-                         ".map(b => b.innerText.trim())")
-    missing = [w for w in wanted if w not in order and w not in start]
-    assert not missing, f"{name}: Tab never reaches {missing}; it visits {order}"
+    missing = [o for o in game.options if o not in order]
+    assert not missing, f"{name}: Tab never reaches the predictions {missing}; it visits {order}"
 
-    # predict with Enter: the readout says so, the focus moves on to the first decision
+    # predict with Enter: the readout says so, the focus moves on to the first open decision,
+    # and from there Tab reaches every decision open now and the rest of the game's controls
     first.focus()
     text = press(page, box, "Enter")
     assert "prediction is locked in" in text, f"{name}: {text!r}"
+    now = settled_focus(page, box)
+    assert now["inside"] and now["name"] in labels, f"{name}: focus after predicting: {now}"
+    open_now = box.evaluate("box => [...box.querySelectorAll('button:enabled')]"
+                            ".map(b => b.innerText.trim())")
+    order = tab_order(page, box)
+    wanted = [lab for lab in labels if lab in open_now and lab != now["name"]]
+    wanted += ["File name", "Play again"]
+    missing = [w for w in wanted if w not in order]
+    assert not missing, f"{name}: Tab from {now['name']!r} never reaches {missing}; visits {order}"
+    box.get_by_role("button", name=now["name"], exact=True).focus()  # back where it was put
     moves = 0
     while "You predicted" not in text:
         assert moves < max_moves, f"{name}: not over after {moves} moves: {text!r}"
-        now = focused(box)
+        now = settled_focus(page, box)
         assert now["inside"] and not now["disabled"], (
             f"{name}: after a move the focus left the game's open controls: {now}")
         if now["name"] == "Propose this split":  # set the offer first: the slider is just before
@@ -167,7 +189,7 @@ def play_one(page: Any, box: Any, name: str, max_moves: int, artifacts: Path) ->
         "in a region that stays)")
     shot(box, artifacts, f"game-{name}-over")
     # game over: the focus is on the save button; Enter writes the CSV
-    assert focused(box)["name"] == "Save my history as CSV", focused(box)
+    assert settled_focus(page, box)["name"] == "Save my history as CSV", focused(box)
     text = press(page, box, "Enter")
     assert "Saved" in text and ".csv" in text, f"{name}: {text!r}"
     assert "<caption>" in box.locator("table").first.evaluate("t => t.outerHTML")
