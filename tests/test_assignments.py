@@ -45,8 +45,8 @@ from course_utils.grading.build import generate_release, normalise_release
 from course_utils.grading.course import load_course
 from course_utils.grading.engine import NotebookGrade, grade_notebook
 from course_utils.grading.synthetic import solution_text
-from course_utils.variants import course_settings
-from course_utils.grading.right_answers import load_right_answers, right_submission
+from course_utils.variants import base, course_settings
+from course_utils.grading.right_answers import load_right_answers, load_wrong_answers, render, right_submission
 
 import ps3_record_cases as ps3  # ps3_record's rounds, answers, domains and student runs
 
@@ -90,11 +90,12 @@ def fill(assignment: str, answers: dict[str, str], folder: Path, name: str) -> P
     solutions = {nbg(c)["grade_id"]: c.source for c in read(source_path(assignment)).cells if nbg(c).get("solution")}
     unknown = set(answers) - set(solutions)
     assert not unknown, f"test data names answer cells that do not exist: {sorted(unknown)}"
+    params = base(assignment).as_dict()  # the base numbers: graded without a student id
     sub = copy.deepcopy(release)
     for cell in sub.cells:
         gid = nbg(cell).get("grade_id")
         if gid in answers:
-            cell.source = answers[gid]
+            cell.source = render(answers[gid], params)
         elif gid in solutions:
             cell.source = solution_text(solutions[gid])
     path = folder / name / f"{assignment}.ipynb"
@@ -273,125 +274,10 @@ def test_untouched_release_earns_zero(assignment):
 # replaced together with it (or not at all), so a lost part always has its own mistake. An answer
 # marked "rounded too early" is right but short of the policy's 4 significant figures: its message
 # must be about precision; every other wrong answer's message must not be.
-WRONG: dict[str, list[dict[str, str]]] = {
-    "ps1_bargaining": [
-        {  # levels for changes, a missing cap, the lesson's case for the shifted one, the naive choice
-            "ps1_a3_answer": "max_fall_p = 0.45  # the new level of p, not the fall",
-            "ps1_a2_answer": "min_cost_nk_full = 0.15  # today's cost",
-            "ps1_b1_answer": (
-                "def optimal_demand(p, cost_us, cost_nk_low, cost_nk_high):\n"
-                "    return max(p + cost_nk_low, p + (cost_nk_high - cost_us) / 2)  # forgot x <= 1"
-            ),
-            "ps1_b2_answer": "p_war_shifted = 0.4  # the lesson's uniform [0, 0.5] case",
-            "ps1_e_answer": 'best_guarantee = "arsenal"  # the one North Korea values most',
-            "ps1_e2_answer": "max_denuclearization = 1.0  # ignores the US price",
-        },
-        {  # swapped parameters, the old reading of the deadline question, the wrong parity
-            "ps1_a1_answer": 'menu_deal = "full"  # the US favourite, outside North Korea\'s side of the range',
-            "ps1_a3_answer": "max_fall_p = 0.35  # c_US and c_NK swapped",
-            "ps1_c_answer": "nk_gain = 0.12  # alpha used as North Korea's weight",
-            "ps1_c2_answer": "d_nk_needed = 0.25  # alpha used as North Korea's weight",
-            "ps1_d1_answer": (
-                "def first_round_share(delta_proposer, delta_responder, rounds):\n"
-                "    share = 1.0\n"
-                "    for k in range(rounds - 1, 0, -1):\n"
-                "        share = 1.0 - (delta_proposer if k % 2 == 1 else delta_responder) * share\n"
-                "    return share"
-            ),
-            "ps1_d2_answer": "rounds_needed = 32  # the first deadline within 0.01; longer odd ones fall outside again",
-            "ps1_d3_answer": 'us_ahead_when = "even"',
-        },
-        {  # percentages, the unchanged model, off by one
-            "ps1_a2_answer": "min_cost_nk_full = 30  # a percentage",
-            "ps1_b1_answer": (
-                "def optimal_demand(p, cost_us, cost_nk_low, cost_nk_high):\n"
-                "    return min(1.0, max(p, p + (cost_nk_high - cost_us) / 2))  # the lower bound ignored"
-            ),
-            "ps1_b2_answer": "p_war_shifted = 25.0  # percent",
-            "ps1_c2_answer": "d_nk_needed = 0.3  # symmetric weights",
-            "ps1_d1_answer": (
-                "def first_round_share(delta_proposer, delta_responder, rounds):\n"
-                "    share = 1.0\n"
-                "    for k in range(rounds, 0, -1):  # one round too many\n"
-                "        share = 1.0 - (delta_responder if k % 2 == 1 else delta_proposer) * share\n"
-                "    return share"
-            ),
-            "ps1_d2_answer": "rounds_needed = 43  # the first odd deadline within 0.01",
-            "ps1_e2_answer": "max_denuclearization = 0.85  # the Nash deal, not the largest d",
-        },
-        {  # right, but rounded too early
-            "ps1_b1_answer": (
-                "def optimal_demand(p, cost_us, cost_nk_low, cost_nk_high):\n"
-                "    x = min(1.0, max(p + cost_nk_low, p + (cost_nk_high - cost_us) / 2))\n"
-                "    return round(x, 2)  # rounded too early"
-            ),
-            "ps1_c2_answer": "d_nk_needed = 0.33  # rounded too early",
-        },
-    ],
-    "ps2_deterrence": [
-        {  # whose payoffs, W_D for W_D - L, the constant-risk formula, missiles that all survive
-            "ps2_a1_answer": "crash_payoff_us = -21.0  # solved with North Korea's payoffs",
-            "ps2_a2_answer": "p_crash_new = 0.05 * 2 / 21  # the US's mix from its own payoffs",
-            "ps2_b1_answer": "h_max = 0.4  # W_D instead of W_D - L",
-            "ps2_b2_answer": (
-                "def cumulative_risk_growing(q_first, growth, n):\n"
-                "    return 1 - (1 - q_first) ** n  # growth ignored"
-            ),
-            "ps2_b3_answer": "crises_to_even_odds = 9",
-            "ps2_c1_answer": (
-                "import math\n"
-                "def min_missiles(benefit, cost, p_survive, p_penetrate):\n"
-                "    t = benefit / (benefit + cost)\n"
-                "    return max(1, math.ceil(math.log(1 - t) / math.log(1 - p_penetrate)))  # survival ignored"
-            ),
-            "ps2_c2_answer": "n_needed = 2",
-            "ps2_d1_answer": "p_later_threshold = 0.8 - 0.1 * (0.2 + 0.1 * 0.1)  # forgot to divide by delta",
-            "ps2_e1_answer": (
-                "def posterior_after(prior, keep_sincere, keep_stalling, months):\n"
-                "    a, b = prior * keep_stalling ** months, (1 - prior) * keep_sincere ** months  # swapped\n"
-                "    return a / (a + b)"
-            ),
-            "ps2_e2_answer": 'signal_kind = "separating"',
-            "ps2_e3_answer": "belief_6_months = 0.3 * 0.95 / (0.3 * 0.95 + 0.7 * 0.7)  # one month only",
-        },
-        {  # the wrong side's mix, no cap on risk, sure payments, one observation only, 4 decimals
-            "ps2_a2_answer": "p_crash_new = 0.0056  # rounded too early: 4 decimal places are 2 significant figures",
-            "ps2_a3_answer": 'nk_dare_change = "increases"',
-            "ps2_b2_answer": (
-                "def cumulative_risk_growing(q_first, growth, n):\n"
-                "    no_war = 1.0\n"
-                "    for k in range(n):\n"
-                "        no_war *= 1 - q_first * growth ** k  # no cap at 1\n"
-                "    return 1 - no_war"
-            ),
-            "ps2_b3_answer": "crises_to_even_odds = 11",
-            "ps2_d3_answer": "installment = 0.2  # as if every payment were sure",
-            "ps2_e1_answer": (
-                "def posterior_after(prior, keep_sincere, keep_stalling, months):\n"
-                "    if months == 0:\n"
-                "        return prior\n"
-                "    return prior * keep_sincere / (prior * keep_sincere + (1 - prior) * keep_stalling)"
-            ),
-            "ps2_e3_answer": "belief_6_months = 0.5",
-        },
-        {  # both mixes moved, percent, off by one, no (1 - delta), a threshold rounded too early
-            "ps2_a4_answer": 'us_dare_change = "decreases"',
-            "ps2_b1_answer": "h_max = 41.67  # percent",
-            "ps2_c1_answer": (
-                "def min_missiles(benefit, cost, p_survive, p_penetrate):\n"
-                "    t = benefit / (benefit + cost)\n"
-                "    a = p_survive * p_penetrate\n"
-                "    n = 1\n"
-                "    while 1 - (1 - a) ** n < t:\n"
-                "        n += 1\n"
-                "    return n + 1  # one too many"
-            ),
-            "ps2_c2_answer": "n_needed = 14",
-            "ps2_d1_answer": "p_later_threshold = 0.78  # rounded too early",
-            "ps2_d2_answer": "k_needed = -0.7  # forgot (1 - delta)",
-        },
-    ],
-}
+# ps1 and ps2 keep theirs in right_answers/<assignment>.py (WRONG = [...]), written for every variant
+# ({{expr}} numbers computed from the student's own parameters, see course_utils.grading.right_answers),
+# so `course build` proves them on every sampled variant too; graded here with the base numbers.
+WRONG: dict[str, list[dict[str, str]]] = {a: load_wrong_answers(ROOT, a) for a in ("ps1_bargaining", "ps2_deterrence")}
 WRONG["ps3_record"] = ps3.WRONG
 ROUNDS = [(a, i) for a in ASSIGNMENTS for i in range(len(WRONG[a]))]
 PRECISION_MESSAGE = "agrees with the answer that far"
@@ -529,7 +415,8 @@ def run_answers(assignment: str, answers: dict[str, str]) -> dict[str, Any]:
         if cell.cell_type != "code" or meta.get("grade"):
             continue
         gid = meta.get("grade_id", "variant-cell")  # the variant cell: base numbers here
-        text = answers.get(gid, solution_text(cell.source)) if meta.get("solution") else cell.source
+        text = (render(answers[gid], base(assignment).as_dict()) if gid in answers else solution_text(cell.source)) \
+            if meta.get("solution") else cell.source
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(text, gid, "exec"), namespace)  # noqa: S102 - the course's own answers
     return namespace
@@ -679,7 +566,7 @@ STUDENT_RUN: dict[str, list[tuple[str, str, str | None]]] = {
         ("ps2_b3_answer", "crises_to_even_odds = 9", None),
         ("ps2_c1_answer", "def min_missiles(b, c, s, a):\n    return 1.5", "whole number"),
         ("ps2_c2_answer", "n_needed = 2", None),
-        ("ps2_d3_answer", "installment = 0.2", "Hint: a payment that may stop"),
+        ("ps2_d3_answer", "installment = 0.01", "Hint: a payment that may stop"),
         ("ps2_e1_answer", "def posterior_after(pr, s, t, n):\n    return pr * s", "still the prior"),
         ("ps2_e3_answer", "import numpy as np\nbelief_6_months = np.array([0.73])", "x.item()"),
     ],
