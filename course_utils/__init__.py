@@ -6,6 +6,7 @@ Subpackages (imported on first use, so ``import course_utils`` stays cheap):
 - ``course_utils.data``: the fact tables and their views.
 - ``course_utils.plots``: matplotlib drawing functions.
 - ``course_utils.explorers``: ipywidgets explorers, one per model.
+- ``course_utils.games``: games in which the student is a player (seeded, with thin views).
 - ``course_utils.checks``: self-check questions with hints.
 - ``course_utils.grading``: the instructor's pipeline behind the ``course`` command.
 """
@@ -17,7 +18,8 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("models", "data", "plots", "explorers", "checks", "questions", "grading", "cli")
+_SUBMODULES = ("models", "data", "plots", "explorers", "games", "checks", "questions", "grading",
+               "cli")
 __all__ = ["__version__", *_SUBMODULES]
 
 
