@@ -37,7 +37,7 @@ from typing import Any
 
 __all__ = [
     "SPECS", "Param", "Variant", "VariantsError", "derive", "base", "identify", "current",
-    "write_grading_file", "GRADING_FILE", "STUDENT_FILE", "STUDENT_ENV", "table", "course_settings",
+    "write_grading_file", "GRADING_FILE", "STUDENT_FILE", "STUDENT_ENV", "known_student", "table", "course_settings",
 ]
 
 #: Written by the grader into the judge's folder: the variant of the submission being graded.
@@ -269,7 +269,7 @@ def _can_ask() -> bool:
     return bool(stdin is not None and hasattr(stdin, "isatty") and stdin.isatty())
 
 
-def _find_student(folder: Path) -> tuple[str | None, str]:
+def _find_student(folder: Path, ask: bool = True) -> tuple[str | None, str]:
     """Who the student is and how that was found: the hub's user, ``COURSE_STUDENT``, the id
     remembered in ``.course_student`` next to the notebook, or the id typed when asked (then
     remembered). ``(None, why)`` when nobody can be asked (a headless run)."""
@@ -284,6 +284,8 @@ def _find_student(folder: Path) -> tuple[str | None, str]:
         text = remembered.read_text(encoding="utf-8").strip()
         if text:
             return text, f"the id remembered in {STUDENT_FILE} (delete that file to type another)"
+    if not ask:
+        return None, "no student id is known"
     if not _can_ask():
         return None, (f"no student id is known and nobody can be asked (a headless run): set {STUDENT_ENV}, "
                       f"or write your id into {STUDENT_FILE} next to the notebook, then run this cell again")
@@ -295,6 +297,12 @@ def _find_student(folder: Path) -> tuple[str | None, str]:
         raise VariantsError("no student id given: run this cell again and type your id")
     remembered.write_text(answer + "\n", encoding="utf-8")
     return answer, f"the id you typed (remembered in {STUDENT_FILE})"
+
+
+def known_student(folder: Path) -> tuple[str | None, str]:
+    """The student a notebook in ``folder`` belongs to, found as its first cell finds it but
+    without asking (``course selfgrade``); ``(None, why)`` when nothing says."""
+    return _find_student(Path(folder), ask=False)
 
 
 def identify(assignment: str, student: str | None = None, *, salt: str = "", enabled: bool = True,
@@ -321,11 +329,12 @@ def identify(assignment: str, student: str | None = None, *, salt: str = "", ena
     variant.how = how
     _CURRENT[assignment] = variant
     if show:
-        try:
-            from IPython.display import Markdown, display
+        from IPython import get_ipython  # Jupyter's own dependency
+        from IPython.display import Markdown, display
 
+        if get_ipython() is not None:
             display(Markdown(variant._repr_markdown_()))
-        except Exception:  # noqa: BLE001 - outside IPython: print instead
+        else:  # a plain Python process: the table as text
             print(variant._repr_markdown_())
     return variant
 

@@ -345,13 +345,13 @@ WRONG = [
         ),
         'ps1_e2_answer': 'max_denuclearization = {{(e_region_e + e_region_b) / 2}}  # the Nash deal, not the largest d',
     },
-    {  # round 4: right, but rounded too early
+    {  # round 4: right, but rounded too early (B2, which uses B1's function, answered with the chance of a deal)
         'ps1_b1_answer': (
             'def optimal_demand(p, cost_us, cost_nk_low, cost_nk_high):\n'
             '    x = min(1.0, max(p + cost_nk_low, p + (cost_nk_high - cost_us) / 2))\n'
             '    return round(x, 2)  # rounded too early'
         ),
-        'ps1_b2_answer': 'p_war_shifted = {{((b_high - b_cost_us) / 2 - b_low) / (b_high - b_low):.1f}}  # rounded too early',
+        'ps1_b2_answer': 'p_war_shifted = {{1 - ((b_high - b_cost_us) / 2 - b_low) / (b_high - b_low)}}  # the chance of a deal, not of war',
         'ps1_c2_answer': 'd_nk_needed = {{(c_target - (1 - c_alpha) * 0.5) / c_alpha:.2f}}  # rounded too early',
     },
 ]

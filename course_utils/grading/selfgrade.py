@@ -51,6 +51,13 @@ def find_source(course: Course, notebook: Path, assignment: str | None = None) -
     )
 
 
+def _has_variants(course: Course, assignment: str) -> bool:
+    """True when variants are on for ``assignment`` (a student id would change its numbers)."""
+    from course_utils.variants import course_settings
+
+    return course_settings(course.root).enabled(assignment)
+
+
 def selfgrade(
     course: Course,
     notebook: Path,
@@ -87,16 +94,18 @@ def selfgrade(
     if not notebook.is_file():
         raise CourseError(f"notebook {notebook} does not exist")
     source = find_source(course, notebook, assignment)
-    if student is None:
-        import os
+    from course_utils.variants import course_settings, known_student
 
-        from course_utils.variants import STUDENT_FILE
-
-        remembered = notebook.parent / STUDENT_FILE
-        student = (remembered.read_text(encoding="utf-8").strip() if remembered.is_file() else "") or \
-            os.environ.get("JUPYTERHUB_USER") or None
+    how = "given with --student"
+    if student is None:  # found as the notebook's first cell finds it (hub user, COURSE_STUDENT, .course_student)
+        student, how = known_student(notebook.parent)
+    variant = course_settings(course.root).variant(source.parent.name, student)
     echo(f"Grading {notebook} against the full tests of {source.parent.name}/{source.name}"
          f"{f' (the numbers of {student})' if student else ''} ...")
+    if variant.enabled:
+        echo(f"  your numbers ({how}): " + ", ".join(f"{k} = {v:g}" for k, v in variant.items()))
+    elif student is None and _has_variants(course, source.parent.name):
+        echo(f"  no student id ({how}): graded with the base numbers; give yours with --student ID")
     with quiet_kernels():
         prepare(source, course.root)  # ### AUTOTEST lines, expanded as the release has them
         grade = grade_notebook(notebook, source, cell_timeout=cell_timeout or course.cell_timeout,
@@ -128,7 +137,8 @@ def selfgrade(
     if html is not None:
         page = render_feedback(grade.executed, views, student_id="self-study", assignment=source.parent.name,
                                notebook=source.stem, flags=grade.flags,
-                               given=given_texts(course, source.parent.name, source.stem))
+                               given=given_texts(course, source.parent.name, source.stem),
+                               numbers=variant.as_dict() if variant.enabled else None)
         Path(html).write_text(page, encoding="utf-8")
         echo(f"Feedback page: {html}")
     return 0

@@ -37,7 +37,8 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-__all__ = ["VariantProof", "prove_variants", "sample_ids", "read_roster", "variant_leaks", "RosterError"]
+__all__ = ["VariantProof", "prove_variants", "sample_ids", "read_roster", "variant_leaks", "RosterError",
+           "solution_values"]
 
 _CHECKED = re.compile(r"_policy\.check_(?:number|count|word)\(\s*(\w+)")
 _READS_VARIANT = re.compile(r"(?<![\w.])V\b|_variants\.current|\{\{")
@@ -184,6 +185,24 @@ class _Runner:
                 if not reads and not _READS_VARIANT.search(last_answer):
                     self.cache[key] = failure
         return results, namespace
+
+
+def solution_values(source_nb: NotebookNode, assignment: str, salt: str, ids: list[str], enabled: bool = True
+                    ) -> dict[str, dict[str, Any]]:
+    """``{student: {name: value}}``: what the reference solution assigns, for each student's
+    variant, to every name a test checks with ``check_number``, ``check_count`` or ``check_word``
+    (the office-hours answer key, and the tests' view of a class)."""
+    from course_utils.variants import derive
+
+    runner = _Runner(source_nb, assignment, salt, enabled)
+    names = [m.group(1) for cell in source_nb.cells if cell.cell_type == "code"
+             for m in _CHECKED.finditer(cell.source)]
+    out: dict[str, dict[str, Any]] = {}
+    for student in ids:
+        _results, namespace = runner.run(student, derive(assignment, student, salt, enabled=enabled).as_dict(),
+                                         "solution")
+        out[student] = {name: namespace.get(name) for name in names}
+    return out
 
 
 def _test_of(answer_gid: str, answer_cell: dict[str, tuple[str, str]], order: list[str]) -> str:
