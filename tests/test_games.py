@@ -14,6 +14,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_utils.games import ChickenGame, CrisisSandbox, DeadlineGame, DisarmamentGame
 from course_utils.models import chicken_asymmetric, offer_outcome, rubinstein_shares
@@ -109,6 +111,36 @@ def test_signal_posterior_follows_the_equilibrium():
     assert signal_posterior(0.3, 1.0, 0.4, 0.2, halted=True) == pytest.approx(0.3)
     # nobody halts: testing says nothing
     assert signal_posterior(0.3, 1.0, 0.4, 2.0, halted=False) == pytest.approx(0.3)
+
+
+deltas = st.floats(0.01, 0.99)
+
+
+@settings(max_examples=60, deadline=None)
+@given(deltas, deltas, st.integers(1, 30))
+def test_deadline_path_properties(d1, d2, periods):
+    path = deadline_bargaining(d1, d2, periods)
+    assert all(0.0 <= v <= 1.0 for v in path.proposer_share)
+    assert path.proposer_share[-1] == 1.0 and path.accept_at_least[-1] == 0.0
+    # each proposer gives the responder exactly its discounted value of proposing next
+    for t in range(periods - 1):
+        responder = d2 if t % 2 == 0 else d1
+        assert path.accept_at_least[t] == pytest.approx(responder * path.proposer_share[t + 1])
+        assert path.proposer_share[t] + path.accept_at_least[t] == pytest.approx(1.0)
+    # the first proposer's share lies between its infinite-horizon share and 1 on odd deadlines
+    limit = rubinstein_shares(d1, d2).proposer
+    if periods % 2:
+        assert limit - 1e-12 <= path.first_share <= 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 8), st.floats(0, 1), st.floats(0, 2), st.floats(0, 1), st.floats(0.01, 1))
+def test_staged_deal_properties(stages, payment, value, retaliation, rho):
+    deal = staged_deal(stages, payment, value, retaliation, rho)
+    # less leverage never makes reneging less likely
+    assert all(a <= b + 1e-12 for a, b in zip(deal.p_renege[:-1], deal.p_renege[1:], strict=True))
+    assert deal.value_if_stop[deal.best_stages] >= max(deal.value_if_stop) - 1e-12
+    assert deal.value_if_stop[0] == pytest.approx(value)
 
 
 # ---------------------------------------------------------------------- shared API
