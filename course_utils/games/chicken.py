@@ -141,9 +141,9 @@ class ChickenGame(Game):
         t1, t2 = self.tally(1), self.tally(2)
         crashes = t1["crashes"] + t2["crashes"]
         return (
-            f"{self._predicted()} Across your rounds the bot dared {t1['bot_dared']} times in "
-            f"{t1['crises']} crises in round 1 and {t2['bot_dared']} in {t2['crises']} in round 2; "
-            f"you dared {t1['you_dared']} and {t2['you_dared']} times, and {crashes} "
+            f"{self._predicted()} Across your rounds the bot dared in {t1['bot_dared']} of "
+            f"{t1['crises']} crises in round 1 and in {t2['bot_dared']} of {t2['crises']} in round "
+            f"2; you dared in {t1['you_dared']} and {t2['you_dared']}, and {crashes} "
             f"crash{'es' if crashes != 1 else ''} happened. The model (the mixed equilibrium) "
             f"says: the bot dares with probability {pct(e1.p_dare_b)} in round 1 and "
             f"{pct(e2.p_dare_b)} in round 2. Each side's mix is the one that leaves the other "
