@@ -1,4 +1,5 @@
-"""Drawing for lesson 4's tools (best responses, game trees, Bayes' rule, discounting).
+"""Drawing for the explorers added by issue 14: lesson 4's tools (best responses, game trees, Bayes' rule,
+discounting) and lesson 8's outside option.
 
 The conventions of :mod:`course_utils.plots`: each function takes model results (or the model's
 inputs, which it passes to a function of :mod:`course_utils.models.games`) and an ``Axes``,
@@ -17,7 +18,8 @@ import numpy as np
 from .models.games import Leaf, MixedProfile, Node, Step, TreeSolution, best_response, present_value
 from .plots import NOTE_SIZE, PALETTE, _frame, _label_axes
 
-__all__ = ["plot_message", "plot_best_responses", "plot_game_tree", "plot_bayes", "plot_discounting"]
+__all__ = ["plot_message", "plot_outside_option", "plot_best_responses", "plot_game_tree", "plot_bayes",
+           "plot_discounting"]
 
 
 def plot_message(ax: Any, title: str, message: str) -> dict:
@@ -216,4 +218,25 @@ def plot_discounting(ax: Any, ax2: Any, delta: float, periods: int, shown: int =
     ax2.legend(loc="center right", fontsize=NOTE_SIZE)
     _frame(ax, "Discounting: a payment of 1 every period", "period t (0 = today)",
            "worth today, δᵗ", xlim=(-0.8, shown - 0.2), ylim=(0, 1.05), legend="below")
+    return {}
+
+
+def plot_outside_option(ax: Any, costs: Any, share_if_disagreement: Any, share_if_outside: Any,
+                        cost_now: float, now_disagreement: float, now_outside: float) -> dict:
+    """North Korea's share of a deal against the US's cost of war, two ways: war as the
+    disagreement point (solid line, circle marks the current cost) and war as an outside option
+    with the armed status quo as disagreement point (dashed line, square marks it)."""
+    ax.clear()
+    ax.plot(costs, share_if_disagreement, color=PALETTE["blue"], linestyle="-", linewidth=2.5,
+            label="war as the disagreement point")
+    ax.plot(costs, share_if_outside, color=PALETTE["vermillion"], linestyle="--", linewidth=2.5,
+            label="war as an outside option\n(status quo as disagreement point)")
+    ax.plot([cost_now], [now_disagreement], marker="o", markersize=10, linestyle="none",
+            color=PALETTE["blue"], markeredgecolor="black", zorder=5)
+    ax.plot([cost_now], [now_outside], marker="s", markersize=10, linestyle="none",
+            color=PALETTE["vermillion"], markeredgecolor="black", zorder=5)
+    ax.axvline(cost_now, color="#999999", linestyle=":", linewidth=1)
+    _frame(ax, "North Korea's share of the deal", "US cost of war, c_US",
+           "North Korea's share", xlim=(float(np.min(costs)), float(np.max(costs))),
+           ylim=(0.0, 1.0), legend="right")
     return {}

@@ -11,12 +11,14 @@ lessons' number questions and exercises against the models.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_utils import checks, models
 from course_utils.models import games
+from course_utils.models.strength import outside_option_split
 
 fast = settings(max_examples=60, deadline=None)
 
@@ -56,3 +58,41 @@ def test_lesson07_numbers_agree_with_the_models():
     fear = models.chicken_asymmetric((1, 0, -1, -20), (1, 0, -1, -10))  # the US fears more
     assert (fear.p_dare_a > fear.p_dare_b) == (checks.get_question("lesson07", "fear").expected == "b")
     assert round(models.cumulative_risk(0.05, 10), 2) == 0.40
+
+
+# =========================================================================== lesson 8
+@fast
+@given(st.floats(0, 0.5), st.floats(0, 0.5), st.floats(0, 1), st.floats(0, 0.5), st.floats(0, 0.5))
+def test_outside_option_principle(s_nk, s_us, p, c_us, c_nk):
+    """Binmore, Shaked and Sutton (1989): the Nash split over the impasse, unless a side's outside
+    option is worth more; then that side gets exactly its outside option. Checked against a grid
+    search maximising the Nash product over the splits that respect both outside options."""
+    war = models.war_payoffs(p, c_us, c_nk)          # a: the US, b: North Korea
+    w_nk, w_us = max(war.b, 0.0), max(war.a, 0.0)
+    split = outside_option_split(s_nk, s_us, w_nk, w_us)
+    grid = np.linspace(0, 1, 20_001)                 # North Korea's share
+    ok = (grid >= w_nk - 1e-12) & (1 - grid >= w_us - 1e-12)
+    product = np.where(ok, (grid - s_nk) * (1 - grid - s_us), -np.inf)
+    best = grid[np.argmax(product)]
+    assert split.a == pytest.approx(best, abs=1e-4)
+    unconstrained = models.nash_bargaining(s_nk, s_us).a
+    assert (split.binding == "neither") == (w_nk <= unconstrained + 1e-12 and w_us <= 1 - unconstrained + 1e-12)
+
+
+def test_outside_option_errors_and_arrays():
+    with pytest.raises(ValueError, match="outside_a \\+ outside_b must not exceed total"):
+        outside_option_split(0.2, 0.2, 0.7, 0.6)
+    sweep = outside_option_split(0.3, 0.3, 0.0, np.array([0.6, 0.4]))
+    assert sweep.a.tolist() == pytest.approx([0.4, 0.5]) and list(sweep.binding) == ["b", "neither"]
+
+
+def test_lesson08_numbers_agree_with_the_models():
+    assert checks.get_question("lesson08", "outside_share").answer == pytest.approx(0.4)
+    assert checks.ask("lesson08", "outside_share").answer("0.4").correct
+    flat = [outside_option_split(0.3, 0.3, 0.0, models.war_payoffs(0.7, c, 0.3).a).a for c in (0.3, 0.5)]
+    assert flat[0] == flat[1] and checks.get_question("lesson08", "outside").expected == "b"
+    moving = [models.nash_bargaining(*reversed(models.war_payoffs(0.7, c, 0.3))).a for c in (0.3, 0.5)]
+    assert moving[1] - moving[0] == pytest.approx(0.1)  # half the rise in c_US
+    assert checks.try_it("lesson08", "nash_share", lambda a, b: a + (1 - a - b) / 2).correct
+    assert "half the surplus only" in str(checks.try_it("lesson08", "nash_share",
+                                                        lambda a, b: (1 - a - b) / 2))

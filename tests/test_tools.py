@@ -18,6 +18,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from course_utils import checks
+from course_utils.explorers.strength import OutsideOptionExplorer
 from course_utils.explorers.tools import BayesExplorer, DiscountExplorer, InspectionExplorer, TreeExplorer
 from course_utils.models import bargaining_range, games
 from course_utils.models.signaling import audience_cost_credible
@@ -173,7 +174,7 @@ def test_present_value_is_the_geometric_series():
 
 
 # =========================================================================== explorers
-ALL = [InspectionExplorer, TreeExplorer, BayesExplorer, DiscountExplorer]
+ALL = [InspectionExplorer, TreeExplorer, BayesExplorer, DiscountExplorer, OutsideOptionExplorer]
 
 
 @pytest.fixture(params=ALL, ids=[c.__name__ for c in ALL])
@@ -361,3 +362,16 @@ def test_summary_has_no_raw_tuples():
     assert "(none locked in yet)" in text
     assert "Prediction(" not in text and "('" not in text
     assert len(list(itertools.chain(text.splitlines()))) == 5
+
+
+def test_outside_option_explorer_follows_the_models():
+    from course_utils.models import nash_bargaining, war_payoffs
+    from course_utils.models.strength import outside_option_split
+
+    ex = OutsideOptionExplorer()
+    war = war_payoffs(0.7, 0.1, 0.3)
+    assert f"North Korea gets {nash_bargaining(war.b, war.a).a:.2f}" in ex.summary
+    assert f"it gets {outside_option_split(0.3, 0.3, war.b, war.a).a:.2f}" in ex.summary
+    assert "the US's threat of war binds" in ex.summary
+    ex.set(cost_us=0.4)
+    assert "neither side's threat of war binds" in ex.summary

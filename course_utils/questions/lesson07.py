@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..checks import Exercise, NumberQuestion, Question
-from ..models import chicken_asymmetric, chicken_mixed
+from ..models import ChickenPayoffs, chicken_asymmetric, chicken_mixed
 
-_US, _NK = (1, 0, -1, -10), (1, 0, -1, -4)
+_US, _NK = ChickenPayoffs(1, 0, -1, -10), ChickenPayoffs(1, 0, -1, -4)
 _ASYM = chicken_asymmetric(_US, _NK)
 
 QUESTIONS: dict[str, Question | NumberQuestion] = {
