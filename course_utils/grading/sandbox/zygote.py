@@ -44,10 +44,18 @@ import threading
 
 #: What a kernel imports before its first cell, and what the notebooks and tests import.
 PRELOAD = (
-    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.core.completer",
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+    "IPython.core.completer", "IPython.core.completerlib", "IPython.core.debugger", "IPython.core.oinspect",
+    "IPython.extensions.storemagic", "IPython.utils.wildcard", "sqlite3", "pdb", "code", "faulthandler",
+    "unicodedata", "tornado.gen", "tornado.locks", "tornado.platform.asyncio", "tornado.queues",
     "jupyter_client.session", "numpy", "course_utils", "course_utils.answers", "course_utils.variants",
     "course_utils.models", "course_utils.grading.channel", "course_utils.grading.judge",
 )
+#: Kept out while the zygote imports: ipykernel would import debugpy (pydevd, 150 modules, a
+#: thread of its own) to offer a debugger, which a grading kernel never serves. ipykernel then
+#: records that no debugger is available; afterwards the name is released, so a student's own
+#: ``import debugpy`` works as anywhere else.
+WITHOUT = ("debugpy",)
 #: Largest request or reply (configuration, not notebooks).
 MAX_MESSAGE = 1 << 20
 #: Set to "0" to start kernels and judges from scratch (for comparison and debugging).
@@ -145,11 +153,16 @@ def serve(fd: int) -> int:
     import importlib
 
     failed = []
+    for name in WITHOUT:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     for name in PRELOAD:
         try:
             importlib.import_module(name)
         except Exception as exc:  # noqa: BLE001 - reported; the kernel imports it itself then
             failed.append(f"{name}: {exc.__class__.__name__}")
+    for name in WITHOUT:
+        if sys.modules.get(name, False) is None:
+            del sys.modules[name]
     threads = _threads()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
