@@ -229,29 +229,44 @@ def plot_timeline(ax: Axes, nuclear_tests: Sequence[NuclearTest], icbm_launches:
     ax.set_yticks(range(len(TIMELINE_ROWS)))
     ax.set_yticklabels([row[0] for row in reversed(TIMELINE_ROWS)])
     ax.set_ylim(-0.8, len(TIMELINE_ROWS) - 0.2)
-    _label_axes(ax, "Events (see list below); ▲ label: magnitude mb",
-                "year", "")
+    _label_axes(ax, "Events (see list below); ▲ label: magnitude mb", "", "")
     return {"texts": texts, "markers": markers}
 
 
-def set_year_window(axes: Sequence[Axes], start: int, end: int, texts: Sequence[Text] = ()) -> None:
-    """Show the whole years ``start..end`` on every axes of the crisis figure; ``texts`` (from
+def set_year_window(axes: Sequence[Axes], start: int, end: int, texts: Sequence[Text] = (),
+                    years: Sequence[Text] = ()) -> None:
+    """Show the whole years ``start..end`` on every axes of the crisis figure. ``texts`` (from
     :func:`plot_timeline`) outside the window, or all of them when the window is longer than
-    12 years, are hidden."""
+    12 years, are hidden; of ``years`` (from :func:`year_labels`) those inside the window are
+    shown, every year, every second or every fifth as the window grows."""
     lo, hi = start - 0.05, end + 1.05
     span = end - start + 1
     step = 1 if span <= 10 else 2 if span <= 20 else 5
-    years = [y for y in range(start, end + 1) if y % step == 0]
     for ax in axes:
         ax.set_xlim(lo, hi)
-    # year labels centred under each year's bar, on the last axes only (the boundaries are
-    # drawn by year_grid)
-    for ax in axes[:-1]:
-        ax.set_xticks([])
-    axes[-1].set_xticks([y + 0.5 for y in years], [str(y) for y in years])
-    axes[-1].tick_params(axis="x", which="major", length=0)
+        if len(ax.get_xticks()):
+            ax.set_xticks([])  # the years are labelled by year_labels; boundaries by year_grid
+    for label in years:
+        year = int(label.get_text())
+        label.set_visible(start <= year <= end and year % step == 0)
     for text in texts:  # numbers would pile up over long spans: shown for 12 years or less
         text.set_visible(span <= 12 and lo <= text.get_position()[0] <= hi)
+
+
+def year_labels(ax: Axes, first: int, last: int, xlabel: str = "year") -> list[Text]:
+    """The year numbers ``first..last`` centred under each year, and ``xlabel`` under them.
+
+    Texts rather than tick labels: showing and hiding a few texts costs a fraction of
+    re-laying out an axis's ticks when the window of years moves (:func:`set_year_window`).
+    """
+    from matplotlib.transforms import offset_copy
+
+    below = offset_copy(ax.get_xaxis_transform(), fig=ax.get_figure(), y=-3.5, units="points")
+    labels = [ax.text(year + 0.5, 0, str(year), transform=below, ha="center", va="top",
+                      fontsize=TICK_SIZE, clip_on=False) for year in range(first, last + 1)]
+    under = offset_copy(ax.transAxes, fig=ax.get_figure(), y=-(5 + 1.6 * TICK_SIZE), units="points")
+    ax.text(0.5, 0, xlabel, transform=under, ha="center", va="top", fontsize=LABEL_SIZE)
+    return labels
 
 
 def year_grid(ax: Axes, first: int, last: int) -> LineCollection:
