@@ -21,7 +21,9 @@ MONTHS = tuple((2018 + (4 + k) // 12, (4 + k) % 12 + 1) for k in range(56))  # M
 WRONG: list[dict[str, str]] = [
     {  # the pledge's length for the pause, a mean for the median, breaks ignored, swapped ratio,
        # the table's Unknowns for the upper reading, a level for a change
-        "ps3_a1_answer": "days_without_icbm = (dt.date(2020, 1, 1) - dt.date(2018, 4, 20)).days  # the pledge, not the ICBM pause",
+        "ps3_a1_answer": (
+            "days_without_icbm = (dt.date(2020, 1, 1) - dt.date(2018, 4, 20)).days  # the pledge, not the ICBM pause"
+        ),
         "ps3_a2_answer": (
             "def median_gap_days(year):\n"
             "    days = sorted({r.date for r in data.load_launches() if r.date.year == year})\n"
@@ -62,7 +64,9 @@ WRONG: list[dict[str, str]] = [
         ),
     },
     {  # right, but rounded too early; off by one
-        "ps3_a1_answer": "days_without_icbm = (dt.date(2022, 3, 16) - dt.date(2017, 11, 28)).days + 1  # both ends counted",
+        "ps3_a1_answer": (
+            "days_without_icbm = (dt.date(2022, 3, 16) - dt.date(2017, 11, 28)).days + 1  # both ends counted"
+        ),
         "ps3_a4_answer": "belief_end_2019 = 0.99  # rounded too early",
         "ps3_b1_answer": "ratio_missiles = 0.88  # rounded too early",
         "ps3_d2_answer": "min_survival = 0.94  # rounded too early",
@@ -117,7 +121,8 @@ DOMAINS: dict[str, dict] = {
 STUDENT_RUN: list[tuple[str, str, str | None]] = [
     ("ps3_a1_answer", "days_without_icbm = 52  # months", "more than a year"),
     ("ps3_a2_answer", "def median_gap_days(year):\n    return [15]", "must be one number"),
-    ("ps3_a3_answer", "def belief_at(prior, s, t, year, month):\n    return prior * s", "the belief stays at the prior"),
+    ("ps3_a3_answer", "def belief_at(prior, s, t, year, month):\n    return prior * s",
+     "the belief stays at the prior"),
     ("ps3_a4_answer", "belief_end_2019 = 99.5", "between 0 and 1"),
     ("ps3_a5_answer", "keep_stalling_even = 0.99", "below keep_sincere"),
     ("ps3_b1_answer", "ratio_missiles = 87.5", "not a percentage"),

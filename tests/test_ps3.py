@@ -44,7 +44,8 @@ def test_written_work_is_at_least_a_third_of_the_points(source):
     memo = next(c for c in source.cells if nbg(c).get("grade_id") == "ps3_e_intro").source
     assert "600–800 words" in memo and "*Rubric (8 points):*" in memo
     # every rubric adds up to its part's points
-    for intro, gid in (("ps3_c3_intro", "ps3_c3_written"), ("ps3_d3_intro", "ps3_d3_written"), ("ps3_e_intro", "ps3_e_memo")):
+    for intro, gid in (("ps3_c3_intro", "ps3_c3_written"), ("ps3_d3_intro", "ps3_d3_written"),
+                       ("ps3_e_intro", "ps3_e_memo")):
         text = next(c for c in source.cells if nbg(c).get("grade_id") == intro).source
         rubric = text.split("Rubric")[1]
         marks = [int(m) for m in re.findall(r"(?<![\w.])(\d) —", rubric) + re.findall(r"^\| (\d) \|", rubric, re.M)]
