@@ -177,23 +177,24 @@ class Prediction(_Choice):
         """What the student predicted, confronted with what the model says (the 'explain'
         step): "You predicted X; the model says Y. Because ..." """
         q = self.question
-        says = (f"the model says: {q.options[q.expected]}. " if q.expected is not None else "")
+        says = (f"the model says: {q.options[q.expected].rstrip('.')}. " if q.expected is not None else "")
         if self.selected is None:
             return "You did not lock in a prediction above; " + says + q.explanation
         verdict = ""
         if q.expected is not None:
             verdict = ("(your prediction was right) " if self.selected == q.expected
                        else "(not what you predicted) ")
-        return f"You predicted: {q.options[self.selected]}; " + says + verdict + q.explanation
+        return f"You predicted: {q.options[self.selected].rstrip('.')}; " + says + verdict + q.explanation
 
     def summary_line(self) -> str:
         """One line for the lesson's closing summary."""
         q = self.question
         guess = q.options[self.selected] if self.selected is not None else "(no prediction locked in)"
         if q.expected is None:
-            return f"{q.prompt} You predicted: {guess}."
+            return f"{q.prompt} You predicted: {guess.rstrip('.')}."
         mark = "–" if self.selected is None else "✔" if self.selected == q.expected else "✘"
-        return f"{mark} {q.prompt} You predicted: {guess}. The model: {q.options[q.expected]}."
+        return (f"{mark} {q.prompt} You predicted: {guess.rstrip('.')}. "
+                f"The model: {q.options[q.expected].rstrip('.')}.")
 
 
 def ask(lesson: str, key: str) -> CheckQuestion | NumberCheck:

@@ -70,7 +70,7 @@ def test_outside_option_principle(s_nk, s_us, p, c_us, c_nk):
     war = models.war_payoffs(p, c_us, c_nk)          # a: the US, b: North Korea
     w_nk, w_us = max(war.b, 0.0), max(war.a, 0.0)
     split = outside_option_split(s_nk, s_us, w_nk, w_us)
-    grid = np.linspace(0, 1, 20_001)                 # North Korea's share
+    grid = np.unique(np.r_[np.linspace(0, 1, 20_001), w_nk, 1 - w_us])  # North Korea's share
     ok = (grid >= w_nk - 1e-12) & (1 - grid >= w_us - 1e-12)
     product = np.where(ok, (grid - s_nk) * (1 - grid - s_us), -np.inf)
     best = grid[np.argmax(product)]
@@ -96,3 +96,46 @@ def test_lesson08_numbers_agree_with_the_models():
     assert checks.try_it("lesson08", "nash_share", lambda a, b: a + (1 - a - b) / 2).correct
     assert "half the surplus only" in str(checks.try_it("lesson08", "nash_share",
                                                         lambda a, b: (1 - a - b) / 2))
+
+
+# =========================================================================== lesson 5
+@fast
+@given(st.floats(0, 1), st.floats(0, 0.6), st.floats(0.05, 1))
+def test_best_demand_first_order_condition_matches_a_grid_search(p, c_us, c_bar):
+    best = models.risk_return_offer(p, c_us, c_bar)
+    assert best.demand == pytest.approx(min(max(p + (c_bar - c_us) / 2, p), 1.0), abs=1e-12)
+    grid = np.linspace(p, 1.0, 20_001)
+    eu = np.asarray(models.offer_outcome(grid, p, c_us, c_bar).expected_utility)
+    assert best.expected_utility == pytest.approx(eu.max(), abs=1e-6)
+    assert abs(grid[np.argmax(eu)] - best.demand) <= 2 * (1 - p) / 20_000 + 1e-9 or \
+        np.ptp(eu) < 1e-9
+
+
+def test_lesson05_exercise_and_prediction():
+    assert checks.get_question("lesson05", "best_demand").expected == "c"
+    assert models.risk_return_offer(0.5, 0.1, 0.5).demand == pytest.approx(0.7)
+    right = checks.try_it("lesson05", "best_demand", lambda p, c, m: min(max(p + (m - c) / 2, p), 1))
+    assert right.correct
+    assert "clip it" in str(checks.try_it("lesson05", "best_demand", lambda p, c, m: p + (m - c) / 2))
+
+
+# =========================================================================== lesson 6
+@fast
+@given(st.floats(0.05, 0.95), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
+def test_shifting_power_condition_from_the_discounted_streams(delta, p1, p2, c):
+    """The cost of war paid once, in units of one period's prize (docs/models.md): the gap is
+    (1 − δ) × (value of fighting now − value of the best credible offer)."""
+    fight_now = p1 / (1 - delta) - c
+    best_offer = 1 + delta * (p2 / (1 - delta) - c)
+    gap = models.commitment_gap(delta, p1, p2, c)
+    assert gap == pytest.approx((1 - delta) * (fight_now - best_offer), abs=1e-9)
+    # the other normalisation (a cost every period) gives a different condition in general
+    per_period = (1 - delta) * ((p1 - c) / (1 - delta) - (1 + delta * (p2 - c) / (1 - delta)))
+    assert per_period == pytest.approx(delta * (p1 - p2) - (1 - delta) * ((1 - p1) + c), abs=1e-9)
+
+
+def test_lesson06_exercise():
+    right = checks.try_it("lesson06", "price", lambda d, rk, rd, k: max(rk - k - rd, 0) / (1 - d))
+    assert right.correct
+    assert "1/(1 − δ)" in str(checks.try_it("lesson06", "price", lambda d, rk, rd, k: rk - k - rd))
+    assert "max(" in str(checks.try_it("lesson06", "price", lambda d, rk, rd, k: (rk - k - rd) / (1 - d)))

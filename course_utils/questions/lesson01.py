@@ -13,6 +13,7 @@ QUESTIONS = {
             "b": "A few more.",
             "c": "Fewer.",
         },
+        expected="c",
         explanation=("The CNS North Korea Missile Test Database counts 24 missiles launched in "
                      "2016 and 21 in 2017: fewer, not more. What changed was not how many but "
                      "which: the first three ICBMs, and the largest nuclear test."),

@@ -13,6 +13,7 @@ QUESTIONS = {
             "b": "Yes, as long as war is costly: the costs open a range of deals.",
             "c": "Only if one side gives in completely.",
         },
+        expected="b",
         explanation=("Fearon's argument: because war destroys value, there is always a range of "
                      "deals both sides prefer to fighting — here every x between p minus the US "
                      "cost and p plus North Korea's cost. Stated positions are opening bids, not "

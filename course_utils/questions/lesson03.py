@@ -14,6 +14,7 @@ QUESTIONS = {
             "b": "Harder: the bigger concession costs the US more.",
             "c": "It depends on both prices: easier up to a point, then impossible.",
         },
+        expected="c",
         explanation=("With the course's illustrative prices: a written guarantee is too weak to "
                      "buy the whole arsenal, a regional pull-back can buy it, and cuts to the US "
                      "arsenal cost the US more than denuclearization is worth to it — no deal at "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..checks import Question
+from ..checks import Exercise, Question
+from ..models import risk_return_offer
 
 QUESTIONS = {
     "best_demand": Question(
@@ -14,6 +15,7 @@ QUESTIONS = {
             "c": "0.7: more, at a real risk of breakdown.",
             "d": "1.0: ask for everything.",
         },
+        expected="c",
         explanation=("The best demand is x* = p + (c̄ − c_US)/2 = 0.7. It is refused 40% of the "
                      "time, yet it earns 0.58 in expectation against 0.50 for the safe demand."),
     ),
@@ -45,5 +47,28 @@ QUESTIONS = {
         explanation=("x* = 0.5 + (0.8 − 0.1)/2 = 0.85 and P(breakdown) = 0.35 / 0.8 ≈ 44%: with a "
                      "wider spread of possible counterparts, the gain from pushing is larger, and "
                      "so is the risk."),
+    ),
+}
+
+
+EXERCISES = {
+    "best_demand": Exercise(
+        prompt=("Write best_demand(p, cost_us, cost_nk_max): the US's best take-it-or-leave-it "
+                "demand when North Korea's cost of war is uniform on [0, cost_nk_max]."),
+        reference=lambda p, cost_us, cost_nk_max: risk_return_offer(p, cost_us, cost_nk_max).demand,
+        cases=({"p": 0.5, "cost_us": 0.1, "cost_nk_max": 0.5},
+               {"p": 0.3, "cost_us": 0.2, "cost_nk_max": 0.6},
+               {"p": 0.5, "cost_us": 0.6, "cost_nk_max": 0.5},
+               {"p": 0.8, "cost_us": 0.0, "cost_nk_max": 0.8}),
+        mistakes=((lambda p, cost_us, cost_nk_max: p + cost_nk_max / 2,
+                   "You left out the US's own cost of war: a refusal costs the US c_US, which "
+                   "makes asking for more less attractive."),
+                  (lambda p, cost_us, cost_nk_max: p + (cost_nk_max - cost_us),
+                   "The first-order condition c̄ − 2(x − p) − c_US = 0 gives half of that."),
+                  (lambda p, cost_us, cost_nk_max: p + (cost_nk_max - cost_us) / 2,
+                   "The formula is right inside the range, but the demand must stay between p "
+                   "(when c_US ≥ c̄, ask for p and never risk war) and 1: clip it.")),
+        explanation=("x* = p + (c̄ − c_US)/2, clipped to [p, 1]: the interior solution of the "
+                     "first-order condition, or an end of the range when it falls outside."),
     ),
 }

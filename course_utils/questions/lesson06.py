@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..checks import Question
+from ..checks import Exercise, Question
+from ..models import disarmament_price
 
 QUESTIONS = {
     # ------------------------------------------------------------------ predictions
@@ -12,6 +13,7 @@ QUESTIONS = {
         options={"a": "When the shift is small and A cares little about the future",
                  "b": "When the shift is large and A cares a lot about the future",
                  "c": "Never: a promise of good treatment is enough"},
+        expected="b",
         explanation=("A large shift and a patient A make war now attractive: tomorrow the rising "
                      "side will have no reason to keep today's promise, and a patient A counts "
                      "that future loss in full. This is Powell's commitment problem."),
@@ -21,6 +23,7 @@ QUESTIONS = {
                 "in 2011. If North Korea reads that as 'disarmed regimes are not safe', what "
                 "happens to the payment it would need before disarming?"),
         options={"a": "It rises", "b": "It falls", "c": "It does not change"},
+        expected="a",
         explanation=("In the model the lesson of Libya and Iraq lowers r_D, what North Korea can "
                      "count on once disarmed. The price b* = (r_K − k − r_D)/(1 − δ) rises, and "
                      "it rises by a lot: every period of lost security is counted, so the change "
@@ -32,6 +35,7 @@ QUESTIONS = {
         options={"a": "Yes: with enough pressure the price falls to zero",
                  "b": "Only if the pressure needed can actually be imposed and sustained",
                  "c": "No: sanctions do not change the price at all"},
+        expected="b",
         explanation=("Each unit of pressure k lowers the price by 1/(1 − δ) units, and at "
                      "k = r_K − r_D it reaches zero. But the k needed may be larger than any coalition can impose "
                      "and keep up (China and Russia must join), and pressure does nothing to the "
@@ -87,5 +91,27 @@ QUESTIONS = {
         explanation=("The gap is 0.5 × 0.4 − 0.5 × 0.45 = −0.025 < 0: an impatient side values "
                      "today's share more than tomorrow's loss, so a deal survives. Patience "
                      "makes the future, and the broken promises it may hold, count."),
+    ),
+}
+
+
+EXERCISES = {
+    "price": Exercise(
+        prompt=("Write price(delta, r_k, r_d, k): the up-front payment that makes disarming worth "
+                "it to North Korea (0 if it would disarm for nothing)."),
+        reference=lambda delta, r_k, r_d, k: disarmament_price(delta, r_k, r_d, k),
+        cases=({"delta": 0.9, "r_k": 0.5, "r_d": 0.2, "k": 0.1},
+               {"delta": 0.8, "r_k": 0.6, "r_d": 0.1, "k": 0.2},
+               {"delta": 0.9, "r_k": 0.3, "r_d": 0.3, "k": 0.1}),
+        mistakes=((lambda delta, r_k, r_d, k: r_k - k - r_d,
+                   "That is one period's loss; disarming loses it every period, for ever: "
+                   "multiply by 1 + δ + δ² + ... = 1/(1 − δ) (lesson 4)."),
+                  (lambda delta, r_k, r_d, k: delta * (r_k - k - r_d) / (1 - delta),
+                   "The loss starts today, not next period: the factor is 1/(1 − δ), not "
+                   "δ/(1 − δ)."),
+                  (lambda delta, r_k, r_d, k: (r_k - k - r_d) / (1 - delta),
+                   "Right when disarming costs North Korea something; when r_D ≥ r_K − k it "
+                   "would disarm for nothing, so the price is 0, not negative: use max(…, 0).")),
+        explanation="b* = max(r_K − k − r_D, 0)/(1 − δ): a per-period loss, counted for ever.",
     ),
 }

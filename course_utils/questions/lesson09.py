@@ -11,6 +11,7 @@ QUESTIONS = {
                 "both. Who ends up with more?"),
         options={"a": "The side that makes the first offer", "b": "The side that answers first",
                  "c": "They split it evenly"},
+        expected="a",
         explanation=("The first proposer gets more: (1 − δ)/(1 − δ²) = 1/(1 + δ) > ½. The edge "
                      "is the cost of the delay the responder would suffer by refusing, so it "
                      "shrinks as offers come faster. Patience then decides."),
@@ -21,6 +22,7 @@ QUESTIONS = {
                 "Washington's belief that he is sincere?"),
         options={"a": "A lot: he kept his word", "b": "Little or not at all",
                  "c": "It should make Washington more suspicious"},
+        expected="b",
         explanation=("A signal persuades only if a stalling type would not send it. When halting "
                      "is cheap, a staller halts too (a pooling equilibrium) and the belief stays "
                      "where it was. Only a halt that costs more than stalling is worth, but not "

@@ -13,6 +13,7 @@ QUESTIONS = {
                  "b": "Summits and a pause in testing, but no agreement on what denuclearization "
                       "means, and launches resumed",
                  "c": "No summit at all; testing went on as in 2017"},
+        expected="b",
         explanation=("Summits took place (Singapore, June 2018; Hanoi, February 2019), testing "
                      "paused in 2018, Hanoi ended without agreement, and launches resumed in May "
                      "2019 before surging in 2022. The models predicted just that kind of "
