@@ -26,7 +26,7 @@ _EPILOG = {
     "variants": """
         example:
           course variants ps1_bargaining alice bob      each student's own numbers (tab-separated)
-          course variants ps1_bargaining @roster.txt    one id a line
+          course variants ps1_bargaining @roster.txt    one id a line (or a CSV with a student_id column)
         """,
     "grade": """
         accepted submission layouts (NB = notebook name, e.g. ps1_bargaining):
@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from course_utils.grading.course import load_course
+    from course_utils.grading.course import CourseError, load_course
 
     if args.command == "demo":
         from course_utils.grading.demo import run_demo
@@ -223,13 +223,16 @@ def _run(args: argparse.Namespace) -> int:
         return selfgrade(course, args.notebook, assignment=args.assignment, html=args.html,
                          cell_timeout=args.timeout, student=args.student)
     if args.command == "variants":
+        from course_utils.grading.variant_proof import RosterError, read_roster
         from course_utils.variants import course_settings, table
 
         settings = course_settings(course.root)
         ids: list[str] = []
         for item in args.students:
-            ids += [line.strip() for line in Path(item[1:]).read_text().splitlines() if line.strip()] \
-                if item.startswith("@") else [item]
+            try:  # @FILE: one id a line, or a CSV with a student_id column
+                ids += read_roster(Path(item[1:])) if item.startswith("@") else [item]
+            except RosterError as exc:
+                raise CourseError(str(exc)) from None
         rows = table(course.require(args.assignment), ids, settings.salt,
                      enabled=settings.enabled(args.assignment))
         if not settings.enabled(args.assignment):

@@ -243,7 +243,7 @@ def test_no_student_no_salt_or_switched_off_gives_the_base():
         assert Settings(SALT).variant(assignment, "alice").as_dict() == derive(assignment, "alice", SALT).as_dict()
 
 
-def test_the_course_config_sets_the_salt_and_prints_the_table(capsys):
+def test_the_course_config_sets_the_salt_and_prints_the_table(capsys, tmp_path):
     from course_utils.cli import main
 
     settings = course_settings(ROOT)
@@ -254,6 +254,12 @@ def test_the_course_config_sets_the_salt_and_prints_the_table(capsys):
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].split("\t")[:2] == ["student", "a_target"] and printed[1].startswith("alice\t")
     assert printed[1].split("\t")[1] == f"{settings.variant('ps2_deterrence', 'alice').a_target:g}"
+    roster = tmp_path / "class.csv"
+    roster.write_text("student_id,name\nalice,Alice\nbob,Bob\n")
+    assert main(["--course-dir", str(ROOT), "variants", "ps2_deterrence", f"@{roster}"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == printed[1:]
+    assert main(["--course-dir", str(ROOT), "variants", "ps2_deterrence", f"@{tmp_path / 'none.csv'}"]) == 1
+    assert "no such file" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- the first cell
