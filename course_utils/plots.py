@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 from matplotlib.figure import Figure
+from matplotlib.text import Text as MplText
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable under deuteranopia,
 #: protanopia and tritanopia.
@@ -81,6 +82,45 @@ TIMELINE_ROWS = (
     ("diplomacy", "s", PALETTE["blue"], ("diplomacy",)),
     ("other events", "x", PALETTE["black"], ("nuclear", "regional", "leadership")),
 )
+
+
+class LayoutCachedText(MplText):
+    """:class:`matplotlib.text.Text` whose layout is worked out once per string and style.
+
+    A text's layout (its size and the offsets of its lines, from font metrics) does not depend
+    on where it stands; matplotlib works it out again at every draw, which costs more than
+    painting a string whose glyphs are already rendered (``explorers._fast``). The labels the
+    plot functions make (event numbers, years, readouts on the plot) are of this class.
+    """
+
+    _layouts: dict[tuple, Any] = {}
+
+    def _get_layout(self, renderer):
+        if self.get_usetex() or self.get_wrap():
+            return super()._get_layout(renderer)
+        prop = self.get_fontproperties()
+        key = (self.get_text(), tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
+               prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(),
+               prop.get_file(), self.get_rotation(), self.get_horizontalalignment(),
+               self.get_verticalalignment(), self.get_rotation_mode(), self._multialignment,
+               self._linespacing, self.get_antialiased(), self.get_figure(root=True).dpi)
+        layout = self._layouts.get(key)
+        if layout is None:
+            if len(self._layouts) > 4096:
+                self._layouts.clear()
+            layout = self._layouts[key] = super()._get_layout(renderer)
+        return layout
+
+
+def _text(ax: Axes, x: float, y: float, s: str, **kwargs: Any) -> Text:
+    """``ax.text(x, y, s, **kwargs)``, as a :class:`LayoutCachedText`."""
+    options: dict[str, Any] = {"verticalalignment": "baseline", "horizontalalignment": "left",
+                               "transform": ax.transData, "clip_on": False}
+    aliases = {"va": "verticalalignment", "ha": "horizontalalignment"}
+    options.update({aliases.get(k, k): v for k, v in kwargs.items()})
+    text = LayoutCachedText(x, y, s, **options)
+    ax.add_artist(text)  # sets its clip path to the axes' patch, as ax.text does
+    return text
 
 
 def _label_axes(ax: Axes, title: str, xlabel: str, ylabel: str) -> Text:
@@ -207,7 +247,7 @@ def plot_timeline(ax: Axes, nuclear_tests: Sequence[NuclearTest], icbm_launches:
                               color=TIMELINE_ROWS[0][2], edgecolor="black", linewidth=0.5,
                               zorder=3))
     for x, t in zip(test_x, nuclear_tests, strict=True):
-        texts.append(ax.text(x, row_y[0] - 0.28, f"{t.magnitude_mb:.1f}", ha="center",
+        texts.append(_text(ax, x, row_y[0] - 0.28, f"{t.magnitude_mb:.1f}", ha="center",
                              va="top", fontsize=NOTE_SIZE - 1, clip_on=True))
     icbm_x = [decimal_year(launch.date) for launch in icbm_launches]
     markers.append(ax.scatter(icbm_x, [row_y[1]] * len(icbm_x), marker="o", s=30,
@@ -224,7 +264,7 @@ def plot_timeline(ax: Axes, nuclear_tests: Sequence[NuclearTest], icbm_launches:
         x, y = decimal_year(event.date), row_y[row]
         above = seen[row] % 2 == 1  # alternate below/above so close events stay legible
         seen[row] += 1
-        texts.append(ax.text(x, y + (0.22 if above else -0.22), str(number), ha="center",
+        texts.append(_text(ax, x, y + (0.22 if above else -0.22), str(number), ha="center",
                              va="bottom" if above else "top", fontsize=NOTE_SIZE, clip_on=True))
     ax.set_yticks(range(len(TIMELINE_ROWS)))
     ax.set_yticklabels([row[0] for row in reversed(TIMELINE_ROWS)])
@@ -261,11 +301,11 @@ def year_labels(ax: Axes, first: int, last: int, xlabel: str = "year") -> list[T
     """
     from matplotlib.transforms import offset_copy
 
-    below = offset_copy(ax.get_xaxis_transform(), fig=ax.get_figure(), y=-3.5, units="points")
-    labels = [ax.text(year + 0.5, 0, str(year), transform=below, ha="center", va="top",
+    below = offset_copy(ax.get_xaxis_transform(), fig=ax.get_figure(root=True), y=-3.5, units="points")
+    labels = [_text(ax, year + 0.5, 0, str(year), transform=below, ha="center", va="top",
                       fontsize=TICK_SIZE, clip_on=False) for year in range(first, last + 1)]
-    under = offset_copy(ax.transAxes, fig=ax.get_figure(), y=-(5 + 1.6 * TICK_SIZE), units="points")
-    ax.text(0.5, 0, xlabel, transform=under, ha="center", va="top", fontsize=LABEL_SIZE)
+    under = offset_copy(ax.transAxes, fig=ax.get_figure(root=True), y=-(5 + 1.6 * TICK_SIZE), units="points")
+    _text(ax, 0.5, 0, xlabel, transform=under, ha="center", va="top", fontsize=LABEL_SIZE)
     return labels
 
 
@@ -323,12 +363,12 @@ def plot_bargaining_range(ax: Axes, rng: Range, war_us: float, war_nk: float,
                            **NK_STYLE)
         a["war_us"] = ax.axhline(war_us, color=US_STYLE["color"], linestyle=":", linewidth=1.5)
         a["war_nk"] = ax.axhline(war_nk, color=NK_STYLE["color"], linestyle="-.", linewidth=1.5)
-        a["war_us_txt"] = ax.text(0.01, war_us, "US war payoff", fontsize=NOTE_SIZE, va="bottom",
+        a["war_us_txt"] = _text(ax, 0.01, war_us, "US war payoff", fontsize=NOTE_SIZE, va="bottom",
                                   color=US_STYLE["color"])
-        a["war_nk_txt"] = ax.text(0.99, war_nk, "NK war payoff", fontsize=NOTE_SIZE, va="bottom",
+        a["war_nk_txt"] = _text(ax, 0.99, war_nk, "NK war payoff", fontsize=NOTE_SIZE, va="bottom",
                                   ha="right", color=NK_STYLE["color"])
         a["band"] = ax.axvspan(rng.low, rng.high, label="bargaining range", **DEAL_STYLE)
-        a["band_txt"] = ax.text((rng.low + rng.high) / 2, 0.97, "deals both\nprefer to war",
+        a["band_txt"] = _text(ax, (rng.low + rng.high) / 2, 0.97, "deals both\nprefer to war",
                                 ha="center", va="top", fontsize=NOTE_SIZE,
                                 transform=ax.get_xaxis_transform(),
                                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
@@ -434,8 +474,8 @@ def plot_linkage(ax: Axes, s_grid: np.ndarray, d_grid: np.ndarray, us_ok: np.nda
         a["nash"], = ax.plot([], [], linestyle="none", marker="*", markersize=15,
                              color=PALETTE["yellow"], markeredgecolor="black", label="Nash deal")
         ax.plot([0], [0], linestyle="none", marker="o", color="black", markersize=6)
-        ax.text(0.03, -0.035, "status quo (no deal)", fontsize=NOTE_SIZE, va="center")
-        a["none"] = ax.text(0.5, 0.5, "", ha="center", va="center", fontsize=LABEL_SIZE,
+        _text(ax, 0.03, -0.035, "status quo (no deal)", fontsize=NOTE_SIZE, va="center")
+        a["none"] = _text(ax, 0.5, 0.5, "", ha="center", va="center", fontsize=LABEL_SIZE,
                             bbox={"facecolor": "white", "edgecolor": "black"})
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.07, 1.05)
@@ -507,9 +547,9 @@ def plot_risk_return(axes: Sequence[Axes], curve: Offer, chosen: Offer, best: Of
                                  markeredgecolor="black", label="best demand")
         a["best_war"], = bottom.plot([], [], "*", markersize=14, color=PALETTE["yellow"],
                                      markeredgecolor="black", label="best demand")
-        a["txt_eu"] = top.text(0.01, 0.95, "", transform=top.transAxes, va="top",
+        a["txt_eu"] = _text(top, 0.01, 0.95, "", transform=top.transAxes, va="top",
                                fontsize=NOTE_SIZE)
-        a["txt_war"] = bottom.text(0.01, 0.92, "", transform=bottom.transAxes, va="top",
+        a["txt_war"] = _text(bottom, 0.01, 0.92, "", transform=bottom.transAxes, va="top",
                                    fontsize=NOTE_SIZE)
         _label_axes(top, "What a demand earns, and what it risks", "",
                     "US expected\npayoff (share)")
@@ -591,7 +631,7 @@ def plot_breakdown(ax: Axes, curve: Offer, chosen: Offer, artists: dict[str, Any
         a["chosen"], = ax.plot([chosen.demand], [chosen.p_war], "o", markersize=8,
                                color=PALETTE["vermillion"], markeredgecolor="black",
                                label="demand on the table")
-        a["txt"] = ax.text(0.01, 0.92, "", transform=ax.transAxes, va="top", fontsize=NOTE_SIZE)
+        a["txt"] = _text(ax, 0.01, 0.92, "", transform=ax.transAxes, va="top", fontsize=NOTE_SIZE)
         ax.set_xlim(0, 1)
         ax.set_ylim(-0.03, 1.03)
         _label_axes(ax, "Before you commit: how likely is this demand to break the talks?",
@@ -691,7 +731,7 @@ def plot_shifting_power(ax, p_later_grid: npt.ArrayLike, gaps: npt.ArrayLike, p_
         (a["curve"],) = ax.plot(p_later_grid, gaps, color=PALETTE["blue"], linestyle="-",
                                 linewidth=2, label="commitment gap")
         a["now"] = ax.axvline(p_now, color=PALETTE["black"], linestyle="--", linewidth=1)
-        a["now_label"] = ax.text(p_now, hi * 0.93, " no shift (p₂ = p₁)", fontsize=8, va="top")
+        a["now_label"] = _text(ax, p_now, hi * 0.93, " no shift (p₂ = p₁)", fontsize=8, va="top")
         (a["point"],) = ax.plot([p_later], [gap], label="this case", **CURRENT_STYLE)
         _frame(ax, "Shifting power: can the rising side promise enough?",
                "A's chance of winning after the shift, p₂",
@@ -944,9 +984,9 @@ def plot_rubinstein(ax_split, ax_speed, period_grid: npt.ArrayLike, first_shares
         a["bar_first"] = ax_split.barh([0], [shares.proposer], edgecolor="white")[0]
         a["bar_second"] = ax_split.barh([0], [shares.responder], left=[shares.proposer],
                                         edgecolor="white")[0]
-        a["text_first"] = ax_split.text(0.01, 0, "", va="center", ha="left", fontsize=9,
+        a["text_first"] = _text(ax_split, 0.01, 0, "", va="center", ha="left", fontsize=9,
                                         color="black", backgroundcolor="white")
-        a["text_second"] = ax_split.text(0.99, 0, "", va="center", ha="right", fontsize=9,
+        a["text_second"] = _text(ax_split, 0.99, 0, "", va="center", ha="right", fontsize=9,
                                          color="black", backgroundcolor="white")
         _frame(ax_split, "", "share of the gains from a deal", "", xlim=(0, 1), ylim=(-0.5, 0.5))
         ax_split.set_yticks([])
@@ -1005,7 +1045,7 @@ def plot_signal(ax, prior: float, costs: npt.ArrayLike, beliefs: npt.ArrayLike, 
         (a["belief"],) = ax.plot(costs, beliefs, color=PALETTE["blue"], linestyle="-", linewidth=2,
                                  label="belief after a halt")
         (a["point"],) = ax.plot([cost], [belief], label="this moratorium", **CURRENT_STYLE)
-        a["note"] = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+        a["note"] = _text(ax, 0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                             fontsize=10, color=PALETTE["vermillion"])
         _frame(ax, "The test moratorium as a signal",
                "cost to North Korea of halting tests, c",
