@@ -19,6 +19,7 @@ browser tests do.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
             browser.close()
     finally:
         lab.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
