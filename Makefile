@@ -38,9 +38,12 @@ $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "error: could not create $(VENV); on Debian/Ubuntu install python3-venv"; exit 1; }
 	@$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | $(PIP_FILTER)
 
-$(VENV)/.installed-runtime: $(BIN)/python requirements.txt pyproject.toml
+$(VENV)/.installed-runtime: $(BIN)/python requirements.txt pyproject.toml deploy/jupyterlab/overrides.json
 	@echo "Installing the course (requirements.txt) into $(VENV)..."
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | $(PIP_FILTER)
+	@# JupyterLab's news pop-up and update check off for the course (deploy/jupyterlab/README.md)
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp deploy/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed-runtime requirements-test.txt

@@ -11,6 +11,10 @@ What it does, for existing Linux users (create them first with ``adduser``):
 - copies the course (``nbgrader_config.py``, ``source/``, ``release/``) into the instructor's
   home as ``~/<course_id>`` (mode 700, owned by the instructor) and installs the
   instructor's and the students' nbgrader configs;
+- turns JupyterLab's news pop-up and update check off in the course's environment
+  (``deploy/jupyterlab/overrides.json``) and hides nbgrader's instructor panels (Formgrader,
+  course list, Create Assignment) from students (``deploy/jupyterlab/student_*.json``, merged
+  into their ``~/.jupyter``);
 - checks that each user can run the course's Python environment.
 
 Example::
@@ -35,6 +39,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NBGRADER_CONFIGS = HERE / "nbgrader"
+LAB_SETTINGS = HERE / "jupyterlab"
 DEFAULT_COURSE_ID = "kim-trump-bargaining"
 COURSE_FILES = ("nbgrader_config.py", "source", "release")
 
@@ -154,11 +159,47 @@ def install_course(instructor: str, course_src: Path, course_id: str, *, update:
     return course
 
 
+def _merge_json(src: Path, dest: Path, owner: pwd.struct_passwd) -> None:
+    """Merge the JSON object in ``src`` into ``dest`` (created when missing), owned by ``owner``."""
+    import json
+
+    def merge(into: dict, new: dict) -> dict:
+        for key, value in new.items():
+            into[key] = merge(into.get(key, {}), value) if isinstance(value, dict) and isinstance(
+                into.get(key), dict) else value
+        return into
+
+    current = {}
+    if dest.is_file() and not dest.is_symlink():
+        try:
+            current = json.loads(dest.read_text() or "{}")
+        except ValueError:
+            raise SetupError(f"{dest} is not valid JSON: fix or remove it, then run this again") from None
+    elif dest.is_symlink():
+        dest.unlink()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(merge(current, json.loads(src.read_text())), indent=2) + "\n")
+    dest.chmod(0o644)
+    home = Path(owner.pw_dir)
+    for path in (dest, *[p for p in dest.parents if home in p.parents]):
+        os.chown(path, owner.pw_uid, owner.pw_gid)
+
+
 def install_student(student: str) -> Path:
-    """Install the student's nbgrader config and return its path."""
+    """Install the student's nbgrader config (and return its path); hide the instructor panels."""
     entry = user_entry(student)
     dest = Path(entry.pw_dir) / ".jupyter" / "nbgrader_config.py"
     _install_file(NBGRADER_CONFIGS / "student_nbgrader_config.py", dest, entry, 0o644)
+    jupyter = Path(entry.pw_dir) / ".jupyter"
+    _merge_json(LAB_SETTINGS / "student_page_config.json", jupyter / "labconfig" / "page_config.json", entry)
+    _merge_json(LAB_SETTINGS / "student_server_config.json", jupyter / "jupyter_server_config.json", entry)
+    return dest
+
+
+def install_lab_settings(venv: Path) -> Path:
+    """JupyterLab's settings overrides for everyone using ``venv`` (no news pop-up)."""
+    dest = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    _install_file(LAB_SETTINGS / "overrides.json", dest, None, 0o644)
     return dest
 
 
@@ -216,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"course folder: {course}")
         for name in args.students:
             install_student(name)
+        if args.venv.is_dir():
+            install_lab_settings(args.venv)
         if not args.skip_venv_check:
             for name in users:
                 check_venv(args.venv, name)

@@ -28,6 +28,9 @@ REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 PROXY_PACKAGE = "configurable-http-proxy@5.3.0"
 SERVER_PROBE = "import jupyterhub.singleuser, nbgrader, course_utils"
+#: memory of each process of a user's server in the test (deploy's default is 2G): the load
+#: check allocates past it
+USER_MEM_LIMIT = "1G"
 
 
 class HarnessError(RuntimeError):
@@ -308,7 +311,7 @@ class Hub:
                 f"c.JupyterHub.pid_file = {str(state / 'hub.pid')!r}",
                 f"c.JupyterHub.db_url = 'sqlite:///{state / 'jupyterhub.sqlite'}'",
                 f"c.JupyterHub.cookie_secret_file = {str(state / 'cookie_secret')!r}",
-                "c.JupyterHub.services = [{'name': 'course-ci', 'api_token': "
+                "c.JupyterHub.services = c.JupyterHub.services + [{'name': 'course-ci', 'api_token': "
                 f"{self.service_token!r}}}]",
                 "c.JupyterHub.load_roles = c.JupyterHub.load_roles + [{'name': 'course-ci', "
                 "'scopes': ['admin:users', 'admin:servers', 'tokens', 'access:servers', "
@@ -323,6 +326,7 @@ class Hub:
             COURSE_VENV=str(self.venv),
             COURSE_JUPYTER_CONFIG_DIR=str(self.base / "etc" / "jupyter"),
             NBGRADER_EXCHANGE_ROOT=str(self.base / "exchange"),
+            COURSE_USER_MEM_LIMIT=USER_MEM_LIMIT,
         )
         return config
 
@@ -393,10 +397,54 @@ class Hub:
     def server(self, method: str, name: str, path: str, token: str, **kwargs: Any) -> requests.Response:
         """Call user ``name``'s server (through the proxy) at ``/user/<name>/`` + ``path``."""
         headers = {"Authorization": f"token {token}"}
+        kwargs.setdefault("timeout", 300)
         return requests.request(
             method, f"{self.url}/user/{name}/{path.lstrip('/')}", headers=headers,
-            timeout=300, allow_redirects=False, **kwargs,
+            allow_redirects=False, **kwargs,
         )
+
+    # ------------------------------------------------------------------ kernels
+    def start_kernel(self, name: str, token: str) -> str:
+        """Start a Python kernel in ``name``'s server; its id."""
+        reply = self.server("POST", name, "api/kernels", token, json={"name": "python3"})
+        if reply.status_code != 201:
+            raise HarnessError(f"kernel for {name}: {reply.status_code} {reply.text[:300]}")
+        return reply.json()["id"]
+
+    def execute(self, name: str, token: str, kernel: str, code: str, *, wait: bool = True,
+                timeout: float = 120) -> dict[str, Any]:
+        """Run ``code`` in a kernel over the server's websocket, as JupyterLab does.
+
+        With ``wait``, returns the ``execute_reply``'s content (``status``, and ``ename`` for an
+        error); without, returns once the request is sent.
+        """
+        import json
+        import uuid
+
+        import websocket
+
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{self.port}/user/{name}/api/kernels/{kernel}/channels?session_id={uuid.uuid4().hex}",
+            header=[f"Authorization: token {token}"], timeout=timeout)
+        try:
+            msg_id = uuid.uuid4().hex
+            ws.send(json.dumps({
+                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": name,
+                           "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                            "allow_stdin": False, "stop_on_error": True},
+            }))
+            if not wait:
+                return {}
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                msg = json.loads(ws.recv())
+                if msg.get("msg_type") == "execute_reply" and msg.get("parent_header", {}).get("msg_id") == msg_id:
+                    return msg["content"]
+            raise HarnessError(f"no reply from {name}'s kernel within {timeout} s")
+        finally:
+            ws.close()
 
     def login(self, name: str, password: str) -> requests.Response:
         """Submit the hub's login form as a browser would; return the form's reply."""
@@ -424,6 +472,20 @@ class Hub:
             except (FileNotFoundError, ProcessLookupError):
                 continue
         raise HarnessError(f"no running server process of {name}")
+
+    @staticmethod
+    def processes_of(name: str, needle: str) -> list[int]:
+        """PIDs of user ``name``'s processes whose command line contains ``needle``."""
+        uid = pwd.getpwnam(name).pw_uid
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and entry.stat().st_uid == uid and \
+                        needle.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+        return found
 
     # ------------------------------------------------------------------ teardown
     def _processes_of_users(self) -> list[int]:

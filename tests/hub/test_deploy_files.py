@@ -102,3 +102,60 @@ def test_stage_feedback_puts_pages_where_release_feedback_looks(tmp_path):
     assert (target / "ps1.html").read_text() == "<html>feedback</html>"
     assert (target / "submission_secret.txt").read_text() == "s3cret"
     assert (target / "timestamp.txt").read_text() == "2026-11-28 08:00:00 UTC"
+
+
+def test_hub_config_caps_user_servers_and_culls_idle_ones(monkeypatch):
+    from jupyterhub.spawner import LocalProcessSpawner
+
+    monkeypatch.setenv("COURSE_SPAWNER", "local")
+    monkeypatch.setenv("COURSE_USER_MEM_LIMIT", "1536M")
+    config = PyFileConfigLoader("jupyterhub_config.py", path=str(DEPLOY)).load_config()
+    spawner = config.JupyterHub.spawner_class
+    assert issubclass(spawner, LocalProcessSpawner) and spawner is not LocalProcessSpawner
+    assert config.Spawner.mem_limit == "1536M"
+    assert "--MappingKernelManager.cull_idle_timeout=1800" in config.Spawner.args
+    culler = [s for s in config.JupyterHub.services if s["name"] == "idle-culler"]
+    assert culler and "--timeout=3600" in culler[0]["command"]
+    role = next(r for r in config.JupyterHub.load_roles if r["name"] == "idle-culler")
+    assert {"read:users:activity", "delete:servers"} <= set(role["scopes"])
+
+
+def test_the_process_limits_turn_a_runaway_allocation_into_a_memory_error(tmp_path):
+    """What CourseProcessSpawner runs before a user's server starts, in a child process."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import runpy, sys\n"
+        "from traitlets.config import Config\n"
+        "ns = runpy.run_path(sys.argv[1], init_globals={'get_config': Config})\n"
+        "ns['_limit_this_process']()\n"
+        "try:\n"
+        "    x = bytearray(int(1.5 * 2**30))\n"
+        "    print('allocated')\n"
+        "except MemoryError:\n"
+        "    print('MemoryError')\n"
+    )
+    env = {**os.environ, "COURSE_USER_MEM_LIMIT": "1G", "COURSE_SPAWNER": "local"}
+    done = subprocess.run([sys.executable, "-c", probe, str(DEPLOY / "jupyterhub_config.py")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.stdout.strip() == "MemoryError", done.stderr[-800:]
+
+
+def test_setup_merges_the_student_lab_settings(tmp_path, monkeypatch):
+    import json
+    import pwd
+
+    setup = _load_module(DEPLOY / "setup_single_server.py")
+    me = pwd.getpwuid(os.getuid())
+    home = tmp_path / "home"
+    existing = home / ".jupyter" / "labconfig" / "page_config.json"
+    existing.parent.mkdir(parents=True)
+    existing.write_text(json.dumps({"disabledExtensions": {"some-other:plugin": True}, "x": 1}))
+    setup._merge_json(DEPLOY / "jupyterlab" / "student_page_config.json", existing, me)
+    merged = json.loads(existing.read_text())
+    assert merged["x"] == 1 and merged["disabledExtensions"]["some-other:plugin"] is True
+    assert merged["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    overrides = json.loads((DEPLOY / "jupyterlab" / "overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false",
+                                                                        "checkForUpdates": False}

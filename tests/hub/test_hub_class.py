@@ -42,8 +42,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from hub_browser import browser_sees_own_numbers
 from hub_harness import (
-    DEPLOY, REPO, Hub, Postgres, install_proxy, postgres_available, run, user_environment,
+    DEPLOY, REPO, USER_MEM_LIMIT, Hub, Postgres, install_proxy, postgres_available, run, user_environment,
 )
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
@@ -282,11 +283,69 @@ def _hidden_test_lines(source_nb: nbformat.NotebookNode) -> set[str]:
     return lines
 
 
+#: a notebook that runs away: four processes spinning on every core (each ends when the kernel does)
+RUNAWAY = (
+    "import os\n"
+    "kernel = os.getpid()\n"
+    "for _ in range(4):\n"
+    "    if os.fork() == 0:\n"
+    "        while os.getppid() == kernel:\n"
+    "            pass\n"
+    "        os._exit(0)\n"
+    "while True:\n"
+    "    pass\n"
+)
+
+
+def deadline_check(hub: Hub, tokens: dict[str, str], instructor: str, students: list[str]) -> None:
+    """The hub at the deadline: per-user limits, culling, the students' view of Lab, and one
+    student's runaway notebook not stopping the others' servers from answering."""
+    runaway, others = students[-2], [instructor, *students[:2]]
+    # the limits deploy/ sets: a server's memory cap turns an oversized allocation into the
+    # student's own MemoryError instead of the machine's OOM killer
+    kernel = hub.start_kernel(runaway, tokens[runaway])
+    reply = hub.execute(runaway, tokens[runaway], kernel, "x = bytearray(int(1.5 * 2**30))")
+    assert reply.get("ename") == "MemoryError", f"allocating past {USER_MEM_LIMIT} in a kernel: {reply}"
+    # then it spins on every core, and keeps spinning while the class works
+    hub.execute(runaway, tokens[runaway], kernel, RUNAWAY, wait=False)
+    time.sleep(3)
+    for name in others:
+        for path in ("api/status", "api/contents", "api/kernelspecs"):
+            reply = hub.server("GET", name, path, tokens[name], timeout=60)
+            assert reply.status_code == 200, f"{name}'s server, {path}, while {runaway}'s notebook runs away: " \
+                                             f"HTTP {reply.status_code}"
+    assert hub.api("GET", "/users", timeout=60).status_code == 200
+    spinning = hub.processes_of(runaway, "ipykernel")
+    assert len(spinning) >= 5, f"the runaway notebook is not running ({spinning})"
+    stopped = hub.server("DELETE", runaway, f"api/kernels/{kernel}", tokens[runaway])
+    assert stopped.status_code == 204, stopped.status_code
+    # nothing of the runaway notebook outlives its kernel
+    for _ in range(20):
+        if not hub.processes_of(runaway, "ipykernel"):
+            break
+        time.sleep(0.5)
+    assert not hub.processes_of(runaway, "ipykernel"), "the runaway notebook's processes outlived its kernel"
+    # idle servers are culled by the hub's idle-culler service (deploy/jupyterhub_config.py)
+    assert hub.processes_of("root", "jupyterhub_idle_culler"), "no jupyterhub-idle-culler running"
+    # what students see: no instructor panels, no news pop-up
+    student = students[0]
+    assert hub.server("GET", student, "formgrader", tokens[student]).status_code == 404
+    assert hub.server("GET", instructor, "formgrader", tokens[instructor]).status_code in (200, 302)
+    page = hub.server("GET", student, "lab", tokens[student]).text
+    assert '"@jupyter/nbgrader:formgrader": true' in page.replace('\\"', '"') or \
+        "@jupyter/nbgrader:formgrader" in page.split("disabledExtensions", 1)[-1][:400], \
+        "the formgrader panel is not disabled in a student's Lab"
+    news = hub.server("GET", student, "lab/api/settings/@jupyterlab/apputils-extension:notification",
+                      tokens[student]).json()
+    assert news["schema"]["properties"]["fetchNews"]["default"] == "false", news["schema"]["properties"]
+
+
 def test_class_loop_on_jupyterhub(request: pytest.FixtureRequest) -> None:
     _require_root()
     user_cache: Path = request.getfixturevalue("user_cache")  # npm's downloads, root's own
     from course_utils.grading.engine import grade_notebook  # the course's own grading
     from course_utils.grading.synthetic import make_submission
+    from course_utils.variants import course_settings
 
     source_path = REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     release_path = REPO / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -347,6 +406,9 @@ def test_class_loop_on_jupyterhub(request: pytest.FixtureRequest) -> None:
         hub.start_servers(hub.users)
         timings["hub and servers up"] = time.monotonic() - started
 
+        deadline_check(hub, tokens, instructor, students)
+        timings["deadline check"] = time.monotonic() - started
+
         groups = {g["name"]: set(g["users"]) for g in hub.api("GET", "/groups").json()}
         assert groups[f"nbgrader-{COURSE_ID}"] == set(students)
         assert groups[f"formgrade-{COURSE_ID}"] == {instructor}
@@ -398,6 +460,10 @@ def test_class_loop_on_jupyterhub(request: pytest.FixtureRequest) -> None:
             fetched = hub.server("GET", name, f"api/contents/{nb_rel}", tokens[name], params={"content": "1"})
             assert fetched.status_code == 200, f"{name} has no fetched notebook: {fetched.text[:300]}"
             release_nb = nbformat.from_dict(fetched.json()["content"])
+            if name == students[0]:  # in Lab, in a browser, the hub user sees their own numbers
+                own = course_settings(course).variant(ASSIGNMENT, name)
+                assert own.enabled, "variants are off for the hub's assignment: nothing to see"
+                timings["browser: own numbers"] = browser_sees_own_numbers(hub, name, nb_rel, own.as_dict())
             if kind == "hostile":
                 answers[name] = hostile_submission(make_submission(release_nb, source_nb, "correct"), plan)
             else:
