@@ -205,11 +205,9 @@ def solution_values(source_nb: NotebookNode, assignment: str, salt: str, ids: li
     return out
 
 
-def _test_of(answer_gid: str, answer_cell: dict[str, tuple[str, str]], order: list[str]) -> str:
-    for test, (answer, _name) in answer_cell.items():
-        if answer == answer_gid:
-            return test
-    return answer_gid.replace("_answer", "_test") if answer_gid.replace("_answer", "_test") in order else answer_gid
+def _test_of(answer_gid: str, answer_cell: dict[str, tuple[str, str]]) -> str:
+    """The test cell that checks the answer cell ``answer_gid`` (the first test after it)."""
+    return next((test for test, (answer, _name) in answer_cell.items() if answer == answer_gid), answer_gid)
 
 
 def prove_variants(source_nb: NotebookNode, assignment: str, salt: str, ids: list[str], enabled: bool = True,
@@ -223,12 +221,10 @@ def prove_variants(source_nb: NotebookNode, assignment: str, salt: str, ids: lis
     proof = VariantProof()
     runner = _Runner(source_nb, assignment, salt, enabled)
     answer_cell: dict[str, tuple[str, str]] = {}  # test grade_id -> (answer grade_id, name it checks)
-    tests: list[str] = []
     cells = source_nb.cells
     for i, cell in enumerate(cells):
         meta = _meta(cell)
         if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
-            tests.append(str(meta["grade_id"]))
             found = _CHECKED.search(cell.source)
             previous = next((c for c in reversed(cells[:i]) if _meta(c).get("solution")), None)
             if previous is not None:
@@ -257,7 +253,7 @@ def prove_variants(source_nb: NotebookNode, assignment: str, salt: str, ids: lis
         for number, answers in enumerate(wrong or [], 1):
             proof.wrong_rounds += 1
             got, wrong_ns = runner.run(student, params, answers)
-            wrong_tests = {_test_of(a, answer_cell, tests) for a in answers}
+            wrong_tests = {_test_of(a, answer_cell) for a in answers}
             ok = True
             for gid, msg in got.items():
                 if gid in wrong_tests and msg is None:
