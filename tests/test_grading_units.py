@@ -170,7 +170,7 @@ def test_item_analysis_puts_hardest_part_first():
 
 
 # ----------------------------------------------------------------------------- the command
-@pytest.mark.parametrize("command", ["build", "grade", "feedback", "report", "selfgrade", "demo"])
+@pytest.mark.parametrize("command", ["build", "grade", "feedback", "report", "export", "selfgrade", "demo"])
 def test_every_subcommand_has_help_with_an_example(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         build_parser().parse_args([command, "--help"])

@@ -153,3 +153,24 @@ def test_names_no_lms_writes_are_not_read_as_one():
     for parts in (("Ann Lee_9_assignsubmission_onlinetext_x.ipynb",), ("ps1.ipynb",),
                   ("doejane_12345_678_ps2.ipynb",), ("1-2 - Ann - yesterday", "ps1.ipynb")):
         assert parse_lms_path(parts, ["ps1"]) is None, parts
+
+
+def test_lms_layouts_keep_intake_safe(tmp_path):
+    """A link in a Moodle student folder or a Brightspace name is refused and its student flagged;
+    a notebook over the cap is refused; no LMS name gets past the id rules into a path."""
+    secret = tmp_path / "secret.ipynb"
+    secret.write_text("SECRET")
+    subs = tmp_path / "subs"
+    folder = subs / "Jane Doe_4711_assignsubmission_file_"
+    folder.mkdir(parents=True)
+    (folder / f"{dl.NB}.ipynb").symlink_to(secret)
+    (subs / f"1-2 - Li Wei - Oct 2, 2026 459 PM - {dl.NB}.ipynb").symlink_to(secret)
+    (subs / f"Ann Lee_9_assignsubmission_file_{dl.NB}.ipynb").write_text(dl.NOTEBOOK)
+    found = _collect(subs, tmp_path)
+    by_id = {s.student_id: s for s in found.submissions}
+    assert by_id["jane.doe"].files == {} and "symbolic link" in by_id["jane.doe"].flags[0]
+    assert by_id["li.wei"].files == {} and "symbolic link" in by_id["li.wei"].flags[0]
+    assert set(by_id["ann.lee"].files) == {dl.NB}
+    for sub in found.submissions:
+        for path in sub.files.values():
+            assert (tmp_path / "scratch") in path.parents and "SECRET" not in path.read_text()
