@@ -90,12 +90,12 @@ def test_moodle_names_with_spaces_map_through_a_roster(downloads, tmp_path):
     by_id = {s.student_id: s for s in found.submissions}
     assert set(by_id) == {"s001", "s002", "s003"}
     assert by_id["s002"].lms_name == "Seán O'Brien-Núñez" and by_id["s002"].lms_id == "4712"
-    assert not any("made into student ids" in line for line in found.skipped)
+    assert not any("made into student ids" in line for line in found.notes)
 
 
 def test_without_a_roster_the_made_up_ids_are_listed(downloads, tmp_path):
     found = _collect(downloads["moodle"], tmp_path)
-    line = next(line for line in found.skipped if "made into student ids" in line)
+    line = next(line for line in found.notes if "made into student ids" in line)
     assert "jane.doe" in line and "--roster" in line
 
 
@@ -119,7 +119,7 @@ def test_a_zip_whose_entries_all_carry_the_download_time_gives_no_times(tmp_path
             zf.writestr(zipfile.ZipInfo(f"{name}_{dl.NB}.ipynb", date_time=(2026, 10, 20, 8, 0, 0)), dl.NOTEBOOK)
     found = _collect(archive, tmp_path)
     assert all(s.submitted_at is None for s in found.submissions)
-    assert any("same time" in line for line in found.skipped)
+    assert any("same time" in line for line in found.notes)
 
 
 def test_roster_errors_name_the_file_and_line(tmp_path):

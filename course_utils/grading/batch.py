@@ -442,6 +442,8 @@ def grade_class(
             futures = submit_all(pool) if pool is not None else {}
             for line in found.skipped:
                 say(f"skipped {line}")
+            for line in found.notes:
+                say(f"note: {line}")
             if resumed:
                 say(f"{len(resumed)} student(s) already graded, skipped (use --force to regrade): "
                     + ", ".join(resumed[:10]) + (" ..." if len(resumed) > 10 else ""))

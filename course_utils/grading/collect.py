@@ -124,6 +124,8 @@ class Collection:
     submissions: list[Submission]
     skipped: list[str]
     layout: str
+    #: what the instructor should know about the download (ids made from names, zip times unused)
+    notes: list[str] = field(default_factory=list)
 
 
 class _Refused(Exception):
@@ -482,6 +484,7 @@ class _Intake:
         self.notebooks = notebooks
         self.found: dict[str, Submission] = {}
         self.skipped: list[str] = []
+        self.notes: list[str] = []
         self.roster = roster or Roster()
         self.tz = tz
         self.zip_times = zip_times
@@ -678,15 +681,15 @@ def _settle_times(intake: _Intake) -> None:
         # every entry stamped alike: the time the download was made, not when anyone submitted
         for sub in intake.found.values():
             sub.times = {nb: ts for nb, ts in sub.times.items() if ts[1] != "zip entry time"}
-        intake.skipped.append("every notebook in the zip carries the same time (the download's, not a "
-                              "submission's): no submission times from it")
+        intake.notes.append("every notebook in the zip carries the same time (the download's, not a "
+                            "submission's): no submission times taken from it")
     for sub in intake.found.values():
         if sub.submitted_at is None and sub.times:
             sub.submitted_at, sub.time_source = max(sub.times.values())
     if intake.derived:
         shown = ", ".join(f"{quoted(name)} -> {sid}" for sid, name in sorted(intake.derived.items())[:5])
         more = f" and {len(intake.derived) - 5} more" if len(intake.derived) > 5 else ""
-        intake.skipped.append(one_line(
+        intake.notes.append(one_line(
             f"LMS names made into student ids: {shown}{more} (a roster file, --roster FILE, maps them to your ids)"))
 
 
@@ -753,4 +756,5 @@ def collect_submissions(path: Path, assignment: str, notebooks: list[str], scrat
             f"no submissions of {assignment} found in {path} (looked for {expected} in "
             f"<student>/{assignment}/, <student>/ or LMS file names like doejane_12345_678_{notebooks[0]}.ipynb)"
         )
-    return Collection(sorted(intake.found.values(), key=lambda s: s.student_id), intake.skipped, layout)
+    return Collection(sorted(intake.found.values(), key=lambda s: s.student_id), intake.skipped, layout,
+                      intake.notes)
