@@ -1,5 +1,5 @@
 """Drawing for the explorers added by issue 14: lesson 4's tools (best responses, game trees, Bayes' rule,
-discounting) and lesson 8's outside option.
+discounting) lesson 8's outside option and lesson 9's finite horizon.
 
 The conventions of :mod:`course_utils.plots`: each function takes model results (or the model's
 inputs, which it passes to a function of :mod:`course_utils.models.games`) and an ``Axes``,
@@ -18,7 +18,7 @@ import numpy as np
 from .models.games import Leaf, MixedProfile, Node, Step, TreeSolution, best_response, present_value
 from .plots import NOTE_SIZE, PALETTE, _frame, _label_axes
 
-__all__ = ["plot_message", "plot_outside_option", "plot_best_responses", "plot_game_tree", "plot_bayes",
+__all__ = ["plot_message", "plot_outside_option", "plot_horizon", "plot_best_responses", "plot_game_tree", "plot_bayes",
            "plot_discounting"]
 
 
@@ -239,4 +239,19 @@ def plot_outside_option(ax: Any, costs: Any, share_if_disagreement: Any, share_i
     _frame(ax, "North Korea's share of the deal", "US cost of war, c_US",
            "North Korea's share", xlim=(float(np.min(costs)), float(np.max(costs))),
            ylim=(0.0, 1.0), legend="right")
+    return {}
+
+
+def plot_horizon(ax: Any, periods: Any, first_share: Any, limit: float) -> dict:
+    """The first proposer's share when bargaining must end after ``periods`` offers (dots on a
+    solid line: odd deadlines above, even ones below) converging to Rubinstein's share
+    ``limit`` (dashed)."""
+    ax.clear()
+    ax.plot(periods, first_share, color=PALETTE["blue"], linestyle="-", marker="o", markersize=4,
+            label="deadline after n offers (backward induction)")
+    ax.axhline(limit, color=PALETTE["vermillion"], linestyle="--", linewidth=2,
+               label=f"no deadline (Rubinstein): {limit:.3f}")
+    _frame(ax, "The first proposer's share as the deadline recedes", "offers before the deadline, n",
+           "first proposer's share", xlim=(0.5, float(np.max(periods)) + 0.5), ylim=(0.0, 1.05),
+           legend="below")
     return {}

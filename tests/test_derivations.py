@@ -139,3 +139,29 @@ def test_lesson06_exercise():
     assert right.correct
     assert "1/(1 − δ)" in str(checks.try_it("lesson06", "price", lambda d, rk, rd, k: rk - k - rd))
     assert "max(" in str(checks.try_it("lesson06", "price", lambda d, rk, rd, k: (rk - k - rd) / (1 - d)))
+
+
+# =========================================================================== lesson 9
+@fast
+@given(st.floats(0.3, 0.97), st.floats(0.3, 0.97))
+def test_rubinstein_from_stationarity_and_as_the_limit_of_deadlines(d_p, d_r):
+    from course_utils.models.games_play import deadline_bargaining
+
+    x_p = models.rubinstein_shares(d_p, d_r).proposer
+    x_r = models.rubinstein_shares(d_r, d_p).proposer          # the other side when it proposes
+    assert 1 - x_p == pytest.approx(d_r * x_r) and 1 - x_r == pytest.approx(d_p * x_p)
+    errors = [abs(deadline_bargaining(d_p, d_r, n).first_share - x_p) for n in (20, 60, 400, 2000)]
+    assert errors[-1] < 1e-6 + (d_p * d_r) ** 1000            # converges (geometrically)
+    assert all(later <= earlier + 1e-12 for earlier, later in zip(errors[::2], errors[2::2], strict=False))
+
+
+def test_lesson09_numbers_and_exercise():
+    assert checks.get_question("lesson09", "mediator_number").answer == pytest.approx(0.75)
+    assert checks.ask("lesson09", "mediator_number").answer("3/4").correct
+    assert games.bayes_posterior(0.5, 1.0, 1.0) == 0.5   # the prediction's "not at all"
+    assert checks.get_question("lesson09", "mediator_predict").expected == "b"
+    assert checks.try_it("lesson09", "rubinstein", lambda a, b: (1 - b) / (1 - a * b)).correct
+    assert not checks.try_it("lesson09", "rubinstein", lambda a, b: 1 / (1 + b)).correct
+    fast_offers = [models.rubinstein_shares(models.discount_factor(0.05, t), models.discount_factor(0.1, t)).proposer
+                   for t in (1.0, 0.01)]
+    assert fast_offers[1] == pytest.approx(models.rubinstein_limit(0.05, 0.1).proposer, abs=1e-3)

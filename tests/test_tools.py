@@ -18,8 +18,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from course_utils import checks
+from course_utils.explorers.horizon import HorizonExplorer
 from course_utils.explorers.strength import OutsideOptionExplorer
-from course_utils.explorers.tools import BayesExplorer, DiscountExplorer, InspectionExplorer, TreeExplorer
+from course_utils.explorers.tools import (
+    BayesExplorer,
+    DiscountExplorer,
+    InspectionExplorer,
+    MediatorExplorer,
+    TreeExplorer,
+)
 from course_utils.models import bargaining_range, games
 from course_utils.models.signaling import audience_cost_credible
 
@@ -174,7 +181,8 @@ def test_present_value_is_the_geometric_series():
 
 
 # =========================================================================== explorers
-ALL = [InspectionExplorer, TreeExplorer, BayesExplorer, DiscountExplorer, OutsideOptionExplorer]
+ALL = [InspectionExplorer, TreeExplorer, BayesExplorer, DiscountExplorer, OutsideOptionExplorer,
+       HorizonExplorer, MediatorExplorer]
 
 
 @pytest.fixture(params=ALL, ids=[c.__name__ for c in ALL])
@@ -375,3 +383,12 @@ def test_outside_option_explorer_follows_the_models():
     assert "the US's threat of war binds" in ex.summary
     ex.set(cost_us=0.4)
     assert "neither side's threat of war binds" in ex.summary
+
+
+def test_mediator_and_horizon_readouts():
+    m = MediatorExplorer()
+    assert "= 0.50 (it was 0.50): it does not move" in m.summary  # advice given whatever the truth
+    m.set(p_signal_if_a=0.9, p_signal_if_b=0.3)
+    assert f"= {games.bayes_posterior(0.5, 0.9, 0.3):.2f}" in m.summary and "it rises" in m.summary
+    h = HorizonExplorer()
+    assert "Rubinstein's 0.526" in h.summary and "keeps everything" in h.summary

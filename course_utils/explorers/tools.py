@@ -29,7 +29,7 @@ from ..plots_tools import plot_bayes, plot_best_responses, plot_discounting, plo
 from ._controls import int_slider, slider
 from .base import Explorer
 
-__all__ = ["InspectionExplorer", "TreeExplorer", "BayesExplorer", "DiscountExplorer"]
+__all__ = ["InspectionExplorer", "TreeExplorer", "BayesExplorer", "MediatorExplorer", "DiscountExplorer"]
 
 NAMES = ("North Korea", "the US")
 STRATEGIES = ("cheat", "comply", "inspect", "trust")
@@ -135,13 +135,22 @@ class TreeExplorer(Explorer):
 
 
 class BayesExplorer(Explorer):
-    """Bayes' rule with two types: North Korea sincere or stalling, and a halt to tests."""
+    """Bayes' rule with two types: North Korea sincere or stalling, and a halt to tests.
+
+    Subclasses change the story through :attr:`types`, :attr:`signal` and :attr:`subject`
+    (see :class:`MediatorExplorer`)."""
 
     title = "Bayes' rule: what a halt to tests says"
     plot_caption = ("Two bars of 100 cases: the top one split by type before any signal, the "
                     "bottom one keeping only the cases in which North Korea halts tests; the "
                     "sincere share of the bottom bar is the belief after the signal.")
     figsize = (7.4, 3.0)
+    #: the two types, the signal (a verb phrase) and what the belief is about
+    types = ("sincere", "stalling")
+    signal = "halt tests"
+    subject = "North Korea is sincere"
+    #: one count of cases, in words
+    case = "{n:.1f} are {kind} and {signal}"
 
     def make_controls(self) -> dict[str, Any]:
         return {
@@ -158,19 +167,44 @@ class BayesExplorer(Explorer):
 
     def draw(self, ax, result, v, artists):
         return plot_bayes(ax, v["prior"], v["p_signal_if_a"], v["p_signal_if_b"], result,
-                          ("sincere", "stalling"), "halt tests")
+                          self.types, self.signal)
 
     def describe(self, posterior: float | None, v) -> str:
+        a_name, b_name = self.types
         if posterior is None:
-            return ("With these numbers no case halts tests, so a halt cannot happen and Bayes' "
-                    "rule gives no belief after it. Give a halt some chance.")
+            return (f"With these numbers no case has the signal ({self.signal}), so it cannot "
+                    "happen and Bayes' rule gives no belief after it. Give it some chance.")
         a = 100 * v["prior"] * v["p_signal_if_a"]
         b = 100 * (1 - v["prior"]) * v["p_signal_if_b"]
-        move = ("up" if posterior > v["prior"] + 1e-9 else
-                "down" if posterior < v["prior"] - 1e-9 else "not at all")
-        return (f"Of 100 cases, {a:.1f} are sincere and halt, {b:.1f} are stalling and halt. "
-                f"After a halt the belief that North Korea is sincere is {a:.1f} ÷ "
-                f"{a + b:.1f} = {posterior:.2f} (it was {v['prior']:.2f}): it moves {move}.")
+        move = ("rises" if posterior > v["prior"] + 1e-9 else
+                "falls" if posterior < v["prior"] - 1e-9 else "does not move")
+        first = self.case.format(n=a, kind=a_name, signal=self.signal)
+        second = self.case.format(n=b, kind=b_name, signal=self.signal)
+        return (f"Of 100 cases, {first}; {second}. After the signal the belief that "
+                f"{self.subject} is {a:.1f} ÷ "
+                f"{a + b:.1f} = {posterior:.2f} (it was {v['prior']:.2f}): it {move}.")
+
+
+class MediatorExplorer(BayesExplorer):
+    """Lesson 9: what a mediator's advice to talk is worth to Washington (Bayes' rule applied
+    to cheap talk, after Kydd 2003): the advice informs only as far as the mediator would give
+    it more often when talks are worth it than when they are not."""
+
+    title = "A mediator's advice: what is it worth?"
+    plot_caption = ("Two bars of 100 cases: the top one split by whether talks are worth it, the "
+                    "bottom one keeping only the cases in which the mediator advises talks; the "
+                    "worth-it share of the bottom bar is Washington's belief after the advice.")
+    types = ("worth it", "not worth it")
+    signal = "advise talks"
+    subject = "talks are worth it"
+    case = "in {n:.1f} talks are {kind} and Seoul advises them"
+
+    def make_controls(self) -> dict[str, Any]:
+        return {
+            "prior": slider("Washington's belief before, P(worth it)", 0.5, 0.0, 1.0, 0.05),
+            "p_signal_if_a": slider("P(Seoul advises talks | worth it)", 1.0, 0.0, 1.0, 0.05),
+            "p_signal_if_b": slider("P(Seoul advises talks | not worth it)", 1.0, 0.0, 1.0, 0.05),
+        }
 
 
 class DiscountExplorer(Explorer):

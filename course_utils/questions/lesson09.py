@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from ..checks import Question
+from ..checks import Exercise, NumberQuestion, Question
+from ..models import rubinstein_shares
+from ..models.games import bayes_posterior
 
-QUESTIONS = {
+QUESTIONS: dict[str, Question | NumberQuestion] = {
     # ------------------------------------------------------------------ predictions
     "initiative": Question(
         prompt=("Two sides equally impatient take turns making offers; each round of delay costs "
@@ -79,5 +81,95 @@ QUESTIONS = {
                      "Kim is worth meeting, Washington can believe it. Advice from Seoul to "
                      "Pyongyang carries less weight, so Seoul's leverage over the North is "
                      "limited."),
+    ),
+    "freeze": Question(
+        prompt=("Kim said North Korea would hold back tests during talks even if the US and South "
+                "Korea went ahead with their military exercises (FPRI, March 2018), dropping the "
+                "'freeze for freeze' that China had proposed in 2017. In the signaling model, why "
+                "can that make the halt more informative?"),
+        options={
+            "a": "A halt with nothing in return costs Kim more, and only a cost above what "
+                 "stalling is worth is one a stalling side would not pay.",
+            "b": "Because a promise made in public is always believed.",
+            "c": "It cannot: a halt is cheap talk whatever it costs.",
+        },
+        correct="a",
+        hints={"b": "A public promise ties hands only if breaking it costs something; what moves "
+                    "the belief in the signaling model is the cost c against V_T and V_S.",
+               "c": "A halt is a costly action, not talk: the forgone tests are paid whatever "
+                    "comes later. Cheap only if that cost is small."},
+        explanation=("Dropping the demand raises the cost c of halting (nothing is received for "
+                     "it). If c rises above V_T, what talks are worth to a stalling North Korea, "
+                     "the halt separates the types; below V_T it still proves nothing. A US "
+                     "suspension of exercises in return (which Trump announced after Singapore, "
+                     "June 2018) would lower the cost again."),
+    ),
+    "agenda": Question(
+        prompt=("The article says North Korea 'held the initiative' in 2018. This lesson's "
+                "Rubinstein model and an agenda-setter model read that differently. Which reading "
+                "gives the initiative real bargaining power when offers come quickly?"),
+        options={
+            "a": "Agenda-setting: the side that fixes the menu (what is on the table, in what "
+                 "order) gets the best item the other will accept over the status quo.",
+            "b": "Moving first in alternating offers: the first proposer keeps a large edge "
+                 "however fast offers come.",
+            "c": "Neither: initiative never matters in bargaining.",
+        },
+        correct="a",
+        hints={"b": "The first-mover edge is one round of the responder's delay cost: what happens "
+                    "to it as offers speed up?",
+               "c": "An agenda setter facing a take-it-or-leave-it choice keeps all the surplus "
+                    "over the other side's reversion point (lesson 4's ultimatum)."},
+        explanation=("In Rubinstein's game the first mover's edge vanishes as offers speed up. An "
+                     "agenda setter (Romer and Rosenthal 1978) is lesson 4's ultimatum proposer: "
+                     "it picks, from the menu it writes, the deal that leaves the other side just "
+                     "its reversion payoff (here, the armed status quo). Putting 'security "
+                     "guarantees' and a freeze on the table, rather than an inventory of the "
+                     "arsenal, is that kind of power."),
+    ),
+    "mediator_predict": Question(
+        prompt=("Suppose Seoul would urge Washington to talk whatever it knew about Kim's "
+                "intentions. When Seoul urges talks, how much should Washington's belief that "
+                "talks are worth it move?"),
+        options={"a": "A lot: Seoul knows Pyongyang better", "b": "Not at all",
+                 "c": "A little"},
+        expected="b",
+        explanation=("Advice given whatever the truth is given with the same probability when "
+                     "talks are worth it and when they are not, so Bayes' rule leaves the belief "
+                     "where it was. Advice informs only if the mediator would sometimes advise "
+                     "against talks: that is why Kydd's credible mediator leans toward the side "
+                     "it advises (it would warn it off a bad deal)."),
+    ),
+    "mediator_number": NumberQuestion(
+        prompt=("Washington thinks talks are worth it with probability 0.5. Seoul urges talks with "
+                "probability 0.9 when they are worth it and 0.3 when they are not. Seoul urges "
+                "talks. What should Washington believe now?"),
+        answer=float(bayes_posterior(0.5, 0.9, 0.3)),
+        mistakes=((0.9, "0.9 is the chance of the advice given that talks are worth it, not the "
+                        "chance that talks are worth it given the advice."),
+                  (0.45, "0.45 = 0.5 × 0.9 is 'worth it and advised'; divide by the chance of "
+                         "advice at all, 0.45 + 0.15.")),
+        hint="Lesson 4's Bayes' rule: 0.5 × 0.9 / (0.5 × 0.9 + 0.5 × 0.3).",
+        explanation="0.45 / 0.60 = 0.75: informative advice, because Seoul would often say no.",
+    ),
+}
+
+
+EXERCISES = {
+    "rubinstein": Exercise(
+        prompt=("Write first_share(delta_p, delta_r): the first proposer's share in Rubinstein's "
+                "game, delta_p the proposer's discount factor and delta_r the responder's."),
+        reference=lambda delta_p, delta_r: rubinstein_shares(delta_p, delta_r).proposer,
+        cases=({"delta_p": 0.9, "delta_r": 0.9}, {"delta_p": 0.95, "delta_r": 0.8},
+               {"delta_p": 0.6, "delta_r": 0.9}),
+        mistakes=((lambda delta_p, delta_r: (1 - delta_p) / (1 - delta_p * delta_r),
+                   "That uses the proposer's own patience on top; it is the responder's delay "
+                   "cost, 1 − δ_R, that the proposer can charge for."),
+                  (lambda delta_p, delta_r: 1 / (1 + delta_r),
+                   "That is the equal-patience formula; with two discount factors the "
+                   "denominator is 1 − δ_P·δ_R.")),
+        explanation=("x_P = (1 − δ_R)/(1 − δ_P δ_R), from x_P = 1 − δ_R·x_R and x_R = 1 − δ_P·x_P "
+                     "(each proposer offers the responder what it would keep by proposing next, "
+                     "discounted once)."),
     ),
 }
