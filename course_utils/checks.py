@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import importlib
 import math
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -292,8 +293,8 @@ def _as_number(value: object) -> float | None:
     """A float from a number or from text such as "0.25", "25%" or "1/4"; else ``None``."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
+    if isinstance(value, numbers.Real):  # Python and NumPy numbers alike
+        return float(value) if math.isfinite(float(value)) else None
     if not isinstance(value, str):
         return None
     text = value.strip().replace(",", ".").replace("−", "-")
@@ -434,7 +435,7 @@ def try_it(lesson: str, key: str, func: object) -> Verdict:
             outputs = [_call(func, c)[0] for c in ex.cases]
             for wrong, message in ex.mistakes:
                 try:
-                    if all(isinstance(o, int | float) and abs(float(o) - float(wrong(**c))) <= ex.tolerance
+                    if all((n := _as_number(o)) is not None and abs(n - float(wrong(**c))) <= ex.tolerance
                            for o, c in zip(outputs, ex.cases, strict=True)):
                         return Verdict(False, f"With {_args(case)} you return {number:.4g}, not "
                                               f"{want:.4g}. {message}")
@@ -442,5 +443,5 @@ def try_it(lesson: str, key: str, func: object) -> Verdict:
                     continue
             return Verdict(False, f"With {_args(case)} you return {number:.4g}; it should be "
                                   f"{want:.4g}.")
-    return Verdict(True, f"Your function agrees with the model on all {len(ex.cases)} cases. "
+    return Verdict(True, f"Your function gives the right value in all {len(ex.cases)} cases. "
                          + ex.explanation)

@@ -165,3 +165,18 @@ def test_lesson09_numbers_and_exercise():
     fast_offers = [models.rubinstein_shares(models.discount_factor(0.05, t), models.discount_factor(0.1, t)).proposer
                    for t in (1.0, 0.01)]
     assert fast_offers[1] == pytest.approx(models.rubinstein_limit(0.05, 0.1).proposer, abs=1e-3)
+
+
+# =========================================================================== lesson 10
+def test_lesson10_exercise_counts_the_record():
+    from course_utils import data
+
+    def right(first_year, last_year):
+        return data.launches_per_year(start_year=first_year, end_year=last_year).total().sum()
+
+    assert checks.try_it("lesson10", "launches", right).correct  # a NumPy integer is a number
+    assert right(2018, 2018) == 0
+    short = checks.try_it("lesson10", "launches",
+                          lambda a, b: right(a, b - 1) if b > a else 0)
+    assert not short.correct and "last year is missing" in str(short)
+    assert "return one number" in str(checks.try_it("lesson10", "launches", lambda a, b: True))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..checks import Question
+from .. import data
+from ..checks import Exercise, Question
 
 QUESTIONS = {
     # ------------------------------------------------------------------ prediction
@@ -66,5 +67,29 @@ QUESTIONS = {
                      "demands were uncertain (lesson 5's risk-return trade-off) and promises hard "
                      "to enforce (lesson 6's commitment problem): exactly what the article warns "
                      "about."),
+    ),
+}
+
+
+def _launches(first_year: int, last_year: int) -> float:
+    return float(data.launches_per_year(start_year=first_year, end_year=last_year).total().sum())
+
+
+EXERCISES = {
+    "launches": Exercise(
+        prompt=("Write launches_between(first_year, last_year): missiles in the CNS table from "
+                "first_year to last_year, both included."),
+        reference=_launches,
+        cases=({"first_year": 2018, "last_year": 2018}, {"first_year": 2016, "last_year": 2017},
+               {"first_year": 2019, "last_year": 2023}),
+        mistakes=((lambda first_year, last_year: _launches(first_year, last_year)
+                   - _launches(last_year, last_year),
+                   "The last year is missing: launches_per_year includes end_year, and so should "
+                   "your count."),
+                  (lambda first_year, last_year: _launches(last_year, last_year),
+                   "You counted only the last year; add up every year of the span: "
+                   "counts.total().sum().")),
+        explanation=("counts.total().sum(): the yearly totals added up. 2018 alone gives 0, the "
+                     "pause the test pledge promised."),
     ),
 }
