@@ -57,12 +57,17 @@ def test_discrimination_matches_scipy_and_finds_the_noise():
 
 
 def test_difficulty_is_the_mean_share_and_pending_parts_are_left_out():
-    rows = [{"a": 2.0, "w": None}, {"a": 1.0, "w": 1.0}, {"a": 0.0, "w": 2.0}, {"a": 1.0, "w": 0.0}]
-    diagnosis = {d.part: d for d in analytics.diagnose(rows, {"a": 2.0, "w": 2.0})}
+    rows = [{"a": 2.0, "b": 1.0, "c": 1.0, "w": None}, {"a": 1.0, "b": 1.0, "c": 0.0, "w": 1.0},
+            {"a": 0.0, "b": 0.0, "c": 0.0, "w": 2.0}, {"a": 1.0, "b": 0.0, "c": 1.0, "w": 0.0}]
+    diagnosis = {d.part: d for d in analytics.diagnose(rows, {"a": 2.0, "b": 1.0, "c": 1.0, "w": 2.0})}
     assert diagnosis["a"].difficulty == pytest.approx(4 / 4 / 2)
     assert diagnosis["w"].difficulty == pytest.approx(3 / 3 / 2)  # the pending one is not a zero
-    # discrimination over the three students scored on both parts
-    assert diagnosis["a"].discrimination == pytest.approx(stats.pearsonr([1, 0, 1], [1, 2, 0])[0])
+    # the part still waiting for a grade is left out, not the student who waits: the others are
+    # diagnosed over all four students
+    assert diagnosis["w"].discrimination is None
+    assert diagnosis["a"].discrimination == pytest.approx(stats.pearsonr([2, 1, 0, 1], [2, 1, 0, 1])[0])
+    assert diagnosis["c"].discrimination == pytest.approx(stats.pearsonr([1, 0, 0, 1], [3, 2, 0, 1])[0])
+    assert analytics.complete_parts(rows, ["a", "b", "c", "w"]) == ["a", "b", "c"]
 
 
 def test_undefined_cases_say_so():

@@ -13,7 +13,9 @@ Modern Test Theory*, 1986, ch. 14 and 7):
   totals)`` with sample variances, over the same students and the ``k`` parts that vary.
 
 A part that everyone scored alike (zero variance) has no discrimination (``None``) and is left
-out of alpha; so is a written answer not graded yet for some student.
+out of alpha; so is a part not graded yet for every student (a written answer still waiting in
+the Formgrader): it is left out, rather than the students who wait, so the rest of the
+assignment is still diagnosed over the whole class.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from course_utils.grading.course import Course
 
-__all__ = ["PartDiagnosis", "Reliability", "diagnose", "cronbach_alpha", "corrected_item_total",
+__all__ = ["PartDiagnosis", "Reliability", "diagnose", "cronbach_alpha", "corrected_item_total", "complete_parts",
            "flag_kinds", "hint_counts", "failures_from_notebooks", "plot_part", "thirds", "reading"]
 
 
@@ -101,11 +103,16 @@ def cronbach_alpha(matrix: Sequence[Mapping[str, float | None]], parts: Sequence
     return Reliability(k / (k - 1) * (1 - item_var / total_var), len(rows), [parts[j] for j in varying])
 
 
+def complete_parts(matrix: Sequence[Mapping[str, float | None]], parts: Sequence[str]) -> list[str]:
+    """The parts every student of ``matrix`` has a score for."""
+    return [p for p in parts if matrix and all(row.get(p) is not None for row in matrix)]
+
+
 def diagnose(matrix: Sequence[Mapping[str, float | None]], points: Mapping[str, float]) -> list[PartDiagnosis]:
-    """Difficulty and corrected discrimination of each part (over the parts with points)."""
+    """Difficulty of each part (over the students scored on it) and corrected discrimination
+    (over the parts every student has a score for; ``None`` for the others)."""
     parts = [p for p in points if points[p] > 0]
-    scored = [p for p in parts if any(row.get(p) is not None for row in matrix)]
-    discrimination = corrected_item_total(matrix, scored)
+    discrimination = corrected_item_total(matrix, complete_parts(matrix, parts))
     out = []
     for part in parts:
         values = [v for v in (row.get(part) for row in matrix) if v is not None]

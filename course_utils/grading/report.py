@@ -216,7 +216,7 @@ def _diagnosis_section(course: Course, assignment: str, folder: Path, scored: li
     points = {p: pts for p, (pts, _) in info.items()}
     matrix = [{p: _float(r.get(p)) for p in info} for r in scored]
     diagnosis = analytics.diagnose(matrix, points)
-    alpha = analytics.cronbach_alpha(matrix, [p for p in info if points[p] > 0])
+    alpha = analytics.cronbach_alpha(matrix, analytics.complete_parts(matrix, [p for p in info if points[p] > 0]))
     lines = ["## What the parts tell", ""]
     lines.append(f"- Cronbach's alpha: {alpha.alpha:.2f} over {alpha.students} students and {len(alpha.parts)} "
                  "parts (0.7 and above: the parts measure one thing consistently)" if alpha.alpha is not None
@@ -227,7 +227,10 @@ def _diagnosis_section(course: Course, assignment: str, folder: Path, scored: li
     for d in sorted(diagnosis, key=lambda d: (d.discrimination is None, d.discrimination or 0.0)):
         diff = "—" if d.difficulty is None else f"{d.difficulty:.2f}"
         disc = "—" if d.discrimination is None else f"{d.discrimination:.2f}"
-        lines.append(f"| {d.part} | {diff} | {disc} | {analytics.reading(d.difficulty, d.discrimination)} |")
+        words = analytics.reading(d.difficulty, d.discrimination)
+        if any(row.get(d.part) is None for row in matrix):
+            words = "; ".join(w for w in ("not graded for every student yet", words) if w)
+        lines.append(f"| {d.part} | {diff} | {disc} | {words} |")
     parts = [p for p in info if points[p] > 0]
     for d in diagnosis:
         if d.discrimination is None:
