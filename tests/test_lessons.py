@@ -151,3 +151,28 @@ def test_static_html_export_keeps_every_readout(executed):
             if line.strip():
                 assert line.strip() in exported, (
                     f"{path.name}: the HTML export lost the readout line {line.strip()!r}")
+
+
+#: capitalised words that precede a year without being an author
+_NOT_AUTHORS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December", "In", "After", "Before", "Since", "From", "Until",
+                "By", "Read", "Talks", "Summer", "Spring", "Autumn", "Winter"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_cited_author_year_is_on_the_references_page(path: Path):
+    """A citation such as "Fearon (1994)", "(Tsebelis 1989)" or "Snyder and Borghard 2011" in a
+    lesson's text has an entry on notebooks/references.ipynb with that author and year."""
+    import re
+
+    if path.name == "references.ipynb":
+        return
+    refs = "\n".join(c.source for c in nbformat.read(ROOT / "notebooks" / "references.ipynb",
+                                                   as_version=4).cells)
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                     if c.cell_type == "markdown")
+    cite = re.compile(r"\b([A-Z][a-zà-ÿ]+)(?:,? (?:and|&) [A-Z][a-zà-ÿ]+)*(?: et al\.)?,? \(?((?:1[89]|20)\d\d)\b")
+    missing = sorted({(a, y) for a, y in cite.findall(text) if a not in _NOT_AUTHORS
+                      and not re.search(rf"\b{a}\b[^*]*?\({y}\)", refs)})
+    assert not missing, (f"{path.name} cites {missing} but notebooks/references.ipynb has no entry "
+                         "with that author and year: add one")
