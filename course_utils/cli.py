@@ -61,6 +61,8 @@ _EPILOG = {
           course export ps1_bargaining --format canvas --template ~/Downloads/gradebook_export.csv
           course export ps1_bargaining --format moodle --roster roster.csv
           course export ps1_bargaining --format plain
+          CANVAS_API_TOKEN=... course export ps1_bargaining --format canvas \
+              --canvas-url https://school.instructure.com --canvas-course 123 --canvas-assignment 456
         writes reports/ps1_bargaining/export/grades_<format>.csv and feedback_<format>.zip
         (the feedback pages of `course feedback`, named for the LMS's upload)
         """,
@@ -149,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--roster", type=Path, default=None, metavar="CSV", help="Moodle: e-mail addresses from the roster")
     p.add_argument("--include-pending", action="store_true",
                    help="also export students whose written answers are not graded yet")
+    p.add_argument("--canvas-url", default=None, metavar="URL",
+                   help="Canvas: also send the grades through Canvas's API (token in CANVAS_API_TOKEN; "
+                        "needs `pip install canvasapi==3.6.0`)")
+    p.add_argument("--canvas-course", type=int, default=None, metavar="ID", help="with --canvas-url: the course id")
+    p.add_argument("--canvas-assignment", type=int, default=None, metavar="ID",
+                   help="with --canvas-url: the assignment id (in its URL .../assignments/ID)")
 
     p = _sub(sub, "selfgrade", "Grade your own finished notebook against the full tests, locally.")
     p.add_argument("notebook", type=Path)
@@ -206,7 +214,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{args.assignment}: report in {summary.parent} (summary.md, item_analysis.csv, scores.png, parts.png)")
         return 0
     if args.command == "export":
+        from course_utils.grading.course import CourseError
         from course_utils.grading.export import export_grades
+
+        if args.canvas_url and (args.format != "canvas" or None in (args.canvas_course, args.canvas_assignment)):
+            raise CourseError("--canvas-url goes with --format canvas, --canvas-course ID and --canvas-assignment ID")
 
         done = export_grades(course, args.assignment, args.format, out=args.out, template=args.template,
                              column=args.column, parts=args.parts, roster=args.roster,
@@ -216,6 +228,14 @@ def _run(args: argparse.Namespace) -> int:
                  else "; no feedback pages (run `course feedback` first)"))
         for sid, why in sorted(done.left_out.items()):
             print(f"  left out {sid}: {why}")
+        if args.canvas_url:
+            from course_utils.grading.export import push_to_canvas
+
+            pushed = push_to_canvas(course, args.assignment, url=args.canvas_url, canvas_course=args.canvas_course,
+                                    canvas_assignment=args.canvas_assignment, roster=args.roster,
+                                    include_pending=args.include_pending)
+            print(f"{args.assignment}: {len(pushed.sent)} grade(s) sent to Canvas (bulk update {pushed.state}: "
+                  f"{pushed.progress_url})")
         return 0
     if args.command == "selfgrade":
         from course_utils.grading.selfgrade import selfgrade

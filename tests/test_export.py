@@ -120,3 +120,102 @@ def test_a_file_that_is_not_a_canvas_export_is_refused(course, tmp_path):
     bad = tmp_path / "x.csv"
     bad.write_text("Name,Grade\nx,1\n")
     assert main(["--course-dir", str(course.root), "export", "toy", "--format", "canvas", "--template", str(bad)]) == 1
+
+
+# ----------------------------------------------------------------------------- Canvas's API
+# Responses as Canvas's REST API documents them (Courses, Assignments, and the Progress object
+# the bulk grade update returns), replayed by a stand-in server on 127.0.0.1.
+CANVAS_REPLIES = {
+    ("GET", "/api/v1/courses/123"): {"id": 123, "name": "Kim and Trump: bargaining", "course_code": "KT101"},
+    ("GET", "/api/v1/courses/123/assignments/456"): {"id": 456, "course_id": 123, "name": "toy",
+                                                     "points_possible": 5.0, "grading_type": "points"},
+    ("POST", "/api/v1/courses/123/assignments/456/submissions/update_grades"): {
+        "id": 77, "context_id": 123, "context_type": "Course", "user_id": 9, "tag": "submissions_update",
+        "completion": 0, "workflow_state": "queued", "message": None,
+        "url": "https://canvas.example.edu/api/v1/progress/77"},
+}
+
+
+@pytest.fixture()
+def canvas_server():
+    import http.server
+    import json
+    import threading
+    import urllib.parse
+
+    seen: list[dict] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _reply(self, method):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode() if length else ""
+            path = urllib.parse.urlsplit(self.path).path
+            seen.append({"method": method, "path": path, "auth": self.headers.get("Authorization"),
+                         "form": dict(urllib.parse.parse_qsl(body))})
+            if self.headers.get("Authorization") != "Bearer secret-token":
+                self.send_response(401)
+                payload = {"errors": [{"message": "Invalid access token."}]}
+            elif (method, path) in CANVAS_REPLIES:
+                self.send_response(200)
+                payload = CANVAS_REPLIES[(method, path)]
+            else:
+                self.send_response(404)
+                payload = {"errors": [{"message": "The specified resource does not exist."}]}
+            data = json.dumps(payload).encode()
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            self._reply("GET")
+
+        def do_POST(self):
+            self._reply("POST")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    server.shutdown()
+    server.server_close()
+
+
+HTTP_WARNING = pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly:UserWarning")  # the stand-in
+
+
+@HTTP_WARNING
+def test_grades_go_to_canvas_through_its_api(course, canvas_server, monkeypatch, capsys):
+    url, seen = canvas_server
+    monkeypatch.setenv("CANVAS_API_TOKEN", "secret-token")
+    assert main(["--course-dir", str(course.root), "export", "toy", "--format", "canvas", "--canvas-url", url,
+                 "--canvas-course", "123", "--canvas-assignment", "456"]) == 0
+    out = capsys.readouterr().out
+    assert "2 grade(s) sent to Canvas (bulk update queued" in out
+    post = next(r for r in seen if r["method"] == "POST")
+    assert post["path"] == "/api/v1/courses/123/assignments/456/submissions/update_grades"
+    assert all(r["auth"] == "Bearer secret-token" for r in seen)
+    form = post["form"]
+    assert form["grade_data[1001][posted_grade]"] == "5"
+    assert form["grade_data[1002][posted_grade]"] == "4"  # 5 less the late penalty
+    assert form["grade_data[1002][text_comment]"] == "Score 5/5; late penalty 1: 4/5"
+    assert not any("1004" in key for key in form)  # pending written answer: not sent
+
+
+@HTTP_WARNING
+def test_canvas_api_errors_are_one_line(course, canvas_server, monkeypatch, capsys):
+    url, _ = canvas_server
+    args = ["--course-dir", str(course.root), "export", "toy", "--format", "canvas", "--canvas-url", url,
+            "--canvas-course", "123", "--canvas-assignment", "456"]
+    monkeypatch.delenv("CANVAS_API_TOKEN", raising=False)
+    assert main(args) == 1
+    assert "set CANVAS_API_TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("CANVAS_API_TOKEN", "wrong")
+    assert main(args) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Canvas refused the grades" in err[0]
+    assert main(["--course-dir", str(course.root), "export", "toy", "--format", "moodle", "--canvas-url", url]) == 1
+    assert "--canvas-url goes with --format canvas" in capsys.readouterr().err

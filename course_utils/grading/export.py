@@ -35,8 +35,16 @@ the names its "Upload multiple feedback files in a zip" matches
 (``<Full name>_<participant id>_assignsubmission_file_/<notebook>.html``, the prefix Moodle's own
 feedback-zip importer test builds); otherwise one folder per student id.
 
-No LMS API is called: the LMSs' import pages take these files, and a Canvas API client
-(``canvasapi`` on PyPI) would need a token and a live server this course cannot test against.
+Canvas also through its API, behind an option (:func:`push_to_canvas`, ``course export
+--format canvas --canvas-url URL --canvas-course ID --canvas-assignment ID``): the final grades
+and a one-line comment go to the assignment with Canvas's bulk grade update
+(``POST /api/v1/courses/:course_id/assignments/:assignment_id/submissions/update_grades``,
+"Grade or comment on multiple submissions" in Canvas's Submissions API) through ``canvasapi``,
+the client library kept by the University of Central Florida (PyPI ``canvasapi``, installed
+only when wanted: ``pip install canvasapi==3.6.0``). The token comes from ``CANVAS_API_TOKEN``,
+never from the command line. Students are matched by their Canvas user id (from the download's
+names, or the roster's ``lms_id``). Tested against recorded responses of a local stand-in
+server, not a live Canvas. Moodle, Blackboard and Brightspace: files only.
 """
 
 from __future__ import annotations
@@ -49,7 +57,7 @@ from pathlib import Path
 
 from course_utils.grading.course import Course, CourseError
 
-__all__ = ["export_grades", "ExportResult", "FORMATS"]
+__all__ = ["export_grades", "ExportResult", "FORMATS", "push_to_canvas", "PushResult"]
 
 FORMATS = ("canvas", "moodle", "plain")
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -177,6 +185,71 @@ def _bundle(course: Course, assignment: str, rows: dict[str, dict[str, str]], fm
     return path
 
 
+def _exportable(course: Course, assignment: str, include_pending: bool
+                ) -> tuple[dict[str, dict[str, str]], dict[str, tuple[float, bool]], dict[str, str]]:
+    """The rows to send, the parts, and the students left out with the reason."""
+    from course_utils.grading.gradesfile import FAILED
+
+    course.require(assignment)
+    rows, info = _class(course, assignment)
+    left_out: dict[str, str] = {}
+    for sid, row in list(rows.items()):
+        if row.get("status") == FAILED:
+            left_out[sid] = "not graded (failed): " + (row.get("flags") or "")
+        elif row.get("manual_pending") not in ("", "0", None) and not include_pending:
+            left_out[sid] = f"{row['manual_pending']} written answer(s) still to grade in the formgrader"
+        else:
+            continue
+        del rows[sid]
+    return rows, info, left_out
+
+
+@dataclass
+class PushResult:
+    sent: list[str]
+    left_out: dict[str, str]
+    #: Canvas's progress of the bulk update ("queued", "running", "completed", "failed")
+    state: str
+    progress_url: str
+
+
+def push_to_canvas(course: Course, assignment: str, *, url: str, canvas_course: int, canvas_assignment: int,
+                   token: str | None = None, roster: Path | None = None,
+                   include_pending: bool = False) -> PushResult:
+    """Send the final grades (and a one-line comment each) to a Canvas assignment by its API."""
+    import os
+
+    from course_utils.grading.collect import load_roster
+
+    token = token or os.environ.get("CANVAS_API_TOKEN", "")
+    if not token:
+        raise CourseError("no Canvas token: set CANVAS_API_TOKEN (Canvas: Account > Settings > New Access Token)")
+    try:
+        from canvasapi import Canvas
+        from canvasapi.exceptions import CanvasException
+    except ImportError:
+        raise CourseError("the Canvas API needs the canvasapi package: pip install canvasapi==3.6.0") from None
+    rows, info, left_out = _exportable(course, assignment, include_pending)
+    max_score = sum(points for points, _ in info.values())
+    lms_ids = {sid: r.get("lms_id", "") for sid, r in load_roster(roster).rows.items()}
+    grades: dict[str, dict[str, str]] = {}
+    for sid, row in sorted(rows.items()):
+        user = row.get("lms_id") if row.get("lms") == "canvas" else lms_ids.get(sid)
+        if not user or not user.isdigit():
+            left_out[sid] = "no Canvas user id (not from a Canvas download, not in the roster's lms_id)"
+            continue
+        grades[user] = {"posted_grade": row["final_score"], "text_comment": _feedback_text(row, max_score)}
+    if not grades:
+        raise CourseError(f"no student of {assignment} has a Canvas user id; nothing sent")
+    try:
+        target = Canvas(url, token).get_course(canvas_course).get_assignment(canvas_assignment)
+        progress = target.submissions_bulk_update(grade_data=grades)
+    except CanvasException as exc:
+        raise CourseError(f"Canvas refused the grades: {type(exc).__name__}: {exc}") from None
+    sent = [sid for sid in sorted(rows) if sid not in left_out]
+    return PushResult(sent, left_out, str(getattr(progress, "workflow_state", "")), str(getattr(progress, "url", "")))
+
+
 def export_grades(course: Course, assignment: str, fmt: str, *, out: Path | None = None,
                   template: Path | None = None, column: str | None = None, parts: bool | None = None,
                   roster: Path | None = None, include_pending: bool = False) -> ExportResult:
@@ -187,22 +260,11 @@ def export_grades(course: Course, assignment: str, fmt: str, *, out: Path | None
     ``reports/<assignment>/export/grades_<fmt>.csv``).
     """
     from course_utils.grading.collect import load_roster
-    from course_utils.grading.gradesfile import FAILED
 
     if fmt not in FORMATS:
         raise CourseError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    course.require(assignment)
-    rows, info = _class(course, assignment)
+    rows, info, left_out = _exportable(course, assignment, include_pending)
     max_score = sum(points for points, _ in info.values())
-    left_out: dict[str, str] = {}
-    for sid, row in list(rows.items()):
-        if row.get("status") == FAILED:
-            left_out[sid] = "not graded (failed): " + (row.get("flags") or "")
-        elif row.get("manual_pending") not in ("", "0", None) and not include_pending:
-            left_out[sid] = f"{row['manual_pending']} written answer(s) still to grade in the formgrader"
-        else:
-            continue
-        del rows[sid]
     columns = list(info) if (parts if parts is not None else fmt != "canvas") else []
     if fmt == "canvas":
         table, unmatched = _canvas(rows, assignment, max_score, columns, template, column)
