@@ -180,7 +180,8 @@ class Prediction(_Choice):
         q = self.question
         says = (f"the model says: {q.options[q.expected].rstrip('.')}. " if q.expected is not None else "")
         if self.selected is None:
-            return "You did not lock in a prediction above; " + says + q.explanation
+            return ("You did not lock in a prediction above; " + says if says
+                    else "You did not lock in a prediction above. ") + q.explanation
         verdict = ""
         if q.expected is not None:
             verdict = ("(your prediction was right) " if self.selected == q.expected
