@@ -47,12 +47,12 @@ def plot_best_responses(ax: Any, row: Sequence[Sequence[float]], col: Sequence[S
     grid = np.linspace(0.0, 1.0, 401)
     if mixed is not None:  # put the indifference points on the grid so the jumps are drawn
         grid = np.unique(np.r_[grid, mixed.row, mixed.col])
-    row_br = np.asarray(best_response(row, grid, "row"))   # row's reply to the column's mix
-    col_br = np.asarray(best_response(col, grid, "col"))   # column's reply to the row's mix
+    row_br, row_at = _steps(np.asarray(best_response(row, grid, "row")), grid)  # vs column's mix
+    col_br, col_at = _steps(np.asarray(best_response(col, grid, "col")), grid)  # vs row's mix
     row_name, col_name = names
-    (br_row,) = ax.plot(row_br, grid, color=PALETTE["blue"], linestyle="-", linewidth=2.5,
+    (br_row,) = ax.plot(row_br, row_at, color=PALETTE["blue"], linestyle="-", linewidth=2.5,
                         label=f"{row_name}'s best response")
-    (br_col,) = ax.plot(grid, col_br, color=PALETTE["vermillion"], linestyle="--", linewidth=2.5,
+    (br_col,) = ax.plot(col_at, col_br, color=PALETTE["vermillion"], linestyle="--", linewidth=2.5,
                         label=f"{col_name}'s best response")
     corners = [(1.0 - i, 1.0 - j) for i, j in pure]
     (pure_art,) = ax.plot([c[0] for c in corners], [c[1] for c in corners], linestyle="none",
@@ -68,6 +68,24 @@ def plot_best_responses(ax: Any, row: Sequence[Sequence[float]], col: Sequence[S
            f"chance {col_name} plays {strategies[2]}",
            xlim=(-0.03, 1.03), ylim=(-0.03, 1.03), legend="right")
     return {"br_row": br_row, "br_col": br_col, "pure": pure_art, "mixed": mixed_art}
+
+
+def _steps(reply: np.ndarray, mix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A best-response correspondence as a line: where the player is indifferent (reply 0.5)
+    every reply is best, drawn as a straight segment from the reply just before to the one just
+    after, at that very mix."""
+    replies: list[float] = []
+    at: list[float] = []
+    for k, (r, m) in enumerate(zip(reply, mix, strict=True)):
+        if r == 0.5:
+            before = reply[k - 1] if k > 0 else 1.0 - reply[min(k + 1, len(reply) - 1)]
+            after = reply[k + 1] if k + 1 < len(reply) else 1.0 - before
+            replies += [float(before), float(after)]
+            at += [float(m), float(m)]
+        else:
+            replies.append(float(r))
+            at.append(float(m))
+    return np.array(replies), np.array(at)
 
 
 def _layout(root: Node) -> dict[str, tuple[float, float]]:

@@ -66,10 +66,18 @@ class InspectionExplorer(Explorer):
 
     def draw(self, ax, result, v, artists):
         if result is None:
-            return plot_message(ax, "No mixed equilibrium",
-                                "inspecting costs at least what it saves:\nthe US never inspects")
-        return plot_best_responses(ax, result["row"], result["col"], result["pure"],
-                                   result["mixed"], NAMES, STRATEGIES)
+            drawn = plot_message(ax, "No mixed equilibrium",
+                                 "inspecting costs at least what it saves:\nthe US never inspects")
+        else:
+            drawn = plot_best_responses(ax, result["row"], result["col"], result["pure"],
+                                        result["mixed"], NAMES, STRATEGIES)
+        return drawn
+
+    def make_axes(self, figure):
+        # a fixed layout: constrained layout gives up ("axes collapsed") on some redraws
+        figure.set_layout_engine(None)
+        figure.subplots_adjust(left=0.1, right=0.63, bottom=0.15, top=0.9)
+        return figure.add_subplot()
 
     def describe(self, result: dict[str, Any] | None, v) -> str:
         if result is None:
