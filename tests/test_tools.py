@@ -392,3 +392,17 @@ def test_mediator_and_horizon_readouts():
     assert f"= {games.bayes_posterior(0.5, 0.9, 0.3):.2f}" in m.summary and "it rises" in m.summary
     h = HorizonExplorer()
     assert "Rubinstein's 0.526" in h.summary and "keeps everything" in h.summary
+
+
+@pytest.mark.parametrize("make", [*ALL, lambda: TreeExplorer(solved=4)],
+                         ids=[*(c.__name__ for c in ALL), "TreeExplorer-solved"])
+def test_one_keyboard_step_on_the_first_control_changes_the_readout(make):
+    """What the browser test does: one arrow-key step on the first slider must change the
+    readout (and so the plot's alternative text), from the state the lesson shows."""
+    ex = make()
+    name, control = next(iter(ex.controls.items()))
+    before = ex.summary
+    step = control.step
+    ex.set(**{name: control.value + step if control.value + step <= control.max else control.value - step})
+    assert ex.summary != before, f"{type(ex).__name__}: one step of {name} left the readout as it was"
+    ex.close()
