@@ -330,10 +330,10 @@ def identify(assignment: str, student: str | None = None, *, salt: str = "", ena
     _CURRENT[assignment] = variant
     if show:
         from IPython import get_ipython  # Jupyter's own dependency
-        from IPython.display import Markdown, display
+        from IPython.display import display
 
-        if get_ipython() is not None:
-            display(Markdown(variant._repr_markdown_()))
+        if get_ipython() is not None:  # the table as Markdown, and a plain-text line for text-only views
+            display(variant)
         else:  # a plain Python process: the table as text
             print(variant._repr_markdown_())
     return variant
