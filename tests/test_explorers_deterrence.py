@@ -369,3 +369,51 @@ def test_p_is_the_us_chance_of_winning_in_every_explorer():
             label = ex.controls["p"].description
             assert "US chance" in label, f"{name}'s p is labelled {label!r}"
         ex.close()
+
+
+# --------------------------------------------------------------------------- fast pictures
+def test_png_encoder_writes_each_frame_exactly():
+    """The banded PNG of a frame decodes to that frame, also when only some bands changed."""
+    import io
+
+    from PIL import Image
+
+    from course_utils.explorers._fast import PngEncoder
+
+    rng = np.random.default_rng(7)
+    frame = np.full((53, 37, 4), 255, dtype=np.uint8)
+    encoder = PngEncoder()
+    for step in range(4):
+        if step:  # change a few rows, one of them on a band boundary
+            rows = rng.choice(53, size=3, replace=False).tolist() + [16]
+            frame[rows, :, :3] = rng.integers(0, 256, size=(len(rows), 37, 3), dtype=np.uint8)
+        decoded = np.asarray(Image.open(io.BytesIO(encoder.encode(frame))).convert("RGBA"))
+        assert np.array_equal(decoded, frame), f"frame {step} differs after encoding"
+
+
+def test_cached_text_is_drawn_like_agg_and_the_same_on_every_draw():
+    """A string's cached bitmap gives the same pixels on every draw, and the same ink as
+    matplotlib's own Agg (at most half a pixel away: drawn at a whole pixel)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from course_utils.explorers._fast import _Canvas
+
+    def frames(canvas_class):
+        fig = Figure(figsize=(3, 1.2), dpi=80)
+        fig.text(0.05, 0.5, "Alternating offers: 0.53", fontsize=9, color="#D55E00")
+        fig.text(0.9, 0.1, "rotated", rotation=90, fontsize=8)
+        canvas = canvas_class(fig)
+        out = []
+        for _ in range(2):
+            canvas.draw()
+            out.append(255 - np.asarray(canvas.buffer_rgba())[:, :, :3].astype(float).mean(axis=2))
+        return out
+
+    stock, _ = frames(FigureCanvasAgg)
+    first, second = frames(_Canvas)
+    assert np.array_equal(first, second), "a cached string must paint as it did the first time"
+    assert first.sum() == pytest.approx(stock.sum(), rel=0.05)  # the same ink
+    ys, xs = np.indices(stock.shape)
+    for axis in (xs, ys):  # ink centred within a pixel of Agg's
+        assert abs((axis * first).sum() / first.sum() - (axis * stock).sum() / stock.sum()) < 1.0
