@@ -75,6 +75,20 @@ def get_question(lesson: str, key: str) -> Question | NumberQuestion:
     return bank[key]
 
 
+def _button_and_message(text: str):
+    """The primary button (as wide as its label) and the empty message area under it."""
+    import ipywidgets as w
+
+    button = w.Button(description=text, button_style="primary", tooltip=text,
+                      layout=w.Layout(width="auto", align_self="flex-start"))  # whole label
+    return button, w.HTML("")
+
+
+def _verdict_html(correct: bool, message_html: str) -> str:
+    mark = "✔ Right." if correct else "✘ Not yet."
+    return f"<p><b>{mark}</b> {message_html}</p>"
+
+
 def _option_label(question: Question, key: str) -> str:
     return f"{key}) {question.options[key]}"
 
@@ -116,10 +130,7 @@ class _Choice:
                 layout=w.Layout(width="auto"),
                 style={"description_width": "0px"},
             )
-            button = w.Button(description=self.button_text, button_style="primary",
-                              tooltip=self.button_text,
-                              layout=w.Layout(width="auto", align_self="flex-start"))  # whole label
-            message = w.HTML("")
+            button, message = _button_and_message(self.button_text)
 
             def on_click(_):
                 if radio.value is None:
@@ -133,8 +144,7 @@ class _Choice:
         return self._widget
 
     def _show(self, fb: Feedback) -> None:
-        mark = "✔ Right." if fb.correct else "✘ Not yet."
-        self._message.value = f"<p><b>{mark}</b> {fb.message}</p>"
+        self._message.value = _verdict_html(fb.correct, fb.message)  # explanations may hold HTML
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
@@ -333,10 +343,7 @@ class NumberCheck:
             prompt = w.HTML(f"<b>{html.escape(self.question.prompt)}</b>")
             box = w.Text(value="", description="Your answer", placeholder="a number, e.g. 0.25",
                          style={"description_width": "initial"})
-            button = w.Button(description="Check my answer", button_style="primary",
-                              tooltip="Check my answer",
-                              layout=w.Layout(width="auto", align_self="flex-start"))
-            message = w.HTML("")
+            button, message = _button_and_message("Check my answer")
 
             def on_click(_):
                 self.answer(box.value)
@@ -347,8 +354,7 @@ class NumberCheck:
         return self._widget
 
     def _show(self, fb: Feedback) -> None:
-        mark = "✔ Right." if fb.correct else "✘ Not yet."
-        self._message.value = f"<p><b>{mark}</b> {html.escape(fb.message)}</p>"
+        self._message.value = _verdict_html(fb.correct, html.escape(fb.message))
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
@@ -380,7 +386,7 @@ class Verdict(_Text):
 
     def __init__(self, correct: bool, text: str):
         mark = "✔ Right." if correct else "✘ Not yet."
-        super().__init__(f"{mark} {text}", f"<p><b>{mark}</b> {html.escape(text)}</p>")
+        super().__init__(f"{mark} {text}", _verdict_html(correct, html.escape(text)))
         self.correct = correct
 
 
