@@ -176,3 +176,23 @@ def test_every_cited_author_year_is_on_the_references_page(path: Path):
                       and not re.search(rf"\b{a}\b[^*]*?\({y}\)", refs)})
     assert not missing, (f"{path.name} cites {missing} but notebooks/references.ipynb has no entry "
                          "with that author and year: add one")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_lesson_structure(path: Path):
+    """Every lesson ends with the same kind of "Next:" link; from lesson 4 on each has a "your
+    turn" cell checked at once (checks.try_it) and closes with the student's predictions beside
+    the model's (checks.summary)."""
+    if path.name == "references.ipynb":
+        return
+    nb = nbformat.read(path, as_version=4)
+    last = nb.cells[-1]
+    assert last.cell_type == "markdown" and last.source.startswith("Next: ["), (
+        f"{path.name}: end with a Markdown cell 'Next: [Lesson N · title](file.ipynb).'")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    number = int(path.name[:2])
+    if number >= 4:
+        assert "checks.try_it(" in code, f"{path.name}: add a 'your turn' cell (checks.try_it)"
+    if number >= 1:
+        lesson = f"lesson{number:02d}"
+        assert f'checks.summary("{lesson}")' in code, f"{path.name}: close with checks.summary"
