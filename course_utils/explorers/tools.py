@@ -136,13 +136,13 @@ class TreeExplorer(Explorer):
         text = (f"Step {n} of {len(s.steps)}: at '{step.node}' {who} compares {compare} (for "
                 f"itself, with play below already solved) and picks {step.choice}.")
         if n == len(s.steps):
-            last = s.steps[0].values
+            end = s.steps[0].values
             credible = "credible" if s.steps[0].choice == "fight" else "not credible"
             text += (f" Subgame-perfect equilibrium: {' → '.join(s.path)}, ending at "
                      f"'{s.outcome}' with payoffs US {s.payoffs[0]:+.2f}, North Korea "
                      f"{s.payoffs[1]:+.2f}. The threat to fight is {credible}: at the end "
-                     f"fighting gives the US {last['fight']:+.2f}, backing down "
-                     f"{last['back down']:+.2f}.")
+                     f"fighting gives the US {end['fight']:+.2f}, backing down "
+                     f"{end['back down']:+.2f}.")
         return text
 
 
