@@ -207,11 +207,7 @@ def plot_launches(ax: Axes, counts: YearCounts, artists: dict[str, Any] | None =
                                           edgecolors="#333333", linewidths=0.4,
                                           hatch=style["hatch"] or None, label=cls)
             ax.add_collection(artists[cls])
-        _label_axes(ax, "Missiles launched per year (CNS database)",
-                    "", "missiles launched\n(count per year)")
-        from matplotlib.ticker import MaxNLocator
-
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        _label_axes(ax, "Missiles launched per year (CNS database)", "", "")
         handles = list(artists.values())[::-1]  # top of the legend = top of the stack
         ax.legend(handles, [h.get_label() for h in handles], loc="upper left",
                   bbox_to_anchor=(1.01, 1.0), fontsize=NOTE_SIZE, title="class",
@@ -307,6 +303,44 @@ def year_labels(ax: Axes, first: int, last: int, xlabel: str = "year") -> list[T
     under = offset_copy(ax.transAxes, fig=ax.get_figure(root=True), y=-(5 + 1.6 * TICK_SIZE), units="points")
     _text(ax, 0.5, 0, xlabel, transform=under, ha="center", va="top", fontsize=LABEL_SIZE)
     return labels
+
+
+def count_ticks(ax: Axes, top: float, artists: dict[str, Any] | None = None,
+                ylabel: str = "missiles launched\n(count per year)") -> dict[str, Any]:
+    """Whole-number ticks and labels on the y axis from 0 to ``top`` (at most six), and
+    ``ylabel`` beside them; on later calls pass the returned dict as ``artists``.
+
+    Texts and one marker line rather than the axis's own ticks: moving them costs a fraction of
+    re-laying out an axis when the range changes with every window of years. The axes keep no
+    ticks of their own.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import TICKLEFT, MarkerStyle
+    from matplotlib.ticker import MaxNLocator
+    from matplotlib.transforms import offset_copy
+
+    values = [int(v) for v in MaxNLocator(nbins=5, integer=True).tick_values(0, top) if 0 <= v <= top]
+    if artists is None:
+        ax.set_yticks([])
+        left = ax.get_yaxis_transform()  # x in axes coordinates, y in data
+        marks = Line2D([], [], transform=left, marker=MarkerStyle(TICKLEFT), markersize=3.5,
+                       markeredgewidth=0.8, linestyle="none", color="black", clip_on=False)
+        ax.add_line(marks)
+        artists = {"marks": marks, "labels": {}, "place": offset_copy(
+            left, fig=ax.get_figure(root=True), x=-7, units="points")}
+        beside = offset_copy(ax.transAxes, fig=ax.get_figure(root=True), x=-(9 + 1.4 * TICK_SIZE),
+                             units="points")
+        _text(ax, 0, 0.5, ylabel, transform=beside, rotation=90, ha="right", va="center",
+              fontsize=LABEL_SIZE, multialignment="center")
+    labels = artists["labels"]
+    for v in values:
+        if v not in labels:
+            labels[v] = _text(ax, 0, v, str(v), transform=artists["place"], ha="right",
+                              va="center", fontsize=TICK_SIZE)
+    for v, label in labels.items():
+        label.set_visible(v in values)
+    artists["marks"].set_data([0] * len(values), values)
+    return artists
 
 
 def year_grid(ax: Axes, first: int, last: int) -> LineCollection:

@@ -100,8 +100,7 @@ class CrisisExplorer(FastExplorer):
                        "grids": [plots.year_grid(axes, self.first_year, self.last_year + 1)
                                  for axes in (top, bottom)],
                        "markers": timeline["markers"], "labels": self._timeline,
-                       "years": plots.year_labels(bottom, self.first_year, self.last_year),
-                       "yaxis": top.yaxis}
+                       "years": plots.year_labels(bottom, self.first_year, self.last_year)}
         else:
             plots.plot_launches(top, result.counts, artists["bars"],
                                 window=(result.start, result.end))
@@ -110,6 +109,7 @@ class CrisisExplorer(FastExplorer):
         frame = (result.start, result.end, ymax)
         if frame != self._frame:
             top.set_ylim(0, ymax)
+            artists["counts"] = plots.count_ticks(top, ymax, artists.get("counts"))
             plots.set_year_window((top, bottom), result.start, result.end, self._timeline,
                                   artists["years"])
             self._frame = frame
