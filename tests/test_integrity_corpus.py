@@ -218,8 +218,11 @@ def test_honest_students_graded_cleanly(graded, ctx):
 
 
 def test_honest_grades_same_alone_and_alongside_the_corpus(graded):
+    def grade(row):  # the submission's time is when the test wrote the file: not a grade
+        return {k: v for k, v in row.items() if k not in ("submitted_at", "time_source")}
+
     for sid in HONEST:
-        assert graded["rows"][sid] == graded["alone"][sid], sid
+        assert grade(graded["rows"][sid]) == grade(graded["alone"][sid]), sid
 
 
 def test_nothing_outside_the_sandbox_was_harmed(graded):
