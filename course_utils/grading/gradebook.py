@@ -72,6 +72,7 @@ def record_notebook(
     grades are kept); an answer cell left as handed out gets the comment "No response.".
     """
     from nbgrader import utils
+    from nbgrader.api import BaseCell, Comment, Grade
 
     from course_utils.grading.cells import Kind, classify, nbgrader_meta
 
@@ -79,17 +80,24 @@ def record_notebook(
     kwargs = {"timestamp": timestamp} if timestamp else {}
     gb.update_or_create_submission(assignment, student_id, **kwargs)
     log = logging.getLogger(__name__)
+    # the submission's grades and comments by cell name, two queries in all (nbgrader's
+    # find_grade and find_comment make one each per cell)
+    submitted = gb.find_submission_notebook(notebook, assignment, student_id)
+    grades = dict(gb.db.query(BaseCell.name, Grade).join(BaseCell, BaseCell.id == Grade.cell_id)
+                  .filter(Grade.notebook_id == submitted.id))
+    comments = dict(gb.db.query(BaseCell.name, Comment).join(BaseCell, BaseCell.id == Comment.cell_id)
+                    .filter(Comment.notebook_id == submitted.id))
     for cell in executed.cells:
         info = classify(cell)
         gid = info.grade_id
         if gid is None:
             continue
         if info.kind in (Kind.TEST, Kind.MANUAL_ANSWER):  # nbgrader's "grade" cells
-            grade = gb.find_grade(gid, notebook, assignment, student_id)
+            grade = grades.get(gid) or gb.find_grade(gid, notebook, assignment, student_id)
             grade.auto_score, _ = utils.determine_grade(cell, log)
             grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
         if info.is_answer or info.kind is Kind.TASK:
-            comment = gb.find_comment(gid, notebook, assignment, student_id)
+            comment = comments.get(gid) or gb.find_comment(gid, notebook, assignment, student_id)
             untouched = info.is_answer and nbgrader_meta(cell).get("checksum") == utils.compute_checksum(cell)
             comment.auto_comment = "No response." if untouched else None
     gb.db.commit()
