@@ -42,6 +42,49 @@ def _fork_kernel(cfg: dict, kernel_argv: list[str]) -> Any:
         return None
 
 
+@functools.cache
+def _ready_client_class() -> type:
+    """jupyter_client's asynchronous kernel client, without the fifth of a second of silence on
+    IOPub that its ``wait_for_ready`` waits for after the kernel has answered (every notebook
+    paid it). Messages IOPub has already delivered are drained; any later one is a reply to
+    the kernel-info request, and nbclient keeps only messages whose parent is the cell it runs.
+    """
+    import time
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class _ReadyClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            end = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:  # as jupyter_client does: a kernel-info reply, and IOPub connected
+                self.kernel_info()
+                try:
+                    msg = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    pass
+                else:
+                    if msg["msg_type"] == "kernel_info_reply":
+                        try:
+                            await self.iopub_channel.get_msg(timeout=0.2)
+                        except Empty:
+                            pass
+                        else:
+                            self._handle_kernel_info_reply(msg)
+                            break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > end:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+            while True:
+                try:
+                    await self.iopub_channel.get_msg(timeout=0)
+                except Empty:
+                    return
+
+    return _ReadyClient
+
+
 def _copy_workdir(src: Path, dst: Path, flags: list[str]) -> None:
     """Copy a submission folder, dropping symlinks and anything that is not a file or folder."""
     dst.mkdir(parents=True, exist_ok=True)
@@ -160,7 +203,8 @@ class _SandboxKernel:
                 provisioner.cwd = kw.get("cwd")
                 self._reconcile_connection_info(provisioner.connection_info)
 
-        self.km = _KM(transport="ipc", ip=str(run / "ipc" / "kernel"), connection_file=str(conn_file))
+        self.km = _KM(transport="ipc", ip=str(run / "ipc" / "kernel"), connection_file=str(conn_file),
+                      client_factory=_ready_client_class())
 
     def start(self) -> None:
         """Launch the kernel process and return at once; it boots while the caller goes on.
