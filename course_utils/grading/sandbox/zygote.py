@@ -164,6 +164,12 @@ def serve(fd: int) -> int:
         if sys.modules.get(name, False) is None:
             del sys.modules[name]
     threads = _threads()
+    # what the imports made is kept out of the cyclic collector's sweeps: a child's first
+    # collection would otherwise touch (and copy, page by page) every object it inherited
+    import gc
+
+    gc.collect()
+    gc.freeze()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
