@@ -11,12 +11,12 @@ from ..models import rubinstein_shares
 from ..models.games_play import deadline_bargaining
 from ..plots_tools import plot_horizon
 from ._controls import int_slider, slider
-from .base import Explorer
+from ._fast import FastExplorer
 
 __all__ = ["HorizonExplorer"]
 
 
-class HorizonExplorer(Explorer):
+class HorizonExplorer(FastExplorer):
     """The first proposer's (North Korea's) share with a deadline of 1 to ``longest`` offers,
     against Rubinstein's share with no deadline."""
 
@@ -41,7 +41,7 @@ class HorizonExplorer(Explorer):
         return {"n": n, "shares": shares, "limit": limit}
 
     def draw(self, ax, r, v, artists):
-        return plot_horizon(ax, r["n"], r["shares"], r["limit"])
+        return plot_horizon(ax, r["n"], r["shares"], r["limit"], artists)
 
     def describe(self, r: dict[str, Any], v) -> str:
         last = r["shares"][-1]

@@ -10,7 +10,7 @@ from ..models import nash_bargaining, war_payoffs
 from ..models.strength import OutsideOptionSplit, outside_option_split
 from ..plots_tools import plot_outside_option
 from ._controls import slider
-from .base import Explorer
+from ._fast import FastExplorer
 
 __all__ = ["OutsideOptionExplorer"]
 
@@ -19,7 +19,7 @@ P_US, COST_NK = 0.7, 0.3
 COSTS = np.linspace(0.0, 0.5, 101)
 
 
-class OutsideOptionExplorer(Explorer):
+class OutsideOptionExplorer(FastExplorer):
     """North Korea's share of a deal as the US's cost of war rises, with war as the
     disagreement point (Nash bargaining over war payoffs) or as an outside option (Nash
     bargaining over the armed status quo, war a constraint only when it binds)."""
@@ -52,7 +52,7 @@ class OutsideOptionExplorer(Explorer):
 
     def draw(self, ax, r, v, artists):
         return plot_outside_option(ax, COSTS, r["curve"][0], r["curve"][1].a, v["cost_us"],
-                                   r["now"][0], r["now"][1].a)
+                                   r["now"][0], r["now"][1].a, artists)
 
     def describe(self, r: dict[str, Any], v) -> str:
         as_disagreement, out = r["now"]

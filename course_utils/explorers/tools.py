@@ -1,13 +1,13 @@
-"""Lesson 4 explorers: the solver's tools, one widget each.
+"""Lesson 4 explorers: the solver's tools, one widget each (and lesson 9's mediator).
 
 - :class:`InspectionExplorer`: best responses and the mixed equilibrium of a 2x2 game;
 - :class:`TreeExplorer`: backward induction on a crisis game, one node at a time;
 - :class:`BayesExplorer`: Bayes' rule with two types;
 - :class:`DiscountExplorer`: discounting and the geometric series.
 
-Each is an :class:`~course_utils.explorers.base.Explorer`: controls named by their labels, a
-model call in ``compute``, a plot function of :mod:`course_utils.plots_tools` in ``draw``, and a
-readout in words.
+Each is a :class:`~course_utils.explorers._fast.FastExplorer` (only what moves is redrawn):
+controls named by their labels, a model call in ``compute``, a plot function of
+:mod:`course_utils.plots_tools` in ``draw``, and a readout in words.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from ..models.games import (
     present_value,
     pure_equilibria,
 )
-from ..plots_tools import plot_bayes, plot_best_responses, plot_discounting, plot_game_tree, plot_message
+from ..plots_tools import plot_bayes, plot_best_responses, plot_discounting, plot_game_tree
 from ._controls import int_slider, slider
-from .base import Explorer
+from ._fast import FastExplorer
 
 __all__ = ["InspectionExplorer", "TreeExplorer", "BayesExplorer", "MediatorExplorer", "DiscountExplorer"]
 
@@ -35,7 +35,7 @@ NAMES = ("North Korea", "the US")
 STRATEGIES = ("cheat", "comply", "inspect", "trust")
 
 
-class InspectionExplorer(Explorer):
+class InspectionExplorer(FastExplorer):
     """The inspection game: North Korea cheats or complies, the US inspects or trusts.
 
     Sliders set North Korea's gain from undetected cheating and its penalty if caught, the US's
@@ -66,12 +66,11 @@ class InspectionExplorer(Explorer):
 
     def draw(self, ax, result, v, artists):
         if result is None:
-            drawn = plot_message(ax, "No mixed equilibrium",
-                                 "inspecting costs at least what it saves:\nthe US never inspects")
-        else:
-            drawn = plot_best_responses(ax, result["row"], result["col"], result["pure"],
-                                        result["mixed"], NAMES, STRATEGIES)
-        return drawn
+            return plot_best_responses(ax, None, None, (), None, NAMES, STRATEGIES, artists,
+                                       message="No mixed equilibrium: inspecting costs at least\n"
+                                               "what it saves, so the US never inspects")
+        return plot_best_responses(ax, result["row"], result["col"], result["pure"],
+                                   result["mixed"], NAMES, STRATEGIES, artists)
 
     def make_axes(self, figure):
         # a fixed layout: constrained layout gives up ("axes collapsed") on some redraws
@@ -97,7 +96,7 @@ VALUE_US, WAR_COST_NK = 0.2, 1.0
 PLAYERS = ("US", "NK")
 
 
-class TreeExplorer(Explorer):
+class TreeExplorer(FastExplorer):
     """Backward induction on :func:`~course_utils.models.games.escalation_game`, one decision
     at a time: the slider ``solved`` says how many decisions, from the last, are solved."""
 
@@ -120,7 +119,7 @@ class TreeExplorer(Explorer):
         return backward_induction(tree)
 
     def draw(self, ax, result: TreeSolution, v, artists):
-        return plot_game_tree(ax, self.tree, result, v["solved"], PLAYERS)
+        return plot_game_tree(ax, self.tree, result, v["solved"], PLAYERS, artists)
 
     def describe(self, s: TreeSolution, v) -> str:
         n = v["solved"]
@@ -146,7 +145,7 @@ class TreeExplorer(Explorer):
         return text
 
 
-class BayesExplorer(Explorer):
+class BayesExplorer(FastExplorer):
     """Bayes' rule with two types: North Korea sincere or stalling, and a halt to tests.
 
     Subclasses change the story through :attr:`types`, :attr:`signal` and :attr:`subject`
@@ -179,7 +178,7 @@ class BayesExplorer(Explorer):
 
     def draw(self, ax, result, v, artists):
         return plot_bayes(ax, v["prior"], v["p_signal_if_a"], v["p_signal_if_b"], result,
-                          self.types, self.signal)
+                          self.types, self.signal, artists)
 
     def describe(self, posterior: float | None, v) -> str:
         a_name, b_name = self.types
@@ -219,7 +218,7 @@ class MediatorExplorer(BayesExplorer):
         }
 
 
-class DiscountExplorer(Explorer):
+class DiscountExplorer(FastExplorer):
     """Discounting: what a payment of 1 every period is worth today."""
 
     title = "Discounting: the value of a stream"
@@ -243,7 +242,7 @@ class DiscountExplorer(Explorer):
         return (present_value(1.0, v["delta"], v["periods"]), present_value(1.0, v["delta"]))
 
     def draw(self, ax, result, v, artists):
-        return plot_discounting(ax, self.ax_total, v["delta"], v["periods"])
+        return plot_discounting(ax, self.ax_total, v["delta"], v["periods"], artists=artists)
 
     def describe(self, result: tuple[float, float], v) -> str:
         first_n, forever = result
