@@ -149,7 +149,10 @@ def test_a_forked_kernel_looks_like_one_started_from_scratch(traces):
         forked = _report(result)
         assert forked["env_keys"] == fresh_env
         assert [p for p in forked["path"] if "/run" not in p] == [p for p in fresh["path"] if "/run" not in p]
-        assert _kinds(forked["fds"]) == _kinds(fresh["fds"])
+        # the same kinds of descriptor (how many sockets ZeroMQ holds open varies with timing)
+        assert set(_kinds(forked["fds"])) == set(_kinds(fresh["fds"]))
+        files = [t for t in forked["fds"] if t.startswith("/")]
+        assert sorted(files) == sorted(t for t in fresh["fds"] if t.startswith("/"))
 
 
 def test_grades_are_the_same_forked_or_from_scratch(monkeypatch, tmp_path):
