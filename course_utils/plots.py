@@ -306,39 +306,44 @@ def year_labels(ax: Axes, first: int, last: int, xlabel: str = "year") -> list[T
 
 
 def count_ticks(ax: Axes, top: float, artists: dict[str, Any] | None = None,
-                ylabel: str = "missiles launched\n(count per year)") -> dict[str, Any]:
-    """Whole-number ticks and labels on the y axis from 0 to ``top`` (at most six), and
-    ``ylabel`` beside them; on later calls pass the returned dict as ``artists``.
+                ylabel: str = "missiles launched\n(count per year)", integer: bool = True,
+                width: int = 2) -> dict[str, Any]:
+    """Ticks and labels on the y axis from 0 to ``top`` (at most six; whole numbers unless
+    ``integer`` is false), and ``ylabel`` beside them, clear of tick labels up to ``width``
+    characters wide; on later calls pass the returned dict as ``artists``.
 
     Texts and one marker line rather than the axis's own ticks: moving them costs a fraction of
-    re-laying out an axis when the range changes with every window of years. The axes keep no
-    ticks of their own.
+    re-laying out an axis when the range changes with every window of years (or every step of
+    a slider). The axes keep no ticks of their own.
     """
     from matplotlib.lines import Line2D
     from matplotlib.markers import TICKLEFT, MarkerStyle
     from matplotlib.ticker import MaxNLocator
     from matplotlib.transforms import offset_copy
 
-    values = [int(v) for v in MaxNLocator(nbins=5, integer=True).tick_values(0, top) if 0 <= v <= top]
+    values = [int(v) if integer else round(float(v), 10)
+              for v in MaxNLocator(nbins=5, integer=integer).tick_values(0, top) if 0 <= v <= top + 1e-9]
     if artists is None:
         ax.set_yticks([])
         left = ax.get_yaxis_transform()  # x in axes coordinates, y in data
         marks = Line2D([], [], transform=left, marker=MarkerStyle(TICKLEFT), markersize=3.5,
                        markeredgewidth=0.8, linestyle="none", color="black", clip_on=False)
         ax.add_line(marks)
-        artists = {"marks": marks, "labels": {}, "place": offset_copy(
+        artists = {"marks": marks, "labels": [], "place": offset_copy(
             left, fig=ax.get_figure(root=True), x=-7, units="points")}
-        beside = offset_copy(ax.transAxes, fig=ax.get_figure(root=True), x=-(9 + 1.4 * TICK_SIZE),
-                             units="points")
+        beside = offset_copy(ax.transAxes, fig=ax.get_figure(root=True),
+                             x=-(9 + 0.7 * TICK_SIZE * width), units="points")
         _text(ax, 0, 0.5, ylabel, transform=beside, rotation=90, ha="right", va="center",
               fontsize=LABEL_SIZE, multialignment="center")
-    labels = artists["labels"]
-    for v in values:
-        if v not in labels:
-            labels[v] = _text(ax, 0, v, str(v), transform=artists["place"], ha="right",
-                              va="center", fontsize=TICK_SIZE)
-    for v, label in labels.items():
-        label.set_visible(v in values)
+    labels = artists["labels"]  # as many texts as ticks have been shown at once, reused
+    while len(labels) < len(values):
+        labels.append(_text(ax, 0, 0, "", transform=artists["place"], ha="right", va="center",
+                            fontsize=TICK_SIZE))
+    for i, label in enumerate(labels):
+        label.set_visible(i < len(values))
+        if i < len(values):
+            label.set_y(values[i])
+            label.set_text(f"{values[i]:g}")
     artists["marks"].set_data([0] * len(values), values)
     return artists
 
@@ -786,7 +791,8 @@ def plot_disarmament(ax, upkeep_grid: npt.ArrayLike, prices: npt.ArrayLike, upke
 
     ``prices`` is :func:`course_utils.models.disarmament_price` over ``upkeep_grid`` (from 0 to
     the most upkeep shown); ``price`` its value at ``upkeep``. The y range follows the prices,
-    in round steps.
+    in round steps; its ticks are :func:`count_ticks` texts, among the artists returned, so an
+    explorer redrawing only those needs no new background when the range changes.
     """
     grid = np.asarray(upkeep_grid, dtype=float)
     upkeep_max = float(grid[-1])
@@ -802,9 +808,10 @@ def plot_disarmament(ax, upkeep_grid: npt.ArrayLike, prices: npt.ArrayLike, upke
                                 linewidth=2, label="price of disarming, b*")
         (a["point"],) = ax.plot([upkeep], [price], label="this case", **CURRENT_STYLE)
         _frame(ax, "The disarmament trap: what would Kim need up front?",
-               "upkeep and sanctions per period, k (\"maximum pressure\")",
-               "up-front payment needed, b*",
+               "upkeep and sanctions per period, k (\"maximum pressure\")", "",
                xlim=(0, upkeep_max), ylim=(0, top), legend="right")
+        a["yticks"] = count_ticks(ax, top, ylabel="up-front payment needed, b*", integer=False,
+                                  width=4)
         return a
     artists["affordable"].set_xy(_band_xy(np.array([0.0, upkeep_max]), 0, max_upfront))
     artists["cap"].set_ydata([max_upfront] * 2)
@@ -814,6 +821,7 @@ def plot_disarmament(ax, upkeep_grid: npt.ArrayLike, prices: npt.ArrayLike, upke
     current = ax.get_ylim()[1]
     if needed > current or needed < current / 3:
         ax.set_ylim(0, top)
+        count_ticks(ax, top, artists["yticks"], integer=False)
     return artists
 
 

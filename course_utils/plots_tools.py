@@ -230,6 +230,7 @@ def plot_bayes(ax: Any, prior: float, p_signal_if_a: float, p_signal_if_b: float
             "after_text": _text(ax, 1, 0, "", va="center", fontsize=NOTE_SIZE, color="black",
                                   bbox=box, zorder=4),
         }
+        a["spines"] = list(ax.spines.values())  # drawn over the bars, as in a full draw
         ax.set_yticks([0, 1], [f"cases that {signal}", "100 cases"])
         _frame(ax, "Bayes' rule: keep the cases that send the signal", "cases (of 100)", "",
                xlim=(0, 100), ylim=(-0.6, 1.6), legend="below")

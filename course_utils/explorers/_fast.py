@@ -17,6 +17,12 @@ ways, each measured by ``benchmarks/bench_explorers.py`` (figures in ``benchmark
 - **Only the changed rows compressed.** :class:`PngEncoder` writes the PNG in bands of rows,
   each band compressed on its own; a band whose pixels did not change keeps its compressed bytes.
 
+- **A kept layer per state of the slower controls.** Artists that change only with some of the
+  controls (listed by :attr:`FastExplorer.layer_artists`, keyed by
+  :meth:`FastExplorer.layer_key`) are drawn over the background once per state and kept, a few
+  states at a time; a change of the other controls pastes the kept layer and draws only the
+  rest.
+
 ``figure.savefig`` still draws everything, so the figure itself is never incomplete.
 """
 
@@ -211,10 +217,16 @@ class FastExplorer(Explorer):
     #: kept backgrounds, one per set of axes limits, most recently used last
     BACKGROUNDS = 12
 
+    #: keys of the dict :meth:`draw` returns whose artists change only with :meth:`layer_key`:
+    #: they are drawn over the background once per key and kept (:attr:`LAYERS` at a time)
+    layer_artists: tuple[str, ...] = ()
+    LAYERS = 12
+
     def __init__(self, **initial: Any):
         self._background: Any = None
         self._limits: Any = None
         self._backgrounds: dict[tuple, Any] = {}
+        self._layers: dict[Any, Any] = {}
         self._encoder = PngEncoder()
         super().__init__(**initial)
 
@@ -223,8 +235,22 @@ class FastExplorer(Explorer):
             return ()
         return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes)
 
+    def layer_key(self) -> Any:
+        """What the :attr:`layer_artists` depend on (default: nothing)."""
+        return None
+
+    def _split(self) -> tuple[list[Artist], list[Artist]]:
+        """The artists of the kept layer and those drawn at every change, each in drawing order."""
+        artists = self.artists if isinstance(self.artists, dict) else {}
+        layer = [artists[k] for k in self.layer_artists if k in artists]
+        rest = ([v for k, v in artists.items() if k not in self.layer_artists]
+                if isinstance(self.artists, dict) else self.artists)
+        order = lambda a: a.get_zorder()  # noqa: E731
+        return sorted(_artists_in(layer), key=order), sorted(_artists_in(rest), key=order)
+
     def _moving(self) -> list[Artist]:
-        return sorted(_artists_in(self.artists), key=lambda a: a.get_zorder())
+        layer, rest = self._split()
+        return sorted(layer + rest, key=lambda a: a.get_zorder())
 
     def _capture_background(self, canvas) -> None:
         moving = self._moving()
@@ -236,6 +262,7 @@ class FastExplorer(Explorer):
             for artist in moving:
                 artist.set_animated(False)
         self._background = canvas.copy_from_bbox(self.figure.bbox)
+        self._layers.clear()
         self._limits = self._axes_limits()
         self._backgrounds[self._limits] = self._background
         while len(self._backgrounds) > self.BACKGROUNDS:
@@ -263,9 +290,22 @@ class FastExplorer(Explorer):
         if self.figure.get_layout_engine() is not None:
             freeze_layout(self.figure)  # axes and labels keep their size: lay out once
         self._use_background(canvas)
-        canvas.restore_region(self._background)
         renderer = canvas.get_renderer()
-        for artist in self._moving():
+        layer, rest = self._split() if self.layer_artists else ([], self._moving())
+        if layer:
+            key = (self._limits, self.layer_key())
+            if key not in self._layers:
+                canvas.restore_region(self._background)
+                for artist in layer:
+                    if artist.get_visible():
+                        artist.draw(renderer)
+                self._layers[key] = canvas.copy_from_bbox(self.figure.bbox)
+                while len(self._layers) > self.LAYERS:
+                    del self._layers[next(iter(self._layers))]
+            canvas.restore_region(self._layers[key])
+        else:
+            canvas.restore_region(self._background)
+        for artist in rest:
             if artist.get_visible():
                 artist.draw(renderer)
         return self._encoder.encode(np.asarray(canvas.buffer_rgba()))

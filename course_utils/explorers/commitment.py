@@ -71,6 +71,8 @@ class CommitmentExplorer(FastExplorer):
         if view not in VIEWS:
             raise ValueError(f"view must be one of {VIEWS}; got {view!r}")
         self.view = view
+        # the trap's y range moves in round steps: its y axis is redrawn with what moves
+        self.limits_move = view == "trap"
         self.title = ("The disarmament trap" if view == "trap"
                       else "Shifting power: a promise nobody can enforce")
         self.plot_caption = (

@@ -46,6 +46,12 @@ class CrisisExplorer(FastExplorer):
     #: the artists :meth:`draw` returns, so the kept background (titles, legend, row names)
     #: never needs drawing again
     limits_move = True
+    #: the timeline, grids and year labels change only with the window of years: kept drawn per
+    #: window, so ticking a missile class redraws only the bars and the count axis
+    layer_artists = ("grids", "markers", "labels", "years")
+
+    def layer_key(self) -> tuple[int, int]:
+        return self.result.start, self.result.end
 
     def make_controls(self) -> dict[str, Any]:
         w = self._w
