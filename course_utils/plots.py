@@ -307,44 +307,51 @@ def year_labels(ax: Axes, first: int, last: int, xlabel: str = "year") -> list[T
 
 def count_ticks(ax: Axes, top: float, artists: dict[str, Any] | None = None,
                 ylabel: str = "missiles launched\n(count per year)", integer: bool = True,
-                width: int = 2) -> dict[str, Any]:
+                width: int = 2, side: str = "left") -> dict[str, Any]:
     """Ticks and labels on the y axis from 0 to ``top`` (at most six; whole numbers unless
-    ``integer`` is false), and ``ylabel`` beside them, clear of tick labels up to ``width``
-    characters wide; on later calls pass the returned dict as ``artists``.
+    ``integer`` is false), on the ``side`` ("left" or "right") of the axes, and ``ylabel``
+    beside them, clear of tick labels up to ``width`` characters wide; on later calls pass the
+    returned dict as ``artists``.
 
     Texts and one marker line rather than the axis's own ticks: moving them costs a fraction of
     re-laying out an axis when the range changes with every window of years (or every step of
     a slider). The axes keep no ticks of their own.
     """
     from matplotlib.lines import Line2D
-    from matplotlib.markers import TICKLEFT, MarkerStyle
+    from matplotlib.markers import TICKLEFT, TICKRIGHT, MarkerStyle
     from matplotlib.ticker import MaxNLocator
     from matplotlib.transforms import offset_copy
 
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right'; got {side!r}")
+    out = -1 if side == "left" else 1  # the direction away from the axes
+    outward = "right" if side == "left" else "left"  # text alignment toward the axes
     values = [int(v) if integer else round(float(v), 10)
               for v in MaxNLocator(nbins=5, integer=integer).tick_values(0, top) if 0 <= v <= top + 1e-9]
     if artists is None:
         ax.set_yticks([])
-        left = ax.get_yaxis_transform()  # x in axes coordinates, y in data
-        marks = Line2D([], [], transform=left, marker=MarkerStyle(TICKLEFT), markersize=3.5,
-                       markeredgewidth=0.8, linestyle="none", color="black", clip_on=False)
+        edge = ax.get_yaxis_transform()  # x in axes coordinates, y in data
+        marks = Line2D([], [], transform=edge, linestyle="none", color="black", clip_on=False,
+                       marker=MarkerStyle(TICKLEFT if side == "left" else TICKRIGHT),
+                       markersize=3.5, markeredgewidth=0.8)
         ax.add_line(marks)
-        artists = {"marks": marks, "labels": [], "place": offset_copy(
-            left, fig=ax.get_figure(root=True), x=-7, units="points")}
+        artists = {"marks": marks, "labels": [], "x": 0 if side == "left" else 1,
+                   "align": outward,
+                   "place": offset_copy(edge, fig=ax.get_figure(root=True), x=7 * out, units="points")}
         beside = offset_copy(ax.transAxes, fig=ax.get_figure(root=True),
-                             x=-(9 + 0.7 * TICK_SIZE * width), units="points")
-        _text(ax, 0, 0.5, ylabel, transform=beside, rotation=90, ha="right", va="center",
-              fontsize=LABEL_SIZE, multialignment="center")
+                             x=out * (9 + 0.7 * TICK_SIZE * width), units="points")
+        _text(ax, artists["x"], 0.5, ylabel, transform=beside, rotation=90, ha=outward,
+              va="center", fontsize=LABEL_SIZE, multialignment="center")
     labels = artists["labels"]  # as many texts as ticks have been shown at once, reused
     while len(labels) < len(values):
-        labels.append(_text(ax, 0, 0, "", transform=artists["place"], ha="right", va="center",
-                            fontsize=TICK_SIZE))
+        labels.append(_text(ax, artists["x"], 0, "", transform=artists["place"],
+                            ha=artists["align"], va="center", fontsize=TICK_SIZE))
     for i, label in enumerate(labels):
         label.set_visible(i < len(values))
         if i < len(values):
             label.set_y(values[i])
             label.set_text(f"{values[i]:g}")
-    artists["marks"].set_data([0] * len(values), values)
+    artists["marks"].set_data([artists["x"]] * len(values), values)
     return artists
 
 

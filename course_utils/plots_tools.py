@@ -20,7 +20,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from .models.games import Leaf, MixedProfile, Node, Step, TreeSolution, best_response, present_value
-from .plots import NOTE_SIZE, PALETTE, Artists, _frame, _label_axes, _nice_ceiling, _text
+from .plots import NOTE_SIZE, PALETTE, Artists, _frame, _label_axes, _nice_ceiling, _text, count_ticks
 
 __all__ = ["plot_outside_option", "plot_horizon", "plot_best_responses", "plot_game_tree", "plot_bayes",
            "plot_discounting"]
@@ -253,12 +253,14 @@ def plot_discounting(ax: Any, ax2: Any, delta: float, periods: int, shown: int =
     """A payment of 1 each period: bars of what each is worth today (δ^t, the first
     ``periods`` solid, the rest hatched) on ``ax``; on ``ax2`` (a twin of ``ax``) the running
     total (solid line with dots) and its limit ``1/(1 - δ)`` (dashed, its value written at its
-    right end). The right axis ends at a round number above the limit, so it moves in steps.
+    right end). The right axis ends at a round number above the limit, so it moves in steps;
+    its ticks are :func:`~course_utils.plots.count_ticks` texts, among the artists returned.
     ``artists`` (what the previous call returned) are updated in place."""
     t = np.arange(shown)
     weights = delta ** t
     total = np.asarray(present_value(1.0, delta, t + 1))
     limit = float(present_value(1.0, delta))
+    top = _nice_ceiling(max(limit * 1.1, 1.0))
     if artists is None:
         a: Artists = {}
         # each style of bar is one path of rectangles (filled and hatched once, however many)
@@ -274,10 +276,9 @@ def plot_discounting(ax: Any, ax2: Any, delta: float, periods: int, shown: int =
                                  linestyle="--", label="forever: 1/(1 − δ)")
         a["limit_label"] = _text(ax2, shown - 1.5, limit, "", ha="right", va="bottom",
                                     fontsize=NOTE_SIZE, color="black")
-        ax2.yaxis.tick_right()
-        ax2.yaxis.set_label_position("right")
-        ax2.set_ylabel("value today of the stream", fontsize=NOTE_SIZE + 1)
-        ax2.legend(loc="center right", fontsize=NOTE_SIZE)
+        ax2.set_ylim(0, top)
+        a["yticks"] = count_ticks(ax2, top, ylabel="value today of the stream", side="right")
+        a["legend"] = ax2.legend(loc="center right", fontsize=NOTE_SIZE)  # over the lines
         _frame(ax, "Discounting: a payment of 1 every period", "period t (0 = today)",
                "worth today, δᵗ", xlim=(-0.8, shown - 0.2), ylim=(0, 1.05), legend="below")
         artists = a
@@ -288,7 +289,9 @@ def plot_discounting(ax: Any, ax2: Any, delta: float, periods: int, shown: int =
     artists["limit"].set_ydata([limit, limit])
     artists["limit_label"].set_y(limit)
     artists["limit_label"].set_text(f"1/(1 − δ) = {limit:.1f}")
-    ax2.set_ylim(0, _nice_ceiling(max(limit * 1.1, 1.0)))
+    if ax2.get_ylim()[1] != top:
+        ax2.set_ylim(0, top)
+        count_ticks(ax2, top, artists["yticks"])
     return artists
 
 

@@ -105,6 +105,13 @@ class TreeExplorer(FastExplorer):
                     "threatens, North Korea backs down or stands firm, the US fights or backs "
                     "down; solved choices are thick solid lines, rejected ones dotted.")
     figsize = (8.6, 4.4)
+    #: the lines, their move names and the node markers change only with which moves are
+    #: solved and chosen: kept drawn per such state (the payoff labels are drawn on top)
+    layer_artists = ("edges", "moves", "nodes")
+
+    def layer_key(self) -> tuple:
+        solved = self.controls["solved"].value
+        return solved, tuple(step.choice for step in self.result.steps[:solved])
 
     def make_controls(self) -> dict[str, Any]:
         return {
@@ -226,6 +233,8 @@ class DiscountExplorer(FastExplorer):
                     "period, with the running total (solid line) rising toward its limit "
                     "1/(1 − δ) (dashed line).")
     figsize = (7.4, 3.8)
+    #: the right axis's range moves with δ: its ticks are among the moving artists
+    limits_move = True
 
     def make_controls(self) -> dict[str, Any]:
         return {
