@@ -346,10 +346,12 @@ def plot_horizon(ax: Any, periods: Any, first_share: Any, limit: float,
                  artists: Artists | None = None) -> Artists:
     """The first proposer's share when bargaining must end after ``periods`` offers (dots on a
     solid line: odd deadlines above, even ones below) converging to Rubinstein's share
-    ``limit`` (dashed, its value written at its right end). The horizontal axis ends at a round
-    number of offers, so it moves in steps. ``artists`` (what the previous call returned) are
-    updated in place."""
-    right = _nice_ceiling(float(np.max(periods))) + 0.5
+    ``limit`` (dashed, its value written at its right end). The horizontal axis ends at 10
+    offers, or the first doubling of 10 that holds every deadline (20, 40, 80, ...): few steps,
+    each a background drawn once; beyond 10 offers the dots fill more than half of the width.
+    ``artists`` (what the previous call returned) are updated in place."""
+    longest = float(np.max(periods))
+    right = 10.0 * 2.0 ** max(0, int(np.ceil(np.log2(longest / 10.0 - 1e-9)))) + 0.5
     if artists is None:
         a: Artists = {}
         (a["shares"],) = ax.plot(periods, first_share, color=PALETTE["blue"], linestyle="-",
