@@ -81,9 +81,9 @@ SPECS: dict[str, dict[str, Param]] = {
         "b_low": Param(0.1, 0.07, 0.12, 3, ("ps1_b2",)),
         "b_high": Param(0.5, 0.46, 0.54, 3, ("ps1_b2",)),
         # Part C: North Korea's Nash share rises (the gain stays positive; the rise of d_NK stays
-        # above 0.11, so reading alpha as North Korea's weight never gives the same gain) and the d_NK of C2 stays
+        # above 0.11, so reading w_US as North Korea's weight never gives the same gain) and the d_NK of C2 stays
         # inside (0, 0.5), so d_US + d_NK < 1: 0.28 <= d_NK <= 0.36.
-        "c_alpha": Param(0.6, 0.55, 0.65, 3, ("ps1_c", "ps1_c2")),
+        "c_weight_us": Param(0.6, 0.55, 0.65, 3, ("ps1_c", "ps1_c2")),
         "c_dnk_before": Param(0.1, 0.08, 0.12, 3, ("ps1_c",)),
         "c_dnk_after": Param(0.25, 0.23, 0.28, 3, ("ps1_c",)),
         "c_target": Param(0.4, 0.38, 0.42, 3, ("ps1_c2",)),

@@ -31,8 +31,8 @@ RIGHT = [
             '    return min(x, 1)                       # an int 1 when the cap binds'
         ),
         'ps1_b2_answer': 'p_war_shifted = {{((b_high - b_cost_us) / 2 - b_low) / (b_high - b_low)}}',
-        'ps1_c_answer': 'nk_gain = {{c_dnk_after + (1 - c_alpha) * (0.5 - c_dnk_after)}} - {{c_dnk_before + (1 - c_alpha) * (0.4 - c_dnk_before)}}',
-        'ps1_c2_answer': 'd_nk_needed = ({{c_target}} - {{1 - c_alpha}} * 0.5) / {{c_alpha}}',
+        'ps1_c_answer': 'nk_gain = {{c_dnk_after + (1 - c_weight_us) * (0.5 - c_dnk_after)}} - {{c_dnk_before + (1 - c_weight_us) * (0.4 - c_dnk_before)}}',
+        'ps1_c2_answer': 'd_nk_needed = ({{c_target}} - {{1 - c_weight_us}} * 0.5) / {{c_weight_us}}',
         'ps1_d1_answer': (
             'def first_round_share(delta_proposer, delta_responder, rounds):\n'
             '    if rounds == 1:\n'
@@ -83,12 +83,12 @@ RIGHT = [
         'ps1_c_answer': (
             'import numpy as np\n'
             'before, after = np.array([0.6, V.c_dnk_before]), np.array([0.5, V.c_dnk_after])\n'
-            'nk_share = lambda d: d[1] + (1 - V.c_alpha) * (1 - d.sum())\n'
+            'nk_share = lambda d: d[1] + (1 - V.c_weight_us) * (1 - d.sum())\n'
             'nk_gain = nk_share(after) - nk_share(before)'
         ),
         'ps1_c2_answer': (
             'import numpy as np\n'
-            'd_nk_needed = np.float32({{(c_target - (1 - c_alpha) * 0.5) / c_alpha}})'
+            'd_nk_needed = np.float32({{(c_target - (1 - c_weight_us) * 0.5) / c_weight_us}})'
         ),
         'ps1_d1_answer': (
             'import numpy as np\n'
@@ -165,15 +165,15 @@ RIGHT = [
         ),
         'ps1_c_answer': (
             'from course_utils.models import nash_bargaining\n'
-            'nk_gain = (nash_bargaining(0.5, V.c_dnk_after, 1.0, V.c_alpha).b\n'
-            '           - nash_bargaining(0.6, V.c_dnk_before, 1.0, V.c_alpha).b)'
+            'nk_gain = (nash_bargaining(0.5, V.c_dnk_after, 1.0, V.c_weight_us).b\n'
+            '           - nash_bargaining(0.6, V.c_dnk_before, 1.0, V.c_weight_us).b)'
         ),
         'ps1_c2_answer': (
             'from course_utils.models import nash_bargaining\n'
             "lo, hi = 0.0, 0.5  # North Korea's share rises with its disagreement payoff\n"
             'for _ in range(50):\n'
             '    mid = (lo + hi) / 2\n'
-            '    if nash_bargaining(0.5, mid, 1.0, V.c_alpha).b < V.c_target:\n'
+            '    if nash_bargaining(0.5, mid, 1.0, V.c_weight_us).b < V.c_target:\n'
             '        lo = mid\n'
             '    else:\n'
             '        hi = mid\n'
@@ -250,8 +250,8 @@ RIGHT = [
             '    return float(f"{(a + b) / 2:.4g}")  # 4 significant figures, as the policy allows'
         ),
         'ps1_b2_answer': 'p_war_shifted = {{((b_high - b_cost_us) / 2 - b_low) / (b_high - b_low):.4g}}',
-        'ps1_c_answer': 'nk_gain = float("%.4g" % ({{c_dnk_after + (1 - c_alpha) * (0.5 - c_dnk_after)}} - {{c_dnk_before + (1 - c_alpha) * (0.4 - c_dnk_before)}}))',
-        'ps1_c2_answer': 'd_nk_needed = {{(c_target - (1 - c_alpha) * 0.5) / c_alpha:.4g}}',
+        'ps1_c_answer': 'nk_gain = float("%.4g" % ({{c_dnk_after + (1 - c_weight_us) * (0.5 - c_dnk_after)}} - {{c_dnk_before + (1 - c_weight_us) * (0.4 - c_dnk_before)}}))',
+        'ps1_c2_answer': 'd_nk_needed = {{(c_target - (1 - c_weight_us) * 0.5) / c_weight_us:.4g}}',
         'ps1_d1_answer': (
             'def first_round_share(delta_proposer, delta_responder, rounds):\n'
             '    deltas = [delta_responder if k % 2 == 1 else delta_proposer for k in range(1, rounds)]\n'
@@ -297,8 +297,8 @@ WRONG = [
     {  # round 2: swapped parameters, the old reading of the deadline question, the wrong parity
         'ps1_a1_answer': 'menu_deal = "full"  # the US favourite, outside North Korea\'s side of the range',
         'ps1_a3_answer': 'max_fall_p = {{p - (0.6 - cost_us)}}  # c_US and c_NK swapped',
-        'ps1_c_answer': "nk_gain = {{(c_dnk_after + c_alpha * (0.5 - c_dnk_after)) - (c_dnk_before + c_alpha * (0.4 - c_dnk_before))}}  # alpha used as North Korea's weight",
-        'ps1_c2_answer': "d_nk_needed = {{(c_target - 0.5 * c_alpha) / (1 - c_alpha)}}  # alpha used as North Korea's weight",
+        'ps1_c_answer': "nk_gain = {{(c_dnk_after + c_weight_us * (0.5 - c_dnk_after)) - (c_dnk_before + c_weight_us * (0.4 - c_dnk_before))}}  # w_US used as North Korea's weight",
+        'ps1_c2_answer': "d_nk_needed = {{(c_target - 0.5 * c_weight_us) / (1 - c_weight_us)}}  # w_US used as North Korea's weight",
         'ps1_d1_answer': (
             'def first_round_share(delta_proposer, delta_responder, rounds):\n'
             '    share = 1.0\n'
@@ -352,6 +352,6 @@ WRONG = [
             '    return round(x, 2)  # rounded too early'
         ),
         'ps1_b2_answer': 'p_war_shifted = {{1 - ((b_high - b_cost_us) / 2 - b_low) / (b_high - b_low)}}  # the chance of a deal, not of war',
-        'ps1_c2_answer': 'd_nk_needed = {{(c_target - (1 - c_alpha) * 0.5) / c_alpha:.2f}}  # rounded too early',
+        'ps1_c2_answer': 'd_nk_needed = {{(c_target - (1 - c_weight_us) * 0.5) / c_weight_us:.2f}}  # rounded too early',
     },
 ]

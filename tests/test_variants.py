@@ -62,7 +62,7 @@ def test_same_id_same_numbers_across_runs_and_processes():
     # the derivation is pinned: these numbers are the same on every machine, this term and next
     # year's rebuild; a change to variants.py that moved them would change every student's numbers
     ps1 = derive("ps1_bargaining", "alice", SALT)
-    assert (ps1.p, ps1.cost_us, ps1.cost_nk, ps1.c_alpha, ps1.d_us, ps1.e_region_e) == (
+    assert (ps1.p, ps1.cost_us, ps1.cost_nk, ps1.c_weight_us, ps1.d_us, ps1.e_region_e) == (
         0.715, 0.234, 0.177, 0.633, 0.84, 0.881)
     ps2 = derive("ps2_deterrence", "alice", SALT)
     assert (ps2.a_target, ps2.a_t_us, ps2.b_war_cost, ps2.c_cost, ps2.d_delta, ps2.e_prior) == (
@@ -166,9 +166,9 @@ def test_the_ranges_keep_every_regime_at_corners_and_a_dense_sample():
     for v in _corners_and_sample("ps1_bargaining", ["b_p", "b_cost_us", "b_low", "b_high"]):
         interior = (v["b_high"] - v["b_cost_us"]) / 2
         assert interior > v["b_low"] + 0.01 and v["b_p"] + interior < 1.0  # B2: interior demand
-    for v in _corners_and_sample("ps1_bargaining", ["c_alpha", "c_dnk_before", "c_dnk_after", "c_target"]):
-        assert v["c_dnk_after"] - v["c_dnk_before"] >= 0.11 - 1e-12  # alpha read as NK's weight never agrees
-        d = (v["c_target"] - (1 - v["c_alpha"]) * 0.5) / v["c_alpha"]
+    for v in _corners_and_sample("ps1_bargaining", ["c_weight_us", "c_dnk_before", "c_dnk_after", "c_target"]):
+        assert v["c_dnk_after"] - v["c_dnk_before"] >= 0.11 - 1e-12  # w_US read as NK's weight never agrees
+        d = (v["c_target"] - (1 - v["c_weight_us"]) * 0.5) / v["c_weight_us"]
         assert 0.25 < d < 0.4  # C2 inside (0, 0.5): d_US + d_NK < 1
     names = [f"e_{g}_{x}" for g in ("troops", "region", "arsenal") for x in ("b", "e")]
     for v in _corners_and_sample("ps1_bargaining", names, 500):
