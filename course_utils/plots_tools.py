@@ -278,7 +278,8 @@ def plot_discounting(ax: Any, ax2: Any, delta: float, periods: int, shown: int =
                                     fontsize=NOTE_SIZE, color="black")
         ax2.set_ylim(0, top)
         a["yticks"] = count_ticks(ax2, top, ylabel="value today of the stream", side="right")
-        a["legend"] = ax2.legend(loc="center right", fontsize=NOTE_SIZE)  # over the lines
+        a["legend"] = ax2.legend(loc="center right", fontsize=NOTE_SIZE,  # over the lines,
+                                 framealpha=1.0)  # opaque: its inside can be kept
         _frame(ax, "Discounting: a payment of 1 every period", "period t (0 = today)",
                "worth today, δᵗ", xlim=(-0.8, shown - 0.2), ylim=(0, 1.05), legend="below")
         artists = a

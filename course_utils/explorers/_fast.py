@@ -22,6 +22,9 @@ ways, each measured by ``benchmarks/bench_explorers.py`` (figures in ``benchmark
   :meth:`FastExplorer.layer_key`) are drawn over the background once per state and kept, a few
   states at a time; a change of the other controls pastes the kept layer and draws only the
   rest.
+- **A kept legend inside.** A legend drawn over moving lines (:attr:`FastExplorer.kept_legends`,
+  an opaque frame and entries that never change) is drawn whole once; afterwards only its frame
+  is drawn, over the moving artists, and the pixels inside it are pasted from that first draw.
 
 ``figure.savefig`` still draws everything, so the figure itself is never incomplete.
 """
@@ -35,6 +38,7 @@ from typing import Any
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.legend import Legend
 
 from ..plots import freeze_layout
 from .base import Explorer
@@ -222,11 +226,16 @@ class FastExplorer(Explorer):
     layer_artists: tuple[str, ...] = ()
     LAYERS = 12
 
+    #: keys of the dict :meth:`draw` returns that are legends with an opaque frame and fixed
+    #: entries, drawn over the moving artists: their inside is drawn once and then pasted
+    kept_legends: tuple[str, ...] = ()
+
     def __init__(self, **initial: Any):
         self._background: Any = None
         self._limits: Any = None
         self._backgrounds: dict[tuple, Any] = {}
         self._layers: dict[Any, Any] = {}
+        self._legend_insides: dict[str, Any] = {}
         self._encoder = PngEncoder()
         super().__init__(**initial)
 
@@ -243,14 +252,36 @@ class FastExplorer(Explorer):
         """The artists of the kept layer and those drawn at every change, each in drawing order."""
         artists = self.artists if isinstance(self.artists, dict) else {}
         layer = [artists[k] for k in self.layer_artists if k in artists]
-        rest = ([v for k, v in artists.items() if k not in self.layer_artists]
+        rest = ([v for k, v in artists.items()
+                 if k not in self.layer_artists and k not in self.kept_legends]
                 if isinstance(self.artists, dict) else self.artists)
         order = lambda a: a.get_zorder()  # noqa: E731
         return sorted(_artists_in(layer), key=order), sorted(_artists_in(rest), key=order)
 
+    def _legends(self) -> list[Legend]:
+        artists = self.artists if isinstance(self.artists, dict) else {}
+        return [artists[k] for k in self.kept_legends if isinstance(artists.get(k), Legend)]
+
     def _moving(self) -> list[Artist]:
         layer, rest = self._split()
-        return sorted(layer + rest, key=lambda a: a.get_zorder())
+        return sorted([*layer, *rest, *self._legends()], key=lambda a: a.get_zorder())
+
+    def _draw_legends(self, canvas, renderer) -> None:
+        """Each kept legend over what is drawn: whole the first time, then its frame drawn and
+        its inside (opaque, so the same whatever lies under it) pasted."""
+        artists = self.artists if isinstance(self.artists, dict) else {}
+        for key in self.kept_legends:
+            legend = artists.get(key)
+            if not isinstance(legend, Legend) or not legend.get_visible():
+                continue
+            inside = self._legend_insides.get(key)
+            if inside is None:
+                legend.draw(renderer)
+                box = legend.get_window_extent(renderer).padded(-2)  # clear of the frame's edge
+                self._legend_insides[key] = canvas.copy_from_bbox(box)
+            else:
+                legend.legendPatch.draw(renderer)
+                canvas.restore_region(inside)
 
     def _capture_background(self, canvas) -> None:
         moving = self._moving()
@@ -263,6 +294,7 @@ class FastExplorer(Explorer):
                 artist.set_animated(False)
         self._background = canvas.copy_from_bbox(self.figure.bbox)
         self._layers.clear()
+        self._legend_insides.clear()
         self._limits = self._axes_limits()
         self._backgrounds[self._limits] = self._background
         while len(self._backgrounds) > self.BACKGROUNDS:
@@ -291,7 +323,7 @@ class FastExplorer(Explorer):
             freeze_layout(self.figure)  # axes and labels keep their size: lay out once
         self._use_background(canvas)
         renderer = canvas.get_renderer()
-        layer, rest = self._split() if self.layer_artists else ([], self._moving())
+        layer, rest = self._split()
         if layer:
             key = (self._limits, self.layer_key())
             if key not in self._layers:
@@ -308,4 +340,5 @@ class FastExplorer(Explorer):
         for artist in rest:
             if artist.get_visible():
                 artist.draw(renderer)
+        self._draw_legends(canvas, renderer)
         return self._encoder.encode(np.asarray(canvas.buffer_rgba()))

@@ -233,6 +233,8 @@ class DiscountExplorer(FastExplorer):
                     "period, with the running total (solid line) rising toward its limit "
                     "1/(1 − δ) (dashed line).")
     figsize = (7.4, 3.8)
+    #: the legend over the lines keeps its inside (plots_tools.plot_discounting: opaque frame)
+    kept_legends = ("legend",)
     #: the right axis's range moves with δ: its ticks are among the moving artists
     limits_move = True
 
