@@ -123,9 +123,17 @@ def _text(ax: Axes, x: float, y: float, s: str, **kwargs: Any) -> Text:
     return text
 
 
+def _cached_title(ax: Axes, title: str = "") -> Text:
+    """``ax``'s left title, set to ``title`` and made a :class:`LayoutCachedText` in place, so a
+    title rewritten at every change of an explorer is laid out once per string."""
+    text = ax.set_title(title, fontsize=TITLE_SIZE, loc="left")
+    text.__class__ = LayoutCachedText  # adds no state: only _get_layout differs
+    return text
+
+
 def _label_axes(ax: Axes, title: str, xlabel: str, ylabel: str) -> Text:
     """Title (left-aligned), axis labels and tick sizes; returns the title ``Text``."""
-    text = ax.set_title(title, fontsize=TITLE_SIZE, loc="left")
+    text = _cached_title(ax, title)
     ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
     ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
     ax.tick_params(labelsize=TICK_SIZE)
@@ -954,7 +962,7 @@ def plot_brinkmanship(ax_window, ax_risk, h_grid: npt.ArrayLike, windows, p_hard
         (a["risk_point"],) = ax_risk.plot([n_crises], [risk], **CURRENT_STYLE)
         _frame(ax_risk, "", "crises at this risk, n", "chance of at least one war, 1 − (1 − q)ⁿ",
                xlim=(0, n_max), ylim=(0, 1.02))
-        a["risk_label"] = ax_risk.set_title("", fontsize=TITLE_SIZE, loc="left")
+        a["risk_label"] = _cached_title(ax_risk)
         artists = a
     else:
         artists["too_low"].set_xy(_band_xy(h, 0, q_min))
@@ -1039,7 +1047,7 @@ def plot_rubinstein(ax_split, ax_speed, period_grid: npt.ArrayLike, first_shares
                                          color="black", backgroundcolor="white")
         _frame(ax_split, "", "share of the gains from a deal", "", xlim=(0, 1), ylim=(-0.5, 0.5))
         ax_split.set_yticks([])
-        a["title"] = ax_split.set_title("", fontsize=TITLE_SIZE, loc="left")
+        a["title"] = _cached_title(ax_split)
         (a["curve"],) = ax_speed.plot(grid, first_shares, color=PALETTE["purple"], linestyle="-",
                                       linewidth=2, label="first proposer's share")
         a["limit"] = ax_speed.axhline(limit, color=PALETTE["black"], linestyle=":",
