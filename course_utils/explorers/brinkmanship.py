@@ -41,6 +41,12 @@ class BrinkmanshipExplorer(FastExplorer):
                     "this threat marked. Right: the chance of at least one war over repeated "
                     "crises at this risk, with the chosen number of crises marked.")
     figsize = (8.0, 4.4)
+    #: the window's bands and bounds depend only on the two sides' stakes, not on h, q or n
+    layer_artists = ("too_low", "window", "too_high", "q_min", "q_max")
+
+    def layer_key(self) -> tuple[float, ...]:
+        v = self.values
+        return v["gain"], v["war_cost_challenger"], v["loss_defender"], v["war_cost_defender"]
 
     def make_controls(self) -> dict[str, Any]:
         return {
