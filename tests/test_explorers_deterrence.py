@@ -417,3 +417,26 @@ def test_cached_text_is_drawn_like_agg_and_the_same_on_every_draw():
     ys, xs = np.indices(stock.shape)
     for axis in (xs, ys):  # ink centred within a pixel of Agg's
         assert abs((axis * first).sum() / first.sum() - (axis * stock).sum() / stock.sum()) < 1.0
+
+
+def test_kept_legend_shows_what_a_full_draw_shows_inside_and_over_the_lines():
+    """The discounting explorer's legend is drawn once and then pasted (``kept_legends``): after
+    moves that carry the dashed limit line under it and back, the legend box in the widget's
+    PNG is the one a full ``savefig`` draws, and it still hides the lines it covers."""
+    import io
+
+    from course_utils.explorers import DiscountExplorer
+
+    ex = DiscountExplorer()
+    for delta, periods in ((0.5, 3), (0.97, 60), (0.8, 20)):
+        ex.set(delta=delta, periods=periods)
+        buf = io.BytesIO()
+        ex.figure.savefig(buf, format="png")
+        fast, full = _pixels(ex.image.value), _pixels(buf.getvalue())
+        box = ex.artists["legend"].get_window_extent(ex.figure.canvas.get_renderer())
+        height = fast.shape[0]
+        rows = slice(int(height - box.y1), int(np.ceil(height - box.y0)))
+        cols = slice(int(box.x0), int(np.ceil(box.x1)))
+        differs = np.abs(fast[rows, cols] - full[rows, cols]).max(axis=2) > 60
+        assert differs.mean() < 0.002, f"δ={delta}: {differs.mean():.2%} of the legend differs"
+    ex.close()
