@@ -32,7 +32,6 @@ import contextlib
 import io
 import json
 import os
-import select
 import signal
 import socket
 import subprocess
@@ -41,6 +40,8 @@ import time
 import traceback
 from pathlib import Path
 from typing import IO, Any
+
+from course_utils.grading.sandbox.zygote import readable
 
 __all__ = ["Judge", "JudgeError", "main"]
 
@@ -348,8 +349,7 @@ class Judge:
             left = end - time.monotonic()
             if left <= 0:
                 return None
-            ready, _, _ = select.select([self._fd], [], [], left)
-            if not ready:
+            if not readable(self._fd, left):
                 return None
             chunk = os.read(self._fd, 1 << 20)
             if not chunk:

@@ -26,7 +26,19 @@ SHOTS = Path(os.environ.get("COURSE_ARTIFACTS", Path.home() / ".cache" / "course
 
 def browser_sees_own_numbers(hub: Any, name: str, nb_rel: str, expected: dict[str, float]) -> float:
     """Log ``name`` in, open ``nb_rel`` in Lab, run its first code cell; check the numbers shown
-    are ``expected`` (the student's variant); return the seconds it took."""
+    are ``expected`` (the student's variant); return the seconds it took.
+
+    Runs in a thread of its own: in one pytest session the browser tests' Playwright (a session
+    fixture) is still running its event loop in the main thread, and Playwright's sync API
+    refuses to start a second one there.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_browser_sees_own_numbers, hub, name, nb_rel, expected).result()
+
+
+def _browser_sees_own_numbers(hub: Any, name: str, nb_rel: str, expected: dict[str, float]) -> float:
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), f"no Chromium at {CHROMIUM} (apt-get install chromium)"

@@ -177,6 +177,10 @@ def execute_notebook(
             client._fail_rest(0, "not graded: execution stopped")
     finally:
         kernel.close()
+        kc = getattr(client, "kc", None)
+        if kc is not None:  # nbclient leaves a manager it does not own, and its client, to us
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
         current = client._judge if client is not None else judge_process
         if current is not None:
             current.close()

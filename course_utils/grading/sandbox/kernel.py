@@ -55,6 +55,19 @@ def _ready_client_class() -> type:
     from jupyter_client.asynchronous import AsyncKernelClient
 
     class _ReadyClient(AsyncKernelClient):
+        """Also: no heartbeat channel (whether the kernel lives is asked of its manager, which
+        holds the process; each heartbeat thread left an event loop open behind it), and the
+        client's own ZeroMQ context ended with its channels (a grader runs hundreds)."""
+
+        def start_channels(self, shell: bool = True, iopub: bool = True, stdin: bool = True,
+                           hb: bool = True, control: bool = True) -> None:
+            super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
+
+        def stop_channels(self) -> None:
+            super().stop_channels()
+            if self._created_context and not self.context.closed:
+                self.context.destroy(linger=0)
+
         async def wait_for_ready(self, timeout: float | None = None) -> None:
             end = time.monotonic() + (float("inf") if timeout is None else timeout)
             while True:  # as jupyter_client does: a kernel-info reply, and IOPub connected
@@ -268,6 +281,13 @@ class _SandboxKernel:
                 self.flags.extend(line for line in notes.read_text().splitlines()
                                   if line.strip() and line not in self.flags)
         finally:
+            # the manager's own ZeroMQ context (its I/O thread, descriptors) ends with it: left
+            # to the garbage collector, hundreds pile up in a long run, and one collected with a
+            # socket still open blocks in zmq's term()
+            context = getattr(self.km, "context", None) if getattr(self.km, "_created_context", False) else None
+            if context is not None and not context.closed:
+                with contextlib.suppress(Exception):
+                    context.destroy(linger=0)
             self._stack.close()
 
 

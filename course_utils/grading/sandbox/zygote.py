@@ -71,6 +71,15 @@ class ZygoteError(RuntimeError):
 # --------------------------------------------------------------------------------------------
 
 
+def readable(fd: int, timeout: float | None) -> bool:
+    """Whether ``fd`` has something to read (or has ended) within ``timeout`` seconds (None:
+    wait). With ``poll``, not ``select``: a long-running grader may hold descriptors numbered
+    past ``select``'s limit of 1024."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(None if timeout is None else max(0, int(timeout * 1000 + 0.999))))
+
+
 def _threads() -> int:
     try:
         return len(os.listdir("/proc/self/task"))
@@ -253,16 +262,14 @@ class ForkedProcess:
 
     def poll(self) -> int | None:
         if self.returncode is None and self._pidfd is not None:
-            ready, _, _ = select.select([self._pidfd], [], [], 0)
-            if ready:
+            if readable(self._pidfd, 0):
                 self.returncode = self._zygote.exit_code(self.pid)
                 self._close()
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None and self._pidfd is not None:
-            ready, _, _ = select.select([self._pidfd], [], [], timeout)
-            if not ready:
+            if not readable(self._pidfd, timeout):
                 raise subprocess.TimeoutExpired(f"forked process {self.pid}", timeout or 0)
         code = self.poll()
         return -signal.SIGKILL if code is None else code
@@ -320,8 +327,7 @@ class Zygote:
     def _receive(self, timeout: float | None, want: str) -> tuple[dict, list[int]] | None:
         """The next message of kind ``want``; exit reports met on the way are kept."""
         while True:
-            ready, _, _ = select.select([self.sock], [], [], timeout)
-            if not ready:
+            if not readable(self.sock.fileno(), timeout):
                 return None
             data, fds, _flags, _addr = socket.recv_fds(self.sock, MAX_MESSAGE, 4)
             if not data:
