@@ -199,10 +199,13 @@ def serve(fd: int) -> int:
             data, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 4)
         except OSError:
             data, fds = b"", []
-        if not data:  # the grader is gone: so are its kernels
-            for pid in children:
+        if not data:  # the grader is gone: so are its kernels (killed, then reaped, so that
+            for pid in children:  # none is left a zombie for the machine's init to collect)
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
+            for pid in children:
+                with contextlib.suppress(ChildProcessError, OSError):
+                    os.waitpid(pid, 0)
             return 0
         request = json.loads(data)
         pid = os.fork()
