@@ -388,8 +388,12 @@ class Zygote:
         return self.process.poll() is None
 
     def close(self) -> None:
+        """Close the socket (the zygote then kills what it forked and exits) and reap it.
+        Safe to call twice, and from a forked copy of the owner (which only drops its copy)."""
         with contextlib.suppress(OSError):
             self.sock.close()
+        if os.getpid() != self.owner:
+            return
         with contextlib.suppress(Exception):
             self.process.wait(timeout=5)
 
@@ -424,8 +428,14 @@ def get() -> Zygote | None:
         try:
             _instance = Zygote(_zygote_env())
             import atexit
+            from multiprocessing import util
 
             atexit.register(_instance.close)
+            # a ``course grade`` worker leaves through os._exit, which skips atexit but runs
+            # multiprocessing's finalizers: without this its zygote would outlive it and be left
+            # for the machine's init to reap. Priority below the kernel started ahead's (100), so
+            # that kernel is stopped first and the zygote's reply to it is not lost.
+            util.Finalize(None, _instance.close, exitpriority=50)
         except OSError:
             _broken = True
             return None
