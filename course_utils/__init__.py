@@ -13,8 +13,7 @@ Subpackages (imported on first use, so ``import course_utils`` stays cheap):
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from course_utils._lazy import lazy_names
 
 __version__ = "0.1.0"
 
@@ -23,12 +22,7 @@ _SUBMODULES = ("models", "data", "plots", "explorers", "games", "checks", "quest
 __all__ = ["__version__", *_SUBMODULES]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, modules=_SUBMODULES)
 
 
 def __dir__() -> list[str]:

@@ -7,9 +7,7 @@ one explorer does not import them all.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from .._lazy import lazy_names
 from ._a11y import labelled
 from .base import Explorer
 
@@ -39,10 +37,4 @@ _EXPLORERS = {
 __all__ = ["Explorer", "labelled", *_EXPLORERS]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPLORERS:
-        module = importlib.import_module(f"{__name__}.{_EXPLORERS[name]}")
-        value = getattr(module, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _EXPLORERS)

@@ -10,8 +10,7 @@ they ask). Names are imported on first use.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_names
 
 #: game name -> module in this package
 _GAMES = {
@@ -24,10 +23,4 @@ _GAMES = {
 __all__ = [*_GAMES]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _GAMES:
-        module = importlib.import_module(f"{__name__}.{_GAMES[name]}")
-        value = getattr(module, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _GAMES)
