@@ -440,3 +440,28 @@ def test_kept_legend_shows_what_a_full_draw_shows_inside_and_over_the_lines():
         differs = np.abs(fast[rows, cols] - full[rows, cols]).max(axis=2) > 60
         assert differs.mean() < 0.002, f"δ={delta}: {differs.mean():.2%} of the legend differs"
     ex.close()
+
+
+def test_every_label_a_window_can_show_is_rendered_before_it_is_first_shown():
+    """The crisis explorer's first picture lays out and renders every event number, magnitude
+    and year, hidden ones too: a window of years seen for the first time then renders no new
+    string (each new string costs a FreeType pass inside that one change)."""
+    from course_utils.explorers import CrisisExplorer
+
+    ex = CrisisExplorer()
+    ex.png()
+    renderer = ex.figure.canvas.get_renderer()
+    labels = ex.artists["labels"] + ex.artists["years"]
+    hidden = [t for t in labels if not t.get_visible()]
+    assert hidden, "the default window should leave some labels hidden"
+    rendered = set(renderer._strings)
+    for start, end in ((1984, 1990), (1998, 2006), (2019, 2024)):
+        ex.set(start_year=start, end_year=end)
+        new = set(renderer._strings) - rendered
+        # only the readout's count ticks may bring strings of their own (numbers of a new scale)
+        assert all(key[0].isdigit() and len(key[0]) <= 3 for key in new), new
+        first_rendered = {(key[0], key[6]) for key in new}  # (string, size in points)
+        assert not {(t.get_text(), t.get_fontsize()) for t in labels} & first_rendered, \
+            "a label of the timeline was first rendered when its window was shown"
+        rendered |= new
+    ex.close()

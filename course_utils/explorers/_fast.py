@@ -22,6 +22,9 @@ ways, each measured by ``benchmarks/bench_explorers.py`` (figures in ``benchmark
   :meth:`FastExplorer.layer_key`) are drawn over the background once per state and kept, a few
   states at a time; a change of the other controls pastes the kept layer and draws only the
   rest.
+- **Every string laid out and rendered ahead.** The first picture also draws, once and out of
+  sight, every text among the moving artists, hidden ones included, so a window of years seen
+  for the first time finds its labels' layouts and glyphs ready.
 - **A kept legend inside.** A legend drawn over moving lines (:attr:`FastExplorer.kept_legends`,
   an opaque frame and entries that never change) is drawn whole once; afterwards only its frame
   is drawn, over the moving artists, and the pixels inside it are pasted from that first draw.
@@ -39,6 +42,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.legend import Legend
+from matplotlib.text import Text
 
 from ..plots import freeze_layout
 from .base import Explorer
@@ -237,6 +241,7 @@ class FastExplorer(Explorer):
         self._layers: dict[Any, Any] = {}
         self._legend_insides: dict[str, Any] = {}
         self._encoder = PngEncoder()
+        self._primed: Any = None
         super().__init__(**initial)
 
     def _axes_limits(self) -> tuple:
@@ -312,6 +317,23 @@ class FastExplorer(Explorer):
         else:
             self._capture_background(canvas)
 
+    def _prime_texts(self, renderer) -> None:
+        """Lay out and render, once, every text among the moving artists, hidden ones too.
+
+        A string's layout and glyphs are worked out the first time it is drawn and reused after
+        (:class:`~course_utils.plots.LayoutCachedText`, :class:`TextCachingRenderer`); without
+        this, the first window that shows thirty new labels pays for all of them in one change.
+        What this paints is covered by the background pasted next.
+        """
+        for artist in self._moving():
+            if isinstance(artist, Text) and artist.get_text():
+                shown = artist.get_visible()
+                artist.set_visible(True)
+                try:
+                    artist.draw(renderer)
+                finally:
+                    artist.set_visible(shown)
+
     def png(self) -> bytes:
         """The figure as PNG: the kept background plus the moving artists, drawn afresh."""
         canvas = self.figure.canvas
@@ -323,6 +345,9 @@ class FastExplorer(Explorer):
             freeze_layout(self.figure)  # axes and labels keep their size: lay out once
         self._use_background(canvas)
         renderer = canvas.get_renderer()
+        if self._primed is not renderer:
+            self._prime_texts(renderer)
+            self._primed = renderer
         layer, rest = self._split()
         if layer:
             key = (self._limits, self.layer_key())
