@@ -44,12 +44,17 @@ for path in ("/tmp/leftover-tmp.txt", "/dev/shm/leftover-shm.txt", os.path.expan
 _held = open("/tmp/leftover-held.txt", "w")
 random.seed(1)
 numpy.random.seed(1)
+import matplotlib, matplotlib.pyplot as plt
+matplotlib.rcParams["lines.linewidth"] = 9
+plt.figure()
 """
 
 JUDGE_TRACE = "import sys\nsys.leftover_in_judge = 'a'\nprint('judge of a ran')"
 
 REPORT = """
-import builtins, glob, json, os, random, sys, numpy
+import sys
+preloaded = "matplotlib.pyplot" in sys.modules
+import builtins, glob, json, os, random, numpy, matplotlib, matplotlib.pyplot as plt
 fds = {}
 for fd in os.listdir("/proc/self/fd"):
     if int(fd) < 3:
@@ -69,6 +74,8 @@ print(json.dumps({
     "env_keys": sorted(os.environ),
     "path": sys.path,
     "random": [random.random(), float(numpy.random.rand())],
+    "matplotlib": [preloaded, matplotlib.rcParams["lines.linewidth"], plt.get_fignums(),
+                   matplotlib.get_backend()],
 }))
 """
 
@@ -123,6 +130,8 @@ def test_the_next_students_kernel_finds_no_trace(traces):
         assert report["module"] is False
         assert report["files"] == []
         assert not [t for t in report["fds"] if "leftover" in t]
+        _preloaded, linewidth, figures, _backend = report["matplotlib"]
+        assert linewidth == 1.5 and figures == []  # matplotlib's defaults, no open figure
 
 
 def test_the_next_students_judge_finds_no_trace(traces):
@@ -153,6 +162,35 @@ def test_a_forked_kernel_looks_like_one_started_from_scratch(traces):
         assert set(_kinds(forked["fds"])) == set(_kinds(fresh["fds"]))
         files = [t for t in forked["fds"] if t.startswith("/")]
         assert sorted(files) == sorted(t for t in fresh["fds"] if t.startswith("/"))
+
+
+def test_matplotlib_is_ready_in_a_forked_kernel_and_plots_inline(traces, tmp_path):
+    """The zygote imported matplotlib (a forked kernel finds it loaded), the backend is the
+    inline one as in a kernel started from scratch, and a student's plot reaches the graded
+    notebook as a picture either way (what the formgrader shows)."""
+    _first, after, scratch = traces
+    fresh = _report(scratch)["matplotlib"]
+    assert fresh[0] is False  # from scratch: nothing imported before the student's cell
+    for result in after:
+        preloaded, _linewidth, _figures, backend = _report(result)["matplotlib"]
+        assert preloaded is True
+        assert backend == fresh[3] and "inline" in backend
+    plot = new_notebook(cells=[new_code_cell(
+        "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.title('demand')\nplt.show()")])
+    for fork in ("1", "0"):
+        saved = os.environ.get(zygote.ENV_SWITCH)
+        os.environ[zygote.ENV_SWITCH] = fork
+        try:
+            result = _run(plot, tmp_path)
+        finally:
+            if saved is None:
+                del os.environ[zygote.ENV_SWITCH]
+            else:
+                os.environ[zygote.ENV_SWITCH] = saved
+        assert not result.crashed, result.flags
+        kinds = [o.get("output_type") for o in result.nb.cells[0].outputs]
+        pictures = [o for o in result.nb.cells[0].outputs if "image/png" in o.get("data", {})]
+        assert len(pictures) == 1, f"{'forked' if fork == '1' else 'from scratch'}: outputs {kinds}"
 
 
 def test_grades_are_the_same_forked_or_from_scratch(monkeypatch, tmp_path):

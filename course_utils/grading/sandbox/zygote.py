@@ -36,10 +36,12 @@ import contextlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 
 #: What a kernel imports before its first cell, and what the notebooks and tests import.
@@ -50,6 +52,9 @@ PRELOAD = (
     "unicodedata", "tornado.gen", "tornado.locks", "tornado.platform.asyncio", "tornado.queues",
     "jupyter_client.session", "numpy", "course_utils", "course_utils.answers", "course_utils.variants",
     "course_utils.models", "course_utils.grading.channel", "course_utils.grading.judge",
+    # matplotlib and the Agg renderer under the inline backend, not the inline backend itself:
+    # importing it hooks it into the running IPython shell, which exists only in the child
+    "matplotlib", "matplotlib.pyplot", "matplotlib.backends.backend_agg",
 )
 #: Kept out while the zygote imports: ipykernel would import debugpy (pydevd, 150 modules, a
 #: thread of its own) to offer a debugger, which a grading kernel never serves. ipykernel then
@@ -304,12 +309,20 @@ class Zygote:
     def __init__(self, env: dict[str, str]) -> None:
         self.owner = os.getpid()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        # matplotlib's configuration and font cache, the zygote's own (its children inherit the
+        # font list it read; they never write here, and the sandbox does not show this folder)
+        self._mpl = tempfile.mkdtemp(prefix="course-zygote-mpl-")
+        env = {**env, "MPLCONFIGDIR": self._mpl}
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "course_utils.grading.sandbox.zygote", str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),), env=env, cwd="/", stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             )
+        except BaseException:
+            shutil.rmtree(self._mpl, ignore_errors=True)
+            ours.close()
+            raise
         finally:
             theirs.close()
         self.sock = ours
@@ -396,6 +409,7 @@ class Zygote:
             return
         with contextlib.suppress(Exception):
             self.process.wait(timeout=5)
+        shutil.rmtree(self._mpl, ignore_errors=True)
 
 
 _instance: Zygote | None = None
