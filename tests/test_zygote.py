@@ -79,7 +79,8 @@ print(json.dumps({
 }))
 """
 
-JUDGE_REPORT = "import sys\nprint('judge trace:', getattr(sys, 'leftover_in_judge', None))"
+JUDGE_REPORT = ("import sys, matplotlib\nprint('judge trace:', getattr(sys, 'leftover_in_judge', None))\n"
+                "print('judge backend:', matplotlib.get_backend())")
 
 
 def _run(nb, workdir: Path, **kw):
@@ -139,6 +140,8 @@ def test_the_next_students_judge_finds_no_trace(traces):
     assert "judge of a ran" in json.dumps(first.nb.cells[1].outputs)
     for result in after:
         assert "judge trace: None" in json.dumps(result.nb.cells[1].outputs)
+        # the judge's own backend (its environment's), not the kernels' the zygote started with
+        assert "judge backend: agg" in json.dumps(result.nb.cells[1].outputs).lower()
 
 
 def test_each_kernel_has_its_own_random_state(traces):

@@ -124,10 +124,19 @@ def _open_fds() -> list[int]:
         return list(range(3, 256))
 
 
+def _take_environment(env: dict[str, str]) -> None:
+    """Replace the environment whole. matplotlib, imported by the zygote, read its backend
+    from the zygote's environment then: it follows the child's own from here on."""
+    os.environ.clear()
+    os.environ.update(env)
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None and env.get("MPLBACKEND"):
+        matplotlib.rcParams["backend"] = env["MPLBACKEND"]
+
+
 def _start_kernel(cfg: dict) -> None:
     """In the kernel's process (sandboxed, its own user): become the IPython kernel."""
-    os.environ.clear()
-    os.environ.update(cfg["env"])
+    _take_environment(cfg["env"])
     argv = list(cfg["kernel_argv"])
     sys.argv = ["ipykernel_launcher", *argv]
     from ipykernel.kernelapp import IPKernelApp
@@ -150,8 +159,7 @@ def _probe_start(cfg: dict) -> None:
 
 def _run_judge(cwd: str, env: dict, fds: list[int]) -> int:
     os.chdir(cwd)
-    os.environ.clear()
-    os.environ.update(env)
+    _take_environment(env)
     from course_utils.grading import judge
 
     return judge.main([str(fds[0]), str(fds[1])])
