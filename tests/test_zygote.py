@@ -252,3 +252,56 @@ def test_the_zygotes_children_end_with_their_grader():
     assert child.wait(timeout=10) is not None
     os.close(write_fd)
     os.close(answer_r)
+
+
+def _descendants(root: int) -> set[int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def test_a_graded_kernel_leaves_no_process_behind(tmp_path):
+    """Every process a graded kernel took (its launcher, the sandbox's first process, the
+    kernel) is gone, not even a zombie, once the notebook is graded, also when the kernel was
+    killed for its time: the zygote reaps what a killed launcher leaves, instead of the
+    machine's init."""
+    import threading
+    import time
+
+    owner = zygote.get()
+    if owner is None:
+        pytest.fail("no zygote on this machine")
+    owner.ready()
+    seen: set[int] = set()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.update(_descendants(owner.process.pid))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        # a cell past its time limit: the grader kills the kernel (its launcher, by signal)
+        nb = new_notebook(cells=[new_code_cell("import time\ntime.sleep(30)")])
+        result = execute_notebook(nb, tmp_path, cell_timeout=1.5, total_timeout=60, judge_cwd=tmp_path)
+    finally:
+        done.set()
+        watcher.join()
+    assert len(seen) >= 2, f"the kernel's processes were not seen: {seen}"
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in seen):
+        time.sleep(0.05)
+    left = {pid: open(f"/proc/{pid}/stat").read().split()[2] for pid in seen if os.path.exists(f"/proc/{pid}")}
+    assert not left, f"processes left behind (pid: state): {left}"

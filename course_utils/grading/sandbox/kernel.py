@@ -252,6 +252,14 @@ class _SandboxKernel:
                 process.kill()  # forked by the zygote: through its pidfd (its launcher takes
                 return          # the sandbox's PID namespace, and all in it, along)
             pid = self.kernel_pid()
+            if process is not None and process.poll() is None:
+                # the launcher, asked to end, kills its namespace's first process and reaps it;
+                # killed at once with its group, it could go first and leave that process to
+                # the machine's init
+                with contextlib.suppress(OSError):
+                    process.send_signal(signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=2)
         if pid is not None:
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)

@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 #: What a kernel imports before its first cell, and what the notebooks and tests import.
 PRELOAD = (
@@ -63,6 +64,8 @@ PRELOAD = (
 WITHOUT = ("debugpy",)
 #: Largest request or reply (configuration, not notebooks).
 MAX_MESSAGE = 1 << 20
+#: prctl option: orphaned descendants are reparented to this process, not to init
+_PR_SET_CHILD_SUBREAPER = 36
 #: Set to "0" to start kernels and judges from scratch (for comparison and debugging).
 ENV_SWITCH = "COURSE_GRADING_FORK"
 
@@ -199,7 +202,34 @@ def serve(fd: int) -> int:
     sock.send(json.dumps({"op": "ready", "pid": os.getpid(), "threads": threads, "failed": failed}).encode())
     if threads != 1:
         return 1  # a fork would copy a process in the middle of another thread's work
+    # the zygote reaps what its children leave: a sandboxed kernel's launcher killed by its
+    # grader leaves the namespace's first process (killed with it) to its nearest "subreaper",
+    # which would otherwise be the machine's init (not inherited by the children)
+    from course_utils.grading.sandbox import _launcher
+
+    _launcher._libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     children: set[int] = set()
+    try:
+        _serve_requests(sock, wake_r, wake_w, children)
+    finally:
+        # however the zygote ends (its grader gone, or an error), so do its children: killed,
+        # then reaped with what they leave, so that none is left for the machine's init
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            try:
+                pid, _status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break  # none left
+            if pid == 0:
+                time.sleep(0.01)
+    return 0
+
+
+def _serve_requests(sock: socket.socket, wake_r: int, wake_w: int, children: set[int]) -> None:
+    """Fork a child per request until the grader closes its end of the socket."""
     while True:
         ready, _, _ = select.select([sock.fileno(), wake_r], [], [])
         if wake_r in ready:
@@ -212,14 +242,8 @@ def serve(fd: int) -> int:
             data, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 4)
         except OSError:
             data, fds = b"", []
-        if not data:  # the grader is gone: so are its kernels (killed, then reaped, so that
-            for pid in children:  # none is left a zombie for the machine's init to collect)
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-            for pid in children:
-                with contextlib.suppress(ChildProcessError, OSError):
-                    os.waitpid(pid, 0)
-            return 0
+        if not data:  # the grader is gone
+            return
         request = json.loads(data)
         pid = os.fork()
         if pid == 0:
@@ -241,21 +265,27 @@ def serve(fd: int) -> int:
         pidfd = os.pidfd_open(pid)
         try:
             socket.send_fds(sock, [json.dumps({"op": "started", "pid": pid}).encode()], [pidfd])
+        except OSError:
+            return  # the grader went between its request and this reply
         finally:
             os.close(pidfd)
 
 
 def _reap(sock: socket.socket, children: set[int]) -> None:
-    while children:
+    """Reap every process that has ended: the zygote's children (their exit reported to the
+    grader) and what a killed child left to it."""
+    while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
-        children.discard(pid)
-        with contextlib.suppress(OSError):
-            sock.send(json.dumps({"op": "exit", "pid": pid, "code": os.waitstatus_to_exitcode(status)}).encode())
+        if pid in children:
+            children.discard(pid)
+            with contextlib.suppress(OSError):
+                sock.send(json.dumps({"op": "exit", "pid": pid,
+                                      "code": os.waitstatus_to_exitcode(status)}).encode())
 
 
 # --------------------------------------------------------------------------------------------
