@@ -39,12 +39,12 @@ DEAL_STYLE: dict[str, Any] = {"facecolor": PALETTE["green"], "alpha": 0.25, "hat
 WAR_STYLE: dict[str, Any] = {"color": PALETTE["black"], "linestyle": ":"}
 MISSILE_CLASS_STYLE = {
     "SRBM": {"color": PALETTE["sky"], "hatch": ""},
-    "MRBM": {"color": PALETTE["green"], "hatch": ".."},
+    "MRBM": {"color": PALETTE["green"], "hatch": "||"},
     "IRBM": {"color": PALETTE["orange"], "hatch": "//"},
     "ICBM": {"color": PALETTE["vermillion"], "hatch": "xx"},
     "SLBM": {"color": PALETTE["blue"], "hatch": "\\\\"},
     "SLV": {"color": PALETTE["purple"], "hatch": "--"},
-    "HGV": {"color": PALETTE["yellow"], "hatch": "oo"},
+    "HGV": {"color": PALETTE["yellow"], "hatch": ".."},
     "Unknown": {"color": "#999999", "hatch": "++"},
 }
 
@@ -225,6 +225,7 @@ def plot_launches(ax: Axes, counts: YearCounts, artists: dict[str, Any] | None =
         return artists
     for cls, patch in artists.items():
         patch.set_path(paths[cls])
+        patch.set_visible(len(paths[cls].vertices) > 0)  # an empty patch costs a draw too
     return artists
 
 
