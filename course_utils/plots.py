@@ -742,7 +742,7 @@ CURRENT_STYLE: dict[str, Any] = {"color": PALETTE["black"], "marker": "o", "mark
                  "markerfacecolor": PALETTE["yellow"], "markeredgewidth": 1.5, "zorder": 5}
 #: Fill colour and hatch of each side's share in a split (the colours of US_STYLE, NK_STYLE).
 SIDE_STYLE = {"North Korea": {"color": NK_STYLE["color"], "hatch": "//"},
-              "US": {"color": US_STYLE["color"], "hatch": ".."},
+              "US": {"color": US_STYLE["color"], "hatch": "\\\\"},
               "other": {"color": "#999999", "hatch": "xx"}}
 
 
