@@ -465,3 +465,42 @@ def test_every_label_a_window_can_show_is_rendered_before_it_is_first_shown():
             "a label of the timeline was first rendered when its window was shown"
         rendered |= new
     ex.close()
+
+
+@pytest.mark.parametrize("size", [7, 9, 12.5])
+@pytest.mark.parametrize("weight", ["normal", "bold"])
+def test_a_string_built_from_kept_glyphs_is_the_string_freetype_renders(size, weight):
+    """A new string is put together from glyph bitmaps rendered once each: the result is the
+    bitmap Agg's own text drawing makes of it, pixel for pixel (kerned pairs, accents, Greek,
+    digits), and a string of glyphs met before, at the same places within a pixel, renders none."""
+    from matplotlib.font_manager import FontProperties
+
+    from course_utils.explorers._fast import TextCachingRenderer, _GlyphRecorder, _merge
+
+    renderer = TextCachingRenderer(400, 200, 80)
+    gc = renderer.new_gc()
+    prop = FontProperties(size=size, weight=weight)
+    strings = ["North Korea 0.29", "US 0.71", "AVATAR To Wa", "année, Δ months", "r_NK = 0.05 / 1"]
+    for i, s in enumerate(strings):
+        x, y = 37 + 3 * i, 90 + i
+        built = _merge(renderer._glyphs_of(gc, x, y, s, prop, None))
+        recorder, agg = _GlyphRecorder(), renderer._renderer
+        renderer._renderer = recorder
+        try:
+            RendererAgg_draw_text(renderer, gc, x, y, s, prop)
+        finally:
+            renderer._renderer = agg
+        whole = _merge(recorder.glyphs)
+        assert built[1:] == whole[1:], f"{s!r} is placed elsewhere"
+        assert np.array_equal(built[0], whole[0]), f"{s!r} differs from FreeType's own rendering"
+    kept = len(renderer._glyphs)
+    for s in strings:  # the same strings again, whole pixels away
+        renderer._glyphs_of(gc, 37 + 11, 90 + 5, s, prop, None)
+    assert len(renderer._glyphs) == kept, "a glyph met before was rendered again"
+
+
+def RendererAgg_draw_text(renderer, gc, x, y, s, prop):  # noqa: N802 - names Agg's method
+    """matplotlib's own Agg text drawing (the method TextCachingRenderer overrides)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    RendererAgg.draw_text(renderer, gc, x, y, s, prop, 0)

@@ -13,7 +13,9 @@ ways, each measured by ``benchmarks/bench_explorers.py`` (figures in ``benchmark
 - **Text drawn once.** Since matplotlib 3.11, Agg renders text glyph by glyph through FreeType
   on every draw, about 40 µs a glyph. :class:`TextCachingRenderer` renders each distinct string
   (in one font, size and angle) once, at a whole-pixel position, and afterwards pastes the
-  finished bitmap wherever that string goes, in its colour.
+  finished bitmap wherever that string goes, in its colour. A new unrotated string (a number
+  on a plot) is put together from glyph bitmaps rendered once each, per font, size and place
+  within a pixel: only its layout is worked out (1.35 -> 0.8 ms for a 16-character label).
 - **Only the changed rows compressed.** :class:`PngEncoder` writes the PNG in bands of rows,
   each band compressed on its own; a band whose pixels did not change keeps its compressed bytes.
 
@@ -40,7 +42,8 @@ from typing import Any
 
 import numpy as np
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.ft2font import RenderMode
 from matplotlib.legend import Legend
 from matplotlib.text import Text
 
@@ -61,9 +64,13 @@ class _GlyphRecorder:
         self.glyphs.append((np.array(image, dtype=np.uint8, copy=True), int(x), int(y)))
 
 
-def _merge(glyphs: list[tuple[np.ndarray, int, int]]) -> tuple[np.ndarray, int, int]:
+def _merge(glyphs: list[tuple[np.ndarray, int, int]]) -> tuple[np.ndarray, int, int] | None:
     """One bitmap holding every glyph (coverage combined as repeated painting would), with its
-    left edge and bottom row in the renderer's downward coordinates."""
+    left edge and bottom row in the renderer's downward coordinates; None if nothing has ink.
+    Empty bitmaps (a space) are left out: FreeType places them at the origin."""
+    glyphs = [g for g in glyphs if g[0].size]
+    if not glyphs:
+        return None
     left = min(x for _g, x, _y in glyphs)
     top = min(y - g.shape[0] for g, _x, y in glyphs)
     right = max(x + g.shape[1] for g, x, _y in glyphs)
@@ -85,10 +92,12 @@ class TextCachingRenderer(RendererAgg):
     """
 
     MAX_STRINGS = 4096
+    MAX_GLYPHS = 8192
 
     def __init__(self, width, height, dpi):
         super().__init__(width, height, dpi)
         self._strings: dict[tuple, tuple[np.ndarray, int, int] | None] = {}
+        self._glyphs: dict[tuple, tuple[np.ndarray, int, int]] = {}
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         if ismath:
@@ -103,14 +112,18 @@ class TextCachingRenderer(RendererAgg):
         if key not in self._strings:
             if len(self._strings) >= self.MAX_STRINGS:
                 self._strings.clear()
-            recorder, agg = _GlyphRecorder(), self._renderer
-            self._renderer = recorder
-            try:
-                super().draw_text(gc, ix, iy, s, prop, angle, ismath, mtext)
-            finally:
-                self._renderer = agg
-            if recorder.glyphs:
-                bitmap, left, bottom = _merge(recorder.glyphs)
+            glyphs = self._glyphs_of(gc, ix, iy, s, prop, mtext) if angle == 0 else None
+            if glyphs is None:  # rotated: rendered whole, glyph bitmaps kept as they come
+                recorder, agg = _GlyphRecorder(), self._renderer
+                self._renderer = recorder
+                try:
+                    super().draw_text(gc, ix, iy, s, prop, angle, ismath, mtext)
+                finally:
+                    self._renderer = agg
+                glyphs = recorder.glyphs
+            merged = _merge(glyphs)
+            if merged is not None:
+                bitmap, left, bottom = merged
                 self._strings[key] = (bitmap, left - ix, bottom - iy)
             else:
                 self._strings[key] = None
@@ -118,6 +131,46 @@ class TextCachingRenderer(RendererAgg):
         if cached is not None:
             bitmap, dx, dy = cached
             self._renderer.draw_text_image(bitmap, ix + dx, iy + dy, 0, gc)
+
+
+    def _glyphs_of(self, gc, x: int, y: int, s: str, prop, mtext) -> list | None:
+        """The glyph bitmaps of an unrotated string drawn at ``(x, y)``, as Agg's ``draw_text``
+        would paint them (the same layout, the same FreeType renders at the same positions), but
+        each glyph rendered once per font, size and position within a pixel, then reused: a new
+        string made of glyphs seen before (a number on a plot) costs its layout only.
+        """
+        font = self._prepare_font(prop)
+        items = font._layout(s, flags=get_hinting_flag(),
+                             features=mtext.get_fontfeatures() if mtext is not None else None,
+                             language=mtext.get_language() if mtext is not None else None)
+        size = prop.get_size_in_points()
+        antialiased = bool(gc.get_antialiased())
+        glyphs = []
+        for item in items:
+            # where Agg puts the glyph, in 1/64 pixel (RendererAgg._draw_text_glyphs_and_boxes)
+            tx = round(0x40 * (x + item.x))
+            ty = round(0x40 * (self.height - y + item.y))
+            face = item.ft_object
+            key = (face.fname, size, self.dpi, item.glyph_index, tx & 63, ty & 63, antialiased)
+            cached = self._glyphs.get(key)
+            if cached is None:
+                if len(self._glyphs) >= self.MAX_GLYPHS:
+                    self._glyphs.clear()
+                face.set_size(size, self.dpi)
+                face._set_transform(_IDENTITY, [tx & 63, ty & 63])  # whole pixels added below
+                bitmap = face._render_glyph(item.glyph_index, get_hinting_flag(),
+                                            RenderMode.NORMAL if antialiased else RenderMode.MONO)
+                buffer = np.array(bitmap.buffer, dtype=np.uint8, copy=True)
+                if not antialiased:
+                    buffer *= 0xFF
+                cached = self._glyphs[key] = (buffer, bitmap.left, bitmap.top)
+            buffer, left, top = cached
+            top += ty >> 6
+            glyphs.append((buffer, left + (tx >> 6), int(self.height) - top + buffer.shape[0]))
+        return glyphs
+
+
+_IDENTITY = np.array([[0x10000, 0], [0, 0x10000]])
 
 
 class _Canvas(FigureCanvasAgg):
