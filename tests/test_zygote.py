@@ -167,17 +167,37 @@ def test_a_forked_kernel_looks_like_one_started_from_scratch(traces):
         assert sorted(files) == sorted(t for t in fresh["fds"] if t.startswith("/"))
 
 
-def test_matplotlib_is_ready_in_a_forked_kernel_and_plots_inline(traces, tmp_path):
-    """The zygote imported matplotlib (a forked kernel finds it loaded), the backend is the
-    inline one as in a kernel started from scratch, and a student's plot reaches the graded
-    notebook as a picture either way (what the formgrader shows)."""
-    _first, after, scratch = traces
+@pytest.fixture()
+def plotting_zygote(monkeypatch):
+    """This process's zygote as a ``course grade`` worker's: with matplotlib imported."""
+    monkeypatch.setattr(zygote, "_instance", None)
+    monkeypatch.setattr(zygote, "_plotting", True)
+    parent = zygote.get()
+    if parent is None:
+        pytest.fail("no zygote on this machine")
+    yield parent
+    parent.close()
+
+
+def test_a_plotting_zygotes_kernels_start_with_matplotlib_and_nothing_of_the_last_plot(
+        plotting_zygote, traces, tmp_path):
+    """A class's grading forks kernels with matplotlib imported already: the backend is the
+    inline one, as in a kernel started from scratch; a student's plot reaches the graded
+    notebook as a picture, forked or not (what the formgrader shows); one student's rcParams
+    and open figures are not the next one's; the judge's backend is its own (Agg)."""
+    _first, _after, scratch = traces
     fresh = _report(scratch)["matplotlib"]
     assert fresh[0] is False  # from scratch: nothing imported before the student's cell
-    for result in after:
-        preloaded, _linewidth, _figures, backend = _report(result)["matplotlib"]
+    leave = new_notebook(cells=[new_code_cell(LEAVE_TRACES), _test_cell(JUDGE_TRACE, "trace")])
+    look = new_notebook(cells=[new_code_cell(REPORT), _test_cell(JUDGE_REPORT, "look")])
+    assert not _run(leave, tmp_path).crashed
+    for _ in range(2):
+        result = _run(look, tmp_path)
+        preloaded, linewidth, figures, backend = _report(result)["matplotlib"]
         assert preloaded is True
         assert backend == fresh[3] and "inline" in backend
+        assert linewidth == 1.5 and figures == []
+        assert "judge backend: agg" in json.dumps(result.nb.cells[1].outputs).lower()
     plot = new_notebook(cells=[new_code_cell(
         "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.title('demand')\nplt.show()")])
     for fork in ("1", "0"):
@@ -194,6 +214,15 @@ def test_matplotlib_is_ready_in_a_forked_kernel_and_plots_inline(traces, tmp_pat
         kinds = [o.get("output_type") for o in result.nb.cells[0].outputs]
         pictures = [o for o in result.nb.cells[0].outputs if "image/png" in o.get("data", {})]
         assert len(pictures) == 1, f"{'forked' if fork == '1' else 'from scratch'}: outputs {kinds}"
+
+
+def test_one_notebooks_zygote_leaves_matplotlib_to_the_student(traces):
+    """``course selfgrade`` and ``course build`` grade one notebook at a time: their zygote does
+    not import matplotlib (its import would delay every grade), so a kernel finds it only when
+    the student imports it."""
+    _first, after, _scratch = traces
+    for result in after:
+        assert _report(result)["matplotlib"][0] is False
 
 
 def test_grades_are_the_same_forked_or_from_scratch(monkeypatch, tmp_path):
@@ -305,3 +334,11 @@ def test_a_graded_kernel_leaves_no_process_behind(tmp_path):
         time.sleep(0.05)
     left = {pid: open(f"/proc/{pid}/stat").read().split()[2] for pid in seen if os.path.exists(f"/proc/{pid}")}
     assert not left, f"processes left behind (pid: state): {left}"
+
+
+def test_a_class_grading_worker_asks_for_a_plotting_zygote(monkeypatch):
+    from course_utils.grading import batch
+
+    monkeypatch.setattr(zygote, "_plotting", False)
+    batch._warm_worker(None)  # what each `course grade` worker runs first
+    assert zygote._plotting is True

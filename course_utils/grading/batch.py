@@ -203,9 +203,10 @@ def _warm_worker(log_path: str | None) -> None:
 
     import course_utils.grading.engine  # noqa: F401
     import course_utils.grading.integrity  # noqa: F401
-    from course_utils.grading.sandbox import privilege_drop_status
+    from course_utils.grading.sandbox import privilege_drop_status, zygote
 
     privilege_drop_status()  # a one-off check per process: done while the parent prepares
+    zygote.preload_plotting()  # a worker forks many kernels: a student's plot starts ready
 
 
 def _ready() -> bool:

@@ -53,10 +53,14 @@ PRELOAD = (
     "unicodedata", "tornado.gen", "tornado.locks", "tornado.platform.asyncio", "tornado.queues",
     "jupyter_client.session", "numpy", "course_utils", "course_utils.answers", "course_utils.variants",
     "course_utils.models", "course_utils.grading.channel", "course_utils.grading.judge",
-    # matplotlib and the Agg renderer under the inline backend, not the inline backend itself:
-    # importing it hooks it into the running IPython shell, which exists only in the child
-    "matplotlib", "matplotlib.pyplot", "matplotlib.backends.backend_agg",
 )
+#: Imported as well by the zygotes of a class's grading (``course grade``), where a student who
+#: plots saves its import (about 0.45 s), paid once per worker; not for one notebook
+#: (``course selfgrade``, ``course build``), where no kernel imports it unless a student plots
+#: and its import would sit on the path to every grade. matplotlib, pyplot and the Agg renderer
+#: under the inline backend, not the inline backend itself: importing it hooks it into the
+#: running IPython shell, which exists only in the child.
+PRELOAD_PLOTTING = ("matplotlib", "matplotlib.pyplot", "matplotlib.backends.backend_agg")
 #: Kept out while the zygote imports: ipykernel would import debugpy (pydevd, 150 modules, a
 #: thread of its own) to offer a debugger, which a grading kernel never serves. ipykernel then
 #: records that no debugger is available; afterwards the name is released, so a student's own
@@ -168,7 +172,7 @@ def _run_judge(cwd: str, env: dict, fds: list[int]) -> int:
     return judge.main([str(fds[0]), str(fds[1])])
 
 
-def serve(fd: int) -> int:
+def serve(fd: int, plotting: bool = False) -> int:
     """The zygote's loop: import, say ready, fork on request, reap and report exits."""
     sock = socket.socket(fileno=fd)
     # as ipykernel_launcher does: no working folder on the path while importing (the kernel's
@@ -180,7 +184,7 @@ def serve(fd: int) -> int:
     failed = []
     for name in WITHOUT:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
-    for name in PRELOAD:
+    for name in PRELOAD + (PRELOAD_PLOTTING if plotting else ()):
         try:
             importlib.import_module(name)
         except Exception as exc:  # noqa: BLE001 - reported; the kernel imports it itself then
@@ -344,8 +348,9 @@ class ForkedProcess:
 class Zygote:
     """The grader's handle on its zygote process (see the module docstring)."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], plotting: bool = False) -> None:
         self.owner = os.getpid()
+        self.plotting = plotting
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # matplotlib's configuration and font cache, the zygote's own (its children inherit the
         # font list it read; they never write here, and the sandbox does not show this folder)
@@ -353,7 +358,8 @@ class Zygote:
         env = {**env, "MPLCONFIGDIR": self._mpl}
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "course_utils.grading.sandbox.zygote", str(theirs.fileno())],
+                [sys.executable, "-m", "course_utils.grading.sandbox.zygote", str(theirs.fileno()),
+                 *(["--plotting"] if plotting else [])],
                 pass_fds=(theirs.fileno(),), env=env, cwd="/", stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             )
@@ -452,6 +458,7 @@ class Zygote:
 
 _instance: Zygote | None = None
 _broken = False
+_plotting = False
 
 
 def _forget_in_child() -> None:
@@ -478,20 +485,27 @@ def get() -> Zygote | None:
         _instance = None
     if _instance is None:
         try:
-            _instance = Zygote(_zygote_env())
+            _instance = Zygote(_zygote_env(), plotting=_plotting)
             import atexit
             from multiprocessing import util
 
             atexit.register(_instance.close)
-            # a ``course grade`` worker leaves through os._exit, which skips atexit but runs
-            # multiprocessing's finalizers: without this its zygote would outlive it and be left
-            # for the machine's init to reap. Priority below the kernel started ahead's (100), so
-            # that kernel is stopped first and the zygote's reply to it is not lost.
+            # multiprocessing's finalizers run however a worker process ends (a forked one
+            # leaves through os._exit, which skips atexit): without this a worker's zygote could
+            # outlive it and be left for the machine's init to reap. Priority below the kernel
+            # started ahead's (100), so that kernel is stopped first and its exit report is read.
             util.Finalize(None, _instance.close, exitpriority=50)
         except OSError:
             _broken = True
             return None
     return _instance
+
+
+def preload_plotting() -> None:
+    """Zygotes this process starts from now on import :data:`PRELOAD_PLOTTING` too (a
+    ``course grade`` worker, which forks many kernels)."""
+    global _plotting
+    _plotting = True
 
 
 def warm() -> None:
@@ -515,4 +529,4 @@ def spawn_failed() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(serve(int(sys.argv[1])))
+    sys.exit(serve(int(sys.argv[1]), plotting="--plotting" in sys.argv[2:]))
