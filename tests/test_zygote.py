@@ -9,6 +9,7 @@ they compare a forked kernel with one started from scratch, and the grades of bo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -87,6 +88,21 @@ def _run(nb, workdir: Path, **kw):
     return execute_notebook(nb, workdir, cell_timeout=30, total_timeout=120, judge_cwd=workdir, **kw)
 
 
+@contextlib.contextmanager
+def _forking(value: str):
+    """``COURSE_GRADING_FORK`` set to ``value`` ("0": kernels and judges from scratch) for a
+    block; fixtures that span tests cannot use pytest's monkeypatch."""
+    saved = os.environ.get(zygote.ENV_SWITCH)
+    os.environ[zygote.ENV_SWITCH] = value
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ[zygote.ENV_SWITCH]
+        else:
+            os.environ[zygote.ENV_SWITCH] = saved
+
+
 def _report(result) -> dict:
     text = "".join(o.get("text", "") for o in result.nb.cells[0].outputs if o.get("output_type") == "stream")
     return json.loads(text.strip().splitlines()[-1])
@@ -109,15 +125,8 @@ def traces(tmp_path_factory):
     first = _run(leave, work)
     assert not first.crashed, first.flags
     after = [_run(look, work), _run(look, work, prestart=True), _run(look, work)]
-    saved = os.environ.get(zygote.ENV_SWITCH)
-    os.environ[zygote.ENV_SWITCH] = "0"
-    try:
+    with _forking("0"):
         scratch = _run(look, work)
-    finally:
-        if saved is None:
-            del os.environ[zygote.ENV_SWITCH]
-        else:
-            os.environ[zygote.ENV_SWITCH] = saved
     return first, after, scratch
 
 
@@ -201,15 +210,8 @@ def test_a_plotting_zygotes_kernels_start_with_matplotlib_and_nothing_of_the_las
     plot = new_notebook(cells=[new_code_cell(
         "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.title('demand')\nplt.show()")])
     for fork in ("1", "0"):
-        saved = os.environ.get(zygote.ENV_SWITCH)
-        os.environ[zygote.ENV_SWITCH] = fork
-        try:
+        with _forking(fork):
             result = _run(plot, tmp_path)
-        finally:
-            if saved is None:
-                del os.environ[zygote.ENV_SWITCH]
-            else:
-                os.environ[zygote.ENV_SWITCH] = saved
         assert not result.crashed, result.flags
         kinds = [o.get("output_type") for o in result.nb.cells[0].outputs]
         pictures = [o for o in result.nb.cells[0].outputs if "image/png" in o.get("data", {})]
