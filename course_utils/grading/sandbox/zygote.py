@@ -354,8 +354,9 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # matplotlib's configuration and font cache, the zygote's own (its children inherit the
         # font list it read; they never write here, and the sandbox does not show this folder)
-        self._mpl = tempfile.mkdtemp(prefix="course-zygote-mpl-")
-        env = {**env, "MPLCONFIGDIR": self._mpl}
+        self._mpl = tempfile.mkdtemp(prefix="course-zygote-mpl-") if plotting else None
+        if self._mpl is not None:
+            env = {**env, "MPLCONFIGDIR": self._mpl}
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "course_utils.grading.sandbox.zygote", str(theirs.fileno()),
@@ -364,7 +365,7 @@ class Zygote:
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             )
         except BaseException:
-            shutil.rmtree(self._mpl, ignore_errors=True)
+            self._remove_config()
             ours.close()
             raise
         finally:
@@ -453,7 +454,11 @@ class Zygote:
             return
         with contextlib.suppress(Exception):
             self.process.wait(timeout=5)
-        shutil.rmtree(self._mpl, ignore_errors=True)
+        self._remove_config()
+
+    def _remove_config(self) -> None:
+        if self._mpl is not None:
+            shutil.rmtree(self._mpl, ignore_errors=True)
 
 
 _instance: Zygote | None = None
