@@ -225,7 +225,9 @@ def plot_launches(ax: Axes, counts: YearCounts, artists: dict[str, Any] | None =
         return artists
     for cls, patch in artists.items():
         patch.set_path(paths[cls])
-        patch.set_visible(len(paths[cls].vertices) > 0)  # an empty patch costs a draw too
+        # an empty hatched patch costs its hatch too; hidden only here, after the first call,
+        # since the legend's entries copy their patch as it is when the legend is made
+        patch.set_visible(len(paths[cls].vertices) > 0)
     return artists
 
 

@@ -132,8 +132,7 @@ class TextCachingRenderer(RendererAgg):
             bitmap, dx, dy = cached
             self._renderer.draw_text_image(bitmap, ix + dx, iy + dy, 0, gc)
 
-
-    def _glyphs_of(self, gc, x: int, y: int, s: str, prop, mtext) -> list | None:
+    def _glyphs_of(self, gc, x: int, y: int, s: str, prop, mtext) -> list[tuple[np.ndarray, int, int]]:
         """The glyph bitmaps of an unrotated string drawn at ``(x, y)``, as Agg's ``draw_text``
         would paint them (the same layout, the same FreeType renders at the same positions), but
         each glyph rendered once per font, size and position within a pixel, then reused: a new
