@@ -4,6 +4,7 @@ pages, leak detection, the item analysis and the command's error lines."""
 from __future__ import annotations
 
 import csv
+import os
 import dataclasses
 import zipfile
 from pathlib import Path
@@ -294,3 +295,40 @@ def test_feedback_hints_never_contradict_a_form_message():
     assert hint_for(form) == ""  # not "your answer runs but gives a different result"
     assert "different result" in hint_for("AssertionError: p_war_shifted is not P(c_NK < x* - p)")
     assert "raise NotImplementedError()" in hint_for("NotImplementedError: not answered yet")
+
+
+def test_a_grading_run_reaps_multiprocessing_s_resource_tracker():
+    """`course grade`'s spawn pool starts multiprocessing's resource tracker: the grading
+    process stops and reaps it as it exits, so the tracker is never left to the machine's init
+    (which may leave it a zombie). Seen from outside: its parent is always the grader, never 1."""
+    import subprocess
+    import sys
+    import time
+
+    code = ("import os, tempfile\nfrom course_utils.grading import batch\n"
+            "pool = batch._new_pool(1, os.path.join(tempfile.mkdtemp(), 'log'))\n"
+            "pool.submit(batch._ready).result()\npool.shutdown()\n"
+            "print(os.getpid(), flush=True)\nimport time\ntime.sleep(0.3)\n")
+    grader = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+
+    def parent_of(pid: int) -> int | None:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                return int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            return None
+
+    try:
+        pid = int(grader.stdout.readline())
+        trackers = [int(d) for d in os.listdir("/proc") if d.isdigit() and parent_of(int(d)) == pid]
+        assert trackers, "the grading process started no helper process"
+        parents = set()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # until the tracker is gone, reaped by someone
+            seen = {parent_of(t) for t in trackers} - {None}
+            if not seen:
+                break
+            parents |= seen
+    finally:
+        grader.wait(timeout=30)
+    assert parents == {pid}, f"the tracker was left to process {parents - {pid}}"

@@ -12,6 +12,7 @@ student's "failed" line, never the end of the batch; a rerun skips students alre
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import shutil
@@ -214,9 +215,33 @@ def _ready() -> bool:
     return True
 
 
+def _stop_resource_tracker() -> None:
+    """Stop and reap multiprocessing's resource tracker, the helper process a spawn pool starts.
+
+    Left alone it ends a moment after this process, which no longer waits for it: the machine's
+    init inherits it, and one that does not reap leaves it a zombie. Run after multiprocessing's
+    own exit finalizers have released what it tracks (so it reports nothing as leaked).
+    """
+    from multiprocessing import resource_tracker
+
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)  # Python 3.8+
+    if stop is not None:
+        with contextlib.suppress(Exception):
+            stop()
+
+
+@functools.cache
+def _reap_tracker_at_exit() -> None:
+    from multiprocessing import util
+
+    # priority below 0: multiprocessing's exit runs these after its own (semaphores released)
+    util.Finalize(None, _stop_resource_tracker, exitpriority=-100)
+
+
 def _new_pool(workers: int, log_path: Path) -> ProcessPoolExecutor:
     # "spawn": a forked worker would inherit the parent's ZeroMQ and asyncio state (the parent
     # may have run kernels already, e.g. in `course demo`) and hang.
+    _reap_tracker_at_exit()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker, initargs=(str(log_path),),
                                mp_context=multiprocessing.get_context("spawn"))
     for _ in range(workers):
