@@ -224,7 +224,7 @@ def _stop_resource_tracker() -> None:
     """
     from multiprocessing import resource_tracker
 
-    stop = getattr(resource_tracker._resource_tracker, "_stop", None)  # Python 3.8+
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)  # private: absent, skip
     if stop is not None:
         with contextlib.suppress(Exception):
             stop()
